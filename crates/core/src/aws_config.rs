@@ -1,0 +1,109 @@
+//! The AWS flags every command takes (`--region`, `--profile`, `--endpoint-url`, each
+//! also from the SDK's own environment), and the SDK configuration built from them:
+//! the default credential chain, standard retries with backoff, bounded timeouts.
+
+use crate::error::{Error, Result};
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use clap::Args;
+use std::time::Duration;
+
+#[derive(Args, Debug, Clone, Default, PartialEq, Eq)]
+#[command(next_help_heading = "AWS options")]
+pub struct AwsArgs {
+    /// AWS region, e.g. ap-northeast-2
+    #[arg(long, env = "AWS_REGION", global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Named profile from ~/.aws/config and ~/.aws/credentials
+    #[arg(long, env = "AWS_PROFILE", global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)
+    #[arg(long, env = "AWS_ENDPOINT_URL", global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+/// Attempts per call, including the first, in the SDK's standard retry mode.
+pub const MAX_ATTEMPTS: u32 = 5;
+
+impl AwsArgs {
+    /// Checks the flags before anything is sent.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(url) = &self.endpoint_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(Error::usage(format!("invalid --endpoint-url {url:?}: expected http:// or https://")));
+        }
+        if let Some(region) = &self.region {
+            validate_region(region)?;
+        }
+        Ok(())
+    }
+
+    /// The SDK configuration for the chosen (or default) region.
+    pub async fn load(&self) -> Result<SdkConfig> {
+        self.load_in(self.region.as_deref()).await
+    }
+
+    /// The SDK configuration for another region (copies, multi-region prunes).
+    pub async fn load_in(&self, region: Option<&str>) -> Result<SdkConfig> {
+        self.validate()?;
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .read_timeout(Duration::from_secs(30))
+                    .operation_attempt_timeout(Duration::from_secs(60))
+                    .operation_timeout(Duration::from_secs(180))
+                    .build(),
+            );
+        if let Some(region) = region {
+            validate_region(region)?;
+            loader = loader.region(Region::new(region.to_owned()));
+        }
+        if let Some(profile) = &self.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(url) = &self.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        let config = loader.load().await;
+        if config.region().is_none() {
+            return Err(Error::usage("no AWS region: pass --region, set AWS_REGION, or set one in the profile"));
+        }
+        Ok(config)
+    }
+}
+
+/// Region names look like `ap-northeast-2`, `us-gov-west-1`, `cn-north-1`.
+pub fn validate_region(region: &str) -> Result<()> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let ok = parts.len() >= 3
+        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
+    if ok { Ok(()) } else { Err(Error::usage(format!("invalid region {region:?}: expected a name like ap-northeast-2"))) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_are_checked() {
+        for good in ["ap-northeast-2", "us-east-1", "us-gov-west-1", "eu-central-2"] {
+            assert!(validate_region(good).is_ok(), "{good}");
+        }
+        for bad in ["", "us", "us-east", "US-EAST-1", "us-east-x", "us east 1"] {
+            assert_eq!(validate_region(bad).unwrap_err().exit_code(), 2, "{bad}");
+        }
+    }
+
+    #[test]
+    fn endpoint_must_be_http() {
+        let args = AwsArgs { endpoint_url: Some("localhost:5000".into()), ..AwsArgs::default() };
+        assert_eq!(args.validate().unwrap_err().exit_code(), 2);
+        let args = AwsArgs { endpoint_url: Some("http://127.0.0.1:5000".into()), ..AwsArgs::default() };
+        assert!(args.validate().is_ok());
+    }
+}

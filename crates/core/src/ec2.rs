@@ -1,0 +1,84 @@
+//! EC2 plumbing several commands share: ownership tags as tag specifications, tag
+//! filters to find owned resources again, and tag lookups on described resources.
+
+use crate::error::{Error, Result};
+use crate::ownership::{Ownership, ROLE_TAG, STACK_TAG};
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
+use std::future::Future;
+use std::time::Duration;
+
+/// Tags applied in the create call itself, so nothing exists untagged even for a moment.
+pub fn tag_spec(resource: ResourceType, tags: &[(String, String)]) -> TagSpecification {
+    TagSpecification::builder()
+        .resource_type(resource)
+        .set_tags(Some(tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()))
+        .build()
+}
+
+pub fn filter(name: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
+    Filter::builder().name(name).set_values(Some(values.into_iter().map(Into::into).collect())).build()
+}
+
+/// `tag:awsops:stack = <stack>`
+pub fn owned_filter(owner: &Ownership) -> Filter {
+    filter(&format!("tag:{STACK_TAG}"), [owner.stack.clone()])
+}
+
+pub fn tag_value<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
+    tags.iter().find(|t| t.key() == Some(key)).and_then(Tag::value)
+}
+
+pub fn role(tags: &[Tag]) -> Option<&str> {
+    tag_value(tags, ROLE_TAG)
+}
+
+pub fn name(tags: &[Tag]) -> Option<&str> {
+    tag_value(tags, "Name")
+}
+
+/// Tags as (key, value) pairs, for `Ownership::owns`.
+pub fn pairs(tags: &[Tag]) -> impl Iterator<Item = (&str, &str)> + Clone {
+    tags.iter().filter_map(|t| Some((t.key()?, t.value()?)))
+}
+
+/// EC2 is eventually consistent: a resource just created can be "not found" by the
+/// next call for a few seconds. Retries such calls (and only those) briefly, then
+/// converts the error.
+pub async fn settle<T, E, F, Fut>(operation: &'static str, mut call: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = std::result::Result<T, E>>,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let mut delay = Duration::from_millis(250);
+    let mut attempts = 0;
+    loop {
+        match call().await {
+            Ok(v) => return Ok(v),
+            Err(e) if attempts < 6 && e.code().is_some_and(|c| c.ends_with(".NotFound")) => {
+                tracing::debug!(operation, "not found yet, retrying: {e}");
+                attempts += 1;
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
+            Err(e) => return Err(Error::from_aws(operation, e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_and_lookups_agree() {
+        let owner = Ownership::new("vpc-bootstrap", "lab").unwrap();
+        let spec = tag_spec(ResourceType::Vpc, &owner.tags("vpc", "lab"));
+        let tags = spec.tags();
+        assert_eq!(role(tags), Some("vpc"));
+        assert_eq!(name(tags), Some("lab"));
+        assert!(owner.owns(pairs(tags)));
+        assert_eq!(owned_filter(&owner).name(), Some("tag:awsops:stack"));
+    }
+}

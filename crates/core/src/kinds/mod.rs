@@ -1,0 +1,6 @@
+//! The document kinds that travel between commands. They live in the core, not in the
+//! command that prints them, so a reader depends only on the contract.
+
+pub mod vpc;
+
+pub use vpc::{VpcDoc, VpcSubnet};

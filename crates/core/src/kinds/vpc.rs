@@ -1,0 +1,47 @@
+//! The `vpc` document: what vpc-bootstrap built, in the shape efs-mount and bastion-ssh read.
+
+use crate::document::Document;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct VpcDoc {
+    /// The stack name (the `awsops:stack` tag).
+    pub name: String,
+    pub region: String,
+    pub vpc_id: String,
+    pub cidr: String,
+    #[serde(default)]
+    pub subnets: Vec<VpcSubnet>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internet_gateway_id: Option<String>,
+    /// Security group ids by role (`web`, `bastion`, `private`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub security_groups: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct VpcSubnet {
+    pub id: String,
+    pub name: String,
+    pub az: String,
+    #[serde(default)]
+    pub az_id: String,
+    pub cidr: String,
+    /// `public` or `private`.
+    pub tier: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_table_id: Option<String>,
+}
+
+impl Document for VpcDoc {
+    const KIND: &'static str = "vpc";
+    const SCHEMA_VERSION: u32 = 1;
+}
+
+impl VpcDoc {
+    pub fn subnets_in_tier<'a>(&'a self, tier: &'a str) -> impl Iterator<Item = &'a VpcSubnet> + 'a {
+        self.subnets.iter().filter(move |s| s.tier == tier)
+    }
+}

@@ -1,0 +1,34 @@
+//! awsops-core holds everything the seven commands share (AWS flags and clients, the
+//! JSON pipe contract, errors and exit statuses, logging and progress, waiters,
+//! ownership tags and the connect guard), so a command crate holds only its own job.
+
+pub mod aws_config;
+pub mod cli;
+pub mod connect_guard;
+pub mod document;
+#[cfg(feature = "ec2")]
+pub mod ec2;
+pub mod error;
+pub mod input;
+pub mod kinds;
+pub mod logging;
+pub mod output;
+pub mod ownership;
+pub mod progress;
+pub mod runner;
+pub mod waiter;
+
+pub use cli::{CommandCli, CommonArgs};
+pub use document::Document;
+pub use error::{Error, Outcome, Result};
+
+/// The one-line `main` of every binary: `awsops_core::bin!(awsops_vpc_bootstrap);`.
+/// The command crate exports `NAME`, its clap `Cli` and `async fn run(Cli) -> Result<Outcome>`.
+#[macro_export]
+macro_rules! bin {
+    ($command:ident) => {
+        fn main() {
+            $crate::runner::main($command::NAME, $command::run)
+        }
+    };
+}

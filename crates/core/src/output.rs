@@ -1,0 +1,85 @@
+//! Writing documents on stdout: one compact JSON object per line into pipes and files,
+//! pretty JSON on a terminal; a reader that closes the pipe (`| head`) stops us quietly.
+
+use crate::document::{self, Document};
+use crate::error::{Error, Result};
+use serde_json::Value;
+use std::io::{IsTerminal, Write};
+
+pub struct Output<W: Write> {
+    out: W,
+    pretty: bool,
+}
+
+impl Output<std::io::Stdout> {
+    /// stdout, pretty only when it is a terminal.
+    pub fn stdout() -> Self {
+        let out = std::io::stdout();
+        let pretty = out.is_terminal();
+        Output { out, pretty }
+    }
+}
+
+impl<W: Write> Output<W> {
+    pub fn new(out: W, pretty: bool) -> Self {
+        Output { out, pretty }
+    }
+
+    pub fn emit<T: Document>(&mut self, doc: &T) -> Result<()> {
+        self.emit_value(&document::to_value(doc)?)
+    }
+
+    /// Writes one JSON object and flushes, so a downstream command sees it at once.
+    pub fn emit_value(&mut self, value: &Value) -> Result<()> {
+        let text = if self.pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) }
+            .map_err(|e| Error::failed(format!("cannot encode output: {e}")))?;
+        writeln!(self.out, "{text}").and_then(|()| self.out.flush()).map_err(write_error)
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+fn write_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe { Error::ClosedStdout } else { Error::failed(format!("cannot write to stdout: {e}")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Closed;
+    impl Write for Closed {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn compact_output_is_one_line_per_document() {
+        let mut out = Output::new(Vec::new(), false);
+        out.emit_value(&serde_json::json!({"kind": "a", "n": [1, 2]})).unwrap();
+        out.emit_value(&serde_json::json!({"kind": "b"})).unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        assert_eq!(text, "{\"kind\":\"a\",\"n\":[1,2]}\n{\"kind\":\"b\"}\n");
+    }
+
+    #[test]
+    fn pretty_output_spans_lines() {
+        let mut out = Output::new(Vec::new(), true);
+        out.emit_value(&serde_json::json!({"kind": "a"})).unwrap();
+        assert_eq!(String::from_utf8(out.into_inner()).unwrap(), "{\n  \"kind\": \"a\"\n}\n");
+    }
+
+    #[test]
+    fn a_closed_reader_is_a_quiet_stop() {
+        let err = Output::new(Closed, false).emit_value(&serde_json::json!({})).unwrap_err();
+        assert!(matches!(err, Error::ClosedStdout));
+        assert_eq!(err.exit_code(), 0);
+        assert_eq!(err.render("x", false), None);
+    }
+}

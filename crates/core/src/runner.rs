@@ -1,0 +1,77 @@
+//! The one-line main behind every binary: parse the flags, set up logging, run the
+//! command on a runtime with Ctrl-C handling, and turn its result into an exit status.
+
+use crate::cli::CommandCli;
+use crate::error::{Error, Outcome, Result, exit};
+use crate::{logging, progress};
+use std::future::Future;
+use std::io::Write;
+
+/// Runs a command and exits. clap's own usage errors already exit 2, `--help` 0.
+pub fn main<C, F, Fut>(name: &'static str, run: F) -> !
+where
+    C: CommandCli,
+    F: FnOnce(C) -> Fut,
+    Fut: Future<Output = Result<Outcome>>,
+{
+    let cli = C::parse();
+    let common = cli.common().clone();
+    logging::init(common.verbose, common.quiet);
+    progress::configure(common.quiet);
+    let result = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime.block_on(async {
+            tokio::select! {
+                result = run(cli) => result,
+                _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+            }
+        }),
+        Err(e) => Err(Error::failed(format!("cannot start the async runtime: {e}"))),
+    };
+    progress::clear();
+    let code = finish(name, result, common.verbose > 0, &mut std::io::stderr());
+    std::process::exit(code)
+}
+
+/// Reports the result on `stderr` and returns the exit status.
+pub fn finish(name: &str, result: Result<Outcome>, verbose: bool, stderr: &mut impl Write) -> i32 {
+    match result {
+        Ok(outcome) => outcome.exit_code(),
+        Err(err) => {
+            if let Some(line) = err.render(name, verbose) {
+                let _ = writeln!(stderr, "{line}");
+            }
+            err.exit_code()
+        }
+    }
+}
+
+/// Whether an error is a usage error (status 2), for tests and callers that branch.
+pub fn is_usage(err: &Error) -> bool {
+    err.exit_code() == exit::USAGE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(result: Result<Outcome>) -> (i32, String) {
+        let mut err = Vec::new();
+        let code = finish("tool", result, false, &mut err);
+        (code, String::from_utf8(err).unwrap())
+    }
+
+    #[test]
+    fn every_exit_path() {
+        assert_eq!(run(Ok(Outcome::Success)), (0, String::new()));
+        assert_eq!(run(Ok(Outcome::FoundFailures)), (3, String::new()));
+        assert_eq!(run(Ok(Outcome::Status(42))), (42, String::new()));
+        assert_eq!(run(Err(Error::usage("bad CIDR"))), (2, "tool: bad CIDR\n".into()));
+        assert_eq!(run(Err(Error::failed("boom"))), (1, "tool: boom\n".into()));
+        assert_eq!(run(Err(Error::Interrupted)), (130, "tool: interrupted\n".into()));
+        assert_eq!(run(Err(Error::ClosedStdout)), (0, String::new()), "a closed stdout exits quietly");
+        let (code, line) = run(Err(Error::Timeout { what: "nat".into(), after: "5s".into() }));
+        assert_eq!(code, 1);
+        assert!(line.starts_with("tool: timed out after 5s waiting for nat"));
+        assert!(is_usage(&Error::usage("x")) && !is_usage(&Error::failed("x")));
+    }
+}
