@@ -1,1 +1,5 @@
-mod x {}
+//! End-to-end tests: the real binaries against a real third-party AWS emulator (moto)
+//! on loopback, and later real OpenSSH servers. One test binary, one module per command.
+
+mod harness;
+mod vpc_bootstrap;

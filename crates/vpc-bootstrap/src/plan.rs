@@ -72,7 +72,7 @@ pub struct Plan {
 }
 
 impl Document for Plan {
-    const KIND: &'static str = "plan";
+    const KIND: &'static str = "vpc-plan";
     const SCHEMA_VERSION: u32 = 1;
 }
 
@@ -355,7 +355,7 @@ mod tests {
     fn plan_serialises_with_refs() {
         let p = plan(&spec(), &Existing::default()).unwrap();
         let v = awsops_core::document::to_value(&p).unwrap();
-        assert_eq!(v["kind"], "plan");
+        assert_eq!(v["kind"], "vpc-plan");
         assert_eq!(
             v["steps"][1],
             serde_json::json!({"key": "vpc-dns-hostnames", "after": ["vpc"], "action": "enable_dns_hostnames", "vpc": {"step": "vpc"}})

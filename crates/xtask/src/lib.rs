@@ -1,1 +1,167 @@
-//! placeholder
+//! Generated files from one definition (each command's clap `Cli` and document types):
+//! shell completions, man pages and JSON schemas. `cargo xtask docs` writes them;
+//! `cargo xtask docs --check` and this crate's test fail when the committed ones are stale.
+
+use awsops_core::Document;
+use awsops_core::cli::SDK_ENVIRONMENT;
+use awsops_core::document::schema;
+use clap::{Command, CommandFactory};
+use clap_complete::Shell;
+use clap_mangen::roff::{Roff, bold, roman};
+use std::path::{Path, PathBuf};
+
+/// Every binary: its name and clap command.
+pub fn commands() -> Vec<Command> {
+    vec![awsops_vpc_bootstrap::Cli::command()]
+}
+
+/// The JSON schemas of every document kind: (file name, schema).
+pub fn schemas() -> Vec<(String, serde_json::Value)> {
+    fn one<T: Document>() -> (String, serde_json::Value) {
+        (format!("{}.v{}.json", T::KIND, T::SCHEMA_VERSION), schema::<T>())
+    }
+    vec![one::<awsops_core::kinds::VpcDoc>(), one::<awsops_vpc_bootstrap::plan::Plan>()]
+}
+
+/// Every generated file, relative to the workspace root, with its contents.
+pub fn generated() -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    for mut cmd in commands() {
+        // Built, so global flags (--region, -v, ...) propagate into the subcommands.
+        cmd.build();
+        let name = cmd.get_name().to_owned();
+        for (shell, path) in [
+            (Shell::Bash, format!("completions/bash/{name}")),
+            (Shell::Zsh, format!("completions/zsh/_{name}")),
+            (Shell::Fish, format!("completions/fish/{name}.fish")),
+            (Shell::Elvish, format!("completions/elvish/{name}.elv")),
+            (Shell::PowerShell, format!("completions/powershell/_{name}.ps1")),
+        ] {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd.clone(), &name, &mut buf);
+            files.push((PathBuf::from(path), buf));
+        }
+        files.push((PathBuf::from(format!("man/{name}.1")), man_page(&cmd, &name)));
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let full = format!("{name}-{}", sub.get_name());
+            let sub = sub.clone().name(full.clone()).bin_name(format!("{name} {}", sub.get_name())).version(env!("CARGO_PKG_VERSION"));
+            files.push((PathBuf::from(format!("man/{full}.1")), man_page(&sub, &full)));
+        }
+    }
+    for (file, schema) in schemas() {
+        let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+        text.push('\n');
+        files.push((PathBuf::from(format!("schemas/{file}")), text.into_bytes()));
+    }
+    files
+}
+
+/// A man page with the usual sections plus ENVIRONMENT and EXIT STATUS.
+pub fn man_page(cmd: &Command, name: &str) -> Vec<u8> {
+    let mut cmd = cmd.clone();
+    cmd.build();
+    let man = clap_mangen::Man::new(cmd.clone()).title(name.to_uppercase()).section("1").manual("awsops");
+    let mut out = Vec::new();
+    let _ = man.render_title(&mut out);
+    let _ = man.render_name_section(&mut out);
+    let _ = man.render_synopsis_section(&mut out);
+    let _ = man.render_description_section(&mut out);
+    let _ = man.render_options_section(&mut out);
+    if cmd.get_subcommands().any(|s| s.get_name() != "help") {
+        let _ = man.render_subcommands_section(&mut out);
+    }
+    let mut extra = Roff::new();
+    extra.control("SH", ["ENVIRONMENT"]);
+    for arg in all_args(&cmd) {
+        if let Some(env) = arg.get_env() {
+            let flag = arg.get_long().map(|l| format!("--{l}")).unwrap_or_else(|| arg.get_id().to_string().to_uppercase());
+            extra.control("TP", []).text([bold(env.to_string_lossy().into_owned())]).text([roman(format!("The default of {flag}."))]);
+        }
+    }
+    for (vars, what) in SDK_ENVIRONMENT {
+        extra.control("TP", []).text([bold(*vars)]).text([roman(format!("Read by the AWS SDK: {what}."))]);
+    }
+    extra.control("SH", ["EXIT STATUS"]);
+    for (code, meaning) in [
+        ("0", "Success."),
+        ("1", "The operation failed: an AWS error, a timeout, or the network."),
+        ("2", "Usage or invalid input, caught before anything was changed."),
+        ("3", "Completed, but found what the user asked to fail on."),
+        ("130", "Interrupted (Ctrl-C)."),
+    ] {
+        extra.control("TP", []).text([bold(code)]).text([roman(meaning)]);
+    }
+    extra.control("SH", ["OUTPUT"]).text([roman(
+        "Documents go to stdout as JSON: one object per line into pipes and files, pretty-printed on a terminal. \
+         Logs and progress go to stderr. A closed stdout ends the command quietly.",
+    )]);
+    let _ = extra.to_writer(&mut out);
+    let _ = man.render_version_section(&mut out);
+    out
+}
+
+fn all_args(cmd: &Command) -> Vec<clap::Arg> {
+    let mut args: Vec<clap::Arg> = cmd.get_arguments().cloned().collect();
+    for sub in cmd.get_subcommands() {
+        for a in all_args(sub) {
+            if !args.iter().any(|b| b.get_id() == a.get_id() && b.get_env() == a.get_env()) {
+                args.push(a);
+            }
+        }
+    }
+    args
+}
+
+/// Writes every generated file under `root`.
+pub fn write(root: &Path) -> std::io::Result<()> {
+    for (path, contents) in generated() {
+        let path = root.join(path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, contents)?;
+    }
+    Ok(())
+}
+
+/// The generated files that are missing or differ under `root`.
+pub fn stale(root: &Path) -> Vec<PathBuf> {
+    generated()
+        .into_iter()
+        .filter(|(path, contents)| std::fs::read(root.join(path)).ok().as_deref() != Some(contents.as_slice()))
+        .map(|(p, _)| p)
+        .collect()
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_generated_files_are_fresh() {
+        let stale = stale(&workspace_root());
+        assert!(stale.is_empty(), "generated files are stale, run `cargo xtask docs`: {stale:?}");
+    }
+
+    #[test]
+    fn man_pages_have_exit_status_and_environment() {
+        let page = String::from_utf8(man_page(&commands()[0], "vpc-bootstrap")).unwrap();
+        assert!(page.contains(".SH ENVIRONMENT") && page.contains(".SH \"EXIT STATUS\"") || page.contains(".SH EXIT STATUS"), "{page}");
+        assert!(page.contains("AWS_REGION") && page.contains("AWS_ENDPOINT_URL"));
+    }
+
+    #[test]
+    fn every_binary_has_five_completions_and_a_man_page() {
+        let files: Vec<String> = generated().into_iter().map(|(p, _)| p.display().to_string()).collect();
+        for cmd in commands() {
+            let n = cmd.get_name();
+            let count = files.iter().filter(|f| f.starts_with("completions/") && f.contains(n)).count();
+            assert_eq!(count, 5, "{n}");
+            assert!(files.contains(&format!("man/{n}.1")));
+        }
+    }
+}

@@ -1,0 +1,60 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_vpc_bootstrap_global_optspecs
+    string join \n region= profile= endpoint-url= v/verbose q/quiet h/help V/version
+end
+
+function __fish_vpc_bootstrap_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_vpc_bootstrap_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_vpc_bootstrap_using_subcommand
+    set -l cmd (__fish_vpc_bootstrap_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -l region -d 'AWS region, e.g. ap-northeast-2' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -s V -l version -d 'Print version'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "create" -d 'Create a network, or converge an existing one, and print its `vpc` document'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "show" -d 'Print the `vpc` document of an existing network; changes nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l cidr -d 'The VPC\'s IPv4 CIDR (/16 to /28, in a private range)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l azs -d 'Use the region\'s first N AZs' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l az -d 'Use these AZs, by letter or full name (repeat or comma-separate: --az a,c)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l public-per-az -d 'Public subnets per AZ' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l private-per-az -d 'Private subnets per AZ' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l subnet-prefix -d 'Subnet size as a prefix length (default: VPC prefix + 8, at most 28)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l timeout -d 'Give up waiting after this long (e.g. 90s, 15m)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l region -d 'AWS region, e.g. ap-northeast-2' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l force-cidr -d 'Allow a VPC CIDR outside the private ranges'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l dry-run -d 'Print the plan as JSON and change nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s h -l help -d 'Print help'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l region -d 'AWS region, e.g. ap-northeast-2' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -s h -l help -d 'Print help'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show help" -f -a "create" -d 'Create a network, or converge an existing one, and print its `vpc` document'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show help" -f -a "show" -d 'Print the `vpc` document of an existing network; changes nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,74 @@
+# Shared by scripts/test, scripts/demo and the bench scripts: where things are cached,
+# and idempotent installs of what the tests need (moto in a venv, OpenSSH's server).
+# shellcheck shell=bash
+
+AWSOPS_CACHE="${AWSOPS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/awsops}"
+# Outside the checkout, so CI and later runs reuse the SDK build instead of redoing it.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$AWSOPS_CACHE/target}"
+MOTO_REQUIREMENT="moto[server]==5.2.1"
+
+say() { printf '%s\n' "$*" >&2; }
+
+# A Python venv with moto's server; reused when it already has the pinned version.
+ensure_moto() {
+  local venv="$AWSOPS_CACHE/venv"
+  if [ ! -x "$venv/bin/moto_server" ] || ! "$venv/bin/python" -c 'import moto, sys; sys.exit(moto.__version__ != "5.2.1")' 2>/dev/null; then
+    say "installing $MOTO_REQUIREMENT into $venv"
+    mkdir -p "$AWSOPS_CACHE"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$MOTO_REQUIREMENT"
+  fi
+  "$venv/bin/moto_server" --help >/dev/null || { say "moto_server from $venv does not run"; return 1; }
+  export AWSOPS_MOTO_SERVER="$venv/bin/moto_server"
+}
+
+# OpenSSH's server (sshd) and client, from Debian's packages.
+ensure_sshd() {
+  if [ -x /usr/sbin/sshd ] && command -v ssh-keygen >/dev/null && command -v ssh >/dev/null; then
+    return 0
+  fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  say "installing openssh-server with apt"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openssh-server openssh-client >/dev/null
+  [ -x /usr/sbin/sshd ] || { say "sshd is still missing after apt-get install"; return 1; }
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Starts moto on a free loopback port; sets MOTO_PID and MOTO_URL. Fails loudly.
+start_moto() {
+  local port log
+  port="$(free_port)"
+  log="$(mktemp)"
+  "$AWSOPS_MOTO_SERVER" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+  MOTO_PID=$!
+  MOTO_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 300); do
+    if python3 -c "import urllib.request, sys; urllib.request.urlopen('$MOTO_URL/moto-api/', timeout=1)" 2>/dev/null; then
+      return 0
+    fi
+    kill -0 "$MOTO_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  say "moto_server did not start on $MOTO_URL:"; cat "$log" >&2
+  return 1
+}
+
+stop_moto() {
+  [ -n "${MOTO_PID:-}" ] && kill "$MOTO_PID" 2>/dev/null && wait "$MOTO_PID" 2>/dev/null
+  MOTO_PID=""
+}
+
+# Static test credentials, no instance metadata, no profile files: nothing leaves the machine.
+use_emulator() {
+  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true
+  export AWS_ENDPOINT_URL="$MOTO_URL" AWS_REGION="${AWS_REGION:-ap-northeast-2}"
+  unset AWS_PROFILE AWS_SESSION_TOKEN
+  local empty="$AWSOPS_CACHE/empty-aws"
+  mkdir -p "$empty" && : >"$empty/config" && : >"$empty/credentials"
+  export AWS_CONFIG_FILE="$empty/config" AWS_SHARED_CREDENTIALS_FILE="$empty/credentials"
+}
