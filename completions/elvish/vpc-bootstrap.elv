@@ -31,6 +31,7 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --version 'Print version'
             cand create 'Create a network, or converge an existing one, and print its `vpc` document'
             cand show 'Print the `vpc` document of an existing network; changes nothing'
+            cand destroy 'Delete everything the network''s tags say vpc-bootstrap created, in dependency order'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vpc-bootstrap;create'= {
@@ -40,18 +41,30 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --public-per-az 'Public subnets per AZ'
             cand --private-per-az 'Private subnets per AZ'
             cand --subnet-prefix 'Subnet size as a prefix length (default: VPC prefix + 8, at most 28)'
-            cand --timeout 'Give up waiting after this long (e.g. 90s, 15m)'
+            cand --subnet 'An explicit subnet, overriding a planned one of the same name: name=…,cidr=…,az=…[,tier=public|private]'
+            cand --nat 'NAT gateways for the private subnets'
+            cand --nat-eip 'Use this Elastic IP allocation for a NAT gateway instead of allocating one (repeat, in AZ order); never released'
+            cand --web-port 'Ports the web group opens'
+            cand --web-from 'Where the web group admits traffic from'
+            cand --ssh-from 'Where the bastion group admits SSH from [default: your public IP/32, detected over HTTPS]'
+            cand --endpoint 'Gateway endpoints on the private route tables (repeat or comma-separate)'
+            cand --bastion-ami 'The bastion''s AMI [default: latest Amazon Linux 2023, from SSM]'
+            cand --bastion-type 'The bastion''s instance type'
+            cand --key-name 'The EC2 key pair the bastion accepts'
+            cand --timeout 'Give up waiting (NAT gateways, the bastion) after this long, e.g. 90s, 15m'
             cand --region 'AWS region, e.g. ap-northeast-2'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
             cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
             cand --force-cidr 'Allow a VPC CIDR outside the private ranges'
+            cand --allow-ssh-from-anywhere 'Allow --ssh-from 0.0.0.0/0 (SSH from the whole internet)'
+            cand --bastion 'Launch a bastion host in the first public subnet'
             cand --dry-run 'Print the plan as JSON and change nothing'
             cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'vpc-bootstrap;show'= {
             cand --region 'AWS region, e.g. ap-northeast-2'
@@ -64,14 +77,32 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'vpc-bootstrap;destroy'= {
+            cand --timeout 'Give up waiting (NAT gateways, instances, draining interfaces) after this long'
+            cand --region 'AWS region, e.g. ap-northeast-2'
+            cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
+            cand -y 'Do not ask; required when not on a terminal'
+            cand --yes 'Do not ask; required when not on a terminal'
+            cand --dry-run 'Print the teardown plan as JSON and change nothing'
+            cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand -q 'Errors only on stderr, and no progress'
+            cand --quiet 'Errors only on stderr, and no progress'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'vpc-bootstrap;help'= {
             cand create 'Create a network, or converge an existing one, and print its `vpc` document'
             cand show 'Print the `vpc` document of an existing network; changes nothing'
+            cand destroy 'Delete everything the network''s tags say vpc-bootstrap created, in dependency order'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vpc-bootstrap;help;create'= {
         }
         &'vpc-bootstrap;help;show'= {
+        }
+        &'vpc-bootstrap;help;destroy'= {
         }
         &'vpc-bootstrap;help;help'= {
         }

@@ -33,6 +33,7 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -s h -l help -
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -s V -l version -d 'Print version'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "create" -d 'Create a network, or converge an existing one, and print its `vpc` document'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "show" -d 'Print the `vpc` document of an existing network; changes nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "destroy" -d 'Delete everything the network\'s tags say vpc-bootstrap created, in dependency order'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l cidr -d 'The VPC\'s IPv4 CIDR (/16 to /28, in a private range)' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l azs -d 'Use the region\'s first N AZs' -r
@@ -40,21 +41,46 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l a
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l public-per-az -d 'Public subnets per AZ' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l private-per-az -d 'Private subnets per AZ' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l subnet-prefix -d 'Subnet size as a prefix length (default: VPC prefix + 8, at most 28)' -r
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l timeout -d 'Give up waiting after this long (e.g. 90s, 15m)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l subnet -d 'An explicit subnet, overriding a planned one of the same name: name=…,cidr=…,az=…[,tier=public|private]' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l nat -d 'NAT gateways for the private subnets' -r -f -a "none\t'No NAT gateway: private subnets have no route out'
+single\t'One NAT gateway, in the first AZ, shared by every private subnet'
+per-az\t'One NAT gateway per AZ: no cross-AZ traffic, no single point of failure'"
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l nat-eip -d 'Use this Elastic IP allocation for a NAT gateway instead of allocating one (repeat, in AZ order); never released' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l web-port -d 'Ports the web group opens' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l web-from -d 'Where the web group admits traffic from' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l ssh-from -d 'Where the bastion group admits SSH from [default: your public IP/32, detected over HTTPS]' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l endpoint -d 'Gateway endpoints on the private route tables (repeat or comma-separate)' -r -f -a "s3\t''
+dynamodb\t''"
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l bastion-ami -d 'The bastion\'s AMI [default: latest Amazon Linux 2023, from SSM]' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l bastion-type -d 'The bastion\'s instance type' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l key-name -d 'The EC2 key pair the bastion accepts' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l timeout -d 'Give up waiting (NAT gateways, the bastion) after this long, e.g. 90s, 15m' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l force-cidr -d 'Allow a VPC CIDR outside the private ranges'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l allow-ssh-from-anywhere -d 'Allow --ssh-from 0.0.0.0/0 (SSH from the whole internet)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l bastion -d 'Launch a bastion host in the first public subnet'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l dry-run -d 'Print the plan as JSON and change nothing'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s q -l quiet -d 'Errors only on stderr, and no progress'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s h -l help -d 'Print help'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -s h -l help -d 'Print help'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show help" -f -a "create" -d 'Create a network, or converge an existing one, and print its `vpc` document'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show help" -f -a "show" -d 'Print the `vpc` document of an existing network; changes nothing'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l timeout -d 'Give up waiting (NAT gateways, instances, draining interfaces) after this long' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l region -d 'AWS region, e.g. ap-northeast-2' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s y -l yes -d 'Do not ask; required when not on a terminal'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l dry-run -d 'Print the teardown plan as JSON and change nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s h -l help -d 'Print help'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy help" -f -a "create" -d 'Create a network, or converge an existing one, and print its `vpc` document'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy help" -f -a "show" -d 'Print the `vpc` document of an existing network; changes nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy help" -f -a "destroy" -d 'Delete everything the network\'s tags say vpc-bootstrap created, in dependency order'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -43,27 +43,51 @@ pub fn pairs(tags: &[Tag]) -> impl Iterator<Item = (&str, &str)> + Clone {
 }
 
 /// EC2 is eventually consistent: a resource just created can be "not found" by the
-/// next call for a few seconds. Retries such calls (and only those) briefly, then
-/// converts the error.
-pub async fn settle<T, E, F, Fut>(operation: &'static str, mut call: F) -> Result<T>
+/// next call for a few seconds. Retries such calls (and only those) briefly.
+pub async fn settle<T, E, F, Fut>(operation: &'static str, call: F) -> Result<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = std::result::Result<T, E>>,
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let mut delay = Duration::from_millis(250);
-    let mut attempts = 0;
+    retry_codes(operation, |code| code.ends_with(".NotFound"), Duration::from_secs(20), call).await
+}
+
+/// Retries a call while it fails with a code `retryable` accepts (a dependency still
+/// draining, a resource not yet visible), with backoff, for at most `budget`; then
+/// converts the error.
+pub async fn retry_codes<T, E, F, Fut>(
+    operation: &'static str,
+    retryable: impl Fn(&str) -> bool,
+    budget: Duration,
+    mut call: F,
+) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = std::result::Result<T, E>>,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let deadline = tokio::time::Instant::now() + budget;
+    let mut attempt = 0;
     loop {
         match call().await {
             Ok(v) => return Ok(v),
-            Err(e) if attempts < 6 && e.code().is_some_and(|c| c.ends_with(".NotFound")) => {
-                tracing::debug!(operation, "not found yet, retrying: {e}");
-                attempts += 1;
+            Err(e) if e.code().is_some_and(&retryable) && tokio::time::Instant::now() < deadline => {
+                tracing::debug!(operation, "retrying: {e}");
+                let delay = crate::waiter::backoff_delay(attempt, Duration::from_millis(250), Duration::from_secs(5), fastrand::f64());
                 tokio::time::sleep(delay).await;
-                delay *= 2;
+                attempt += 1;
             }
             Err(e) => return Err(Error::from_aws(operation, e)),
         }
+    }
+}
+
+/// For deletes: a resource that is already gone counts as deleted, so a re-run converges.
+pub fn gone_is_ok(result: Result<()>) -> Result<()> {
+    match result {
+        Err(e) if crate::error::is_not_found(&e) => Ok(()),
+        other => other,
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod aws_config;
 pub mod cli;
+pub mod confirm;
 pub mod connect_guard;
 pub mod document;
 #[cfg(feature = "ec2")]

@@ -4,16 +4,30 @@
 //! tagged), and the error is returned: a re-run discovers what exists and converges.
 
 use crate::plan::{Action, Plan, Ref, Step};
+use crate::state::Permission;
 use aws_sdk_ec2::Client;
-use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType};
-use awsops_core::ec2::{settle, tag_spec};
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, BlockDeviceMapping, DomainType, EbsBlockDevice, HttpTokensState, InstanceMetadataEndpointState,
+    InstanceMetadataOptionsRequest, InstanceNetworkInterfaceSpecification, InstanceStateName, InstanceType, IpPermission, IpRange,
+    NatGatewayState, ResourceType, UserIdGroupPair, VolumeType, VpcEndpointType,
+};
+use awsops_core::ec2::{gone_is_ok, retry_codes, settle, tag_spec};
 use awsops_core::error::aws_error;
 use awsops_core::ownership::Ownership;
+use awsops_core::waiter::{Poll, Waiter};
 use awsops_core::{Error, Result};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use std::collections::HashMap;
+use std::time::Duration;
 
-pub async fn apply(ec2: &Client, owner: &Ownership, plan: &Plan) -> Result<()> {
+pub struct Context<'a> {
+    pub ec2: &'a Client,
+    pub owner: &'a Ownership,
+    /// The limit of each wait (NAT gateway, instance) and of dependency retries.
+    pub timeout: Duration,
+}
+
+pub async fn apply(ctx: &Context<'_>, plan: &Plan) -> Result<()> {
     let mut outputs: HashMap<&str, String> = HashMap::new();
     let mut waiting: Vec<&Step> = plan.steps.iter().collect();
     let mut running = FuturesUnordered::new();
@@ -26,15 +40,15 @@ pub async fn apply(ec2: &Client, owner: &Ownership, plan: &Plan) -> Result<()> {
             for step in ready {
                 let action = resolve(&step.action, &outputs)?;
                 running.push(async move {
-                    tracing::info!(step = %step.key, "applying");
-                    (step.key.as_str(), execute(ec2, owner, action).await)
+                    tracing::info!(step = %step.key, "start");
+                    (step.key.as_str(), execute(ctx, action).await)
                 });
             }
         }
         match running.next().await {
             None => break,
             Some((key, Ok(id))) => {
-                tracing::debug!(step = key, id = %id, "done");
+                tracing::info!(step = key, id = %id, "done");
                 outputs.insert(key, id);
             }
             Some((key, Err(err))) => {
@@ -53,38 +67,18 @@ pub async fn apply(ec2: &Client, owner: &Ownership, plan: &Plan) -> Result<()> {
 /// Replaces references to earlier steps by the ids those steps produced.
 fn resolve(action: &Action, outputs: &HashMap<&str, String>) -> Result<Action> {
     let mut action = action.clone();
-    let fix = |r: &mut Ref| -> Result<()> {
+    let mut missing = None;
+    action.visit_refs(&mut |r| {
         if let Ref::Step { step } = r {
-            let id = outputs.get(step.as_str()).ok_or_else(|| Error::failed(format!("step {step} produced no id")))?;
-            *r = Ref::Id(id.clone());
+            match outputs.get(step.as_str()) {
+                Some(id) => *r = Ref::Id(id.clone()),
+                None => missing = Some(step.clone()),
+            }
         }
-        Ok(())
-    };
-    match &mut action {
-        Action::CreateVpc { .. } | Action::CreateInternetGateway { .. } => {}
-        Action::EnableDnsHostnames { vpc } | Action::EnableDnsSupport { vpc } => fix(vpc)?,
-        Action::CreateSubnet { vpc, .. } | Action::CreateRouteTable { vpc, .. } => fix(vpc)?,
-        Action::MapPublicIpOnLaunch { subnet } => fix(subnet)?,
-        Action::AttachInternetGateway { internet_gateway, vpc } => {
-            fix(internet_gateway)?;
-            fix(vpc)?;
-        }
-        Action::CreateRoute { route_table, gateway, .. } => {
-            fix(route_table)?;
-            fix(gateway)?;
-        }
-        Action::AssociateRouteTable { route_table, subnet } => {
-            fix(route_table)?;
-            fix(subnet)?;
-        }
-    }
-    Ok(action)
-}
-
-fn id(r: &Ref) -> &str {
-    match r {
-        Ref::Id(id) => id,
-        Ref::Step { step } => step,
+    });
+    match missing {
+        Some(step) => Err(Error::failed(format!("step {step} produced no id"))),
+        None => Ok(action),
     }
 }
 
@@ -92,8 +86,34 @@ fn yes() -> AttributeBooleanValue {
     AttributeBooleanValue::builder().value(true).build()
 }
 
+fn created(id: Option<&str>, operation: &str) -> Result<String> {
+    id.map(str::to_owned).ok_or_else(|| Error::failed(format!("{operation} returned no id")))
+}
+
+fn ip_permissions(rules: &[Permission], source_group: Option<&str>) -> Vec<IpPermission> {
+    rules
+        .iter()
+        .map(|r| {
+            let mut p = IpPermission::builder().ip_protocol(&r.protocol).from_port(r.from_port).to_port(r.to_port);
+            match (source_group.or(r.source_group.as_deref()), &r.cidr) {
+                (Some(group), _) => p = p.user_id_group_pairs(UserIdGroupPair::builder().group_id(group).build()),
+                (None, Some(cidr)) => p = p.ip_ranges(IpRange::builder().cidr_ip(cidr).build()),
+                (None, None) => {}
+            }
+            p.build()
+        })
+        .collect()
+}
+
+/// Codes that mean "something still holds on to it": retried while a dependency drains.
+fn still_in_use(code: &str) -> bool {
+    matches!(code, "DependencyViolation" | "InvalidIPAddress.InUse" | "AuthFailure.AddressNotOwned" | "Gateway.NotAttached")
+}
+
 /// Runs one action and returns the id it produced (or the id it acted on).
-async fn execute(ec2: &Client, owner: &Ownership, action: Action) -> Result<String> {
+async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
+    let ec2 = ctx.ec2;
+    let owner = ctx.owner;
     match action {
         Action::CreateVpc { name, cidr } => {
             let out = ec2
@@ -106,20 +126,39 @@ async fn execute(ec2: &Client, owner: &Ownership, action: Action) -> Result<Stri
             created(out.vpc().and_then(|v| v.vpc_id()), "CreateVpc")
         }
         Action::EnableDnsSupport { vpc } => {
-            let vpc = id(&vpc).to_owned();
-            settle("ModifyVpcAttribute", || ec2.modify_vpc_attribute().vpc_id(&vpc).enable_dns_support(yes()).send()).await?;
-            Ok(vpc)
+            settle("ModifyVpcAttribute", || ec2.modify_vpc_attribute().vpc_id(vpc.id()).enable_dns_support(yes()).send()).await?;
+            Ok(vpc.id().to_owned())
         }
         Action::EnableDnsHostnames { vpc } => {
-            let vpc = id(&vpc).to_owned();
-            settle("ModifyVpcAttribute", || ec2.modify_vpc_attribute().vpc_id(&vpc).enable_dns_hostnames(yes()).send()).await?;
-            Ok(vpc)
+            settle("ModifyVpcAttribute", || ec2.modify_vpc_attribute().vpc_id(vpc.id()).enable_dns_hostnames(yes()).send()).await?;
+            Ok(vpc.id().to_owned())
+        }
+        Action::StripDefaultSecurityGroup { vpc } => {
+            let group = match crate::discover::default_security_group(ec2, vpc.id()).await? {
+                Some(g) => g,
+                None => return Err(Error::failed(format!("VPC {} has no default security group", vpc.id()))),
+            };
+            if !group.ingress.is_empty() {
+                let perms = ip_permissions(&group.ingress, None);
+                settle("RevokeSecurityGroupIngress", || {
+                    ec2.revoke_security_group_ingress().group_id(&group.id).set_ip_permissions(Some(perms.clone())).send()
+                })
+                .await?;
+            }
+            if !group.egress.is_empty() {
+                let perms = ip_permissions(&group.egress, None);
+                settle("RevokeSecurityGroupEgress", || {
+                    ec2.revoke_security_group_egress().group_id(&group.id).set_ip_permissions(Some(perms.clone())).send()
+                })
+                .await?;
+            }
+            Ok(group.id)
         }
         Action::CreateSubnet { vpc, name, tier, az, cidr } => {
             let tags = owner.tags(&format!("subnet:{}", tier.as_str()), &name);
             let out = settle("CreateSubnet", || {
                 ec2.create_subnet()
-                    .vpc_id(id(&vpc))
+                    .vpc_id(vpc.id())
                     .cidr_block(&cidr)
                     .availability_zone(&az)
                     .tag_specifications(tag_spec(ResourceType::Subnet, &tags))
@@ -129,10 +168,9 @@ async fn execute(ec2: &Client, owner: &Ownership, action: Action) -> Result<Stri
             created(out.subnet().and_then(|s| s.subnet_id()), "CreateSubnet")
         }
         Action::MapPublicIpOnLaunch { subnet } => {
-            let subnet = id(&subnet).to_owned();
-            settle("ModifySubnetAttribute", || ec2.modify_subnet_attribute().subnet_id(&subnet).map_public_ip_on_launch(yes()).send())
+            settle("ModifySubnetAttribute", || ec2.modify_subnet_attribute().subnet_id(subnet.id()).map_public_ip_on_launch(yes()).send())
                 .await?;
-            Ok(subnet)
+            Ok(subnet.id().to_owned())
         }
         Action::CreateInternetGateway { name } => {
             let out = ec2
@@ -145,36 +183,319 @@ async fn execute(ec2: &Client, owner: &Ownership, action: Action) -> Result<Stri
         }
         Action::AttachInternetGateway { internet_gateway, vpc } => {
             settle("AttachInternetGateway", || {
-                ec2.attach_internet_gateway().internet_gateway_id(id(&internet_gateway)).vpc_id(id(&vpc)).send()
+                ec2.attach_internet_gateway().internet_gateway_id(internet_gateway.id()).vpc_id(vpc.id()).send()
             })
             .await?;
-            Ok(id(&internet_gateway).to_owned())
+            Ok(internet_gateway.id().to_owned())
         }
         Action::CreateRouteTable { vpc, name, role } => {
             let tags = owner.tags(&role, &name);
             let out = settle("CreateRouteTable", || {
-                ec2.create_route_table().vpc_id(id(&vpc)).tag_specifications(tag_spec(ResourceType::RouteTable, &tags)).send()
+                ec2.create_route_table().vpc_id(vpc.id()).tag_specifications(tag_spec(ResourceType::RouteTable, &tags)).send()
             })
             .await?;
             created(out.route_table().and_then(|t| t.route_table_id()), "CreateRouteTable")
         }
-        Action::CreateRoute { route_table, destination, gateway } => {
+        Action::CreateRoute { route_table, destination, target } => {
+            let nat = target.id().starts_with("nat-");
             settle("CreateRoute", || {
-                ec2.create_route().route_table_id(id(&route_table)).destination_cidr_block(&destination).gateway_id(id(&gateway)).send()
+                let call = ec2.create_route().route_table_id(route_table.id()).destination_cidr_block(&destination);
+                if nat { call.nat_gateway_id(target.id()) } else { call.gateway_id(target.id()) }.send()
             })
             .await?;
-            Ok(id(&route_table).to_owned())
+            Ok(route_table.id().to_owned())
+        }
+        Action::ReplaceRoute { route_table, destination, target } => {
+            let nat = target.id().starts_with("nat-");
+            settle("ReplaceRoute", || {
+                let call = ec2.replace_route().route_table_id(route_table.id()).destination_cidr_block(&destination);
+                if nat { call.nat_gateway_id(target.id()) } else { call.gateway_id(target.id()) }.send()
+            })
+            .await?;
+            Ok(route_table.id().to_owned())
         }
         Action::AssociateRouteTable { route_table, subnet } => {
             let out = settle("AssociateRouteTable", || {
-                ec2.associate_route_table().route_table_id(id(&route_table)).subnet_id(id(&subnet)).send()
+                ec2.associate_route_table().route_table_id(route_table.id()).subnet_id(subnet.id()).send()
             })
             .await?;
             Ok(out.association_id().unwrap_or_default().to_owned())
         }
+        Action::AllocateAddress { name, role } => {
+            let out = ec2
+                .allocate_address()
+                .domain(DomainType::Vpc)
+                .tag_specifications(tag_spec(ResourceType::ElasticIp, &owner.tags(&role, &name)))
+                .send()
+                .await
+                .map_err(aws_error("AllocateAddress"))?;
+            created(out.allocation_id(), "AllocateAddress")
+        }
+        Action::CreateNatGateway { subnet, allocation, name, role } => {
+            // The token makes a retried or re-run create return the same gateway.
+            let token = format!("awsops-{}-{role}", subnet.id());
+            let tags = owner.tags(&role, &name);
+            let out = settle("CreateNatGateway", || {
+                ec2.create_nat_gateway()
+                    .subnet_id(subnet.id())
+                    .allocation_id(allocation.id())
+                    .client_token(&token)
+                    .tag_specifications(tag_spec(ResourceType::Natgateway, &tags))
+                    .send()
+            })
+            .await?;
+            created(out.nat_gateway().and_then(|n| n.nat_gateway_id()), "CreateNatGateway")
+        }
+        Action::WaitNatAvailable { nat } => {
+            wait_nat(ec2, nat.id(), NatGatewayState::Available, ctx.timeout).await?;
+            Ok(nat.id().to_owned())
+        }
+        Action::CreateSecurityGroup { vpc, name, role, description } => {
+            let tags = owner.tags(&role, &name);
+            let out = settle("CreateSecurityGroup", || {
+                ec2.create_security_group()
+                    .vpc_id(vpc.id())
+                    .group_name(&name)
+                    .description(&description)
+                    .tag_specifications(tag_spec(ResourceType::SecurityGroup, &tags))
+                    .send()
+            })
+            .await?;
+            created(out.group_id(), "CreateSecurityGroup")
+        }
+        Action::AuthorizeIngress { group, source_group, rules } => {
+            let perms = ip_permissions(&rules, source_group.as_ref().map(Ref::id));
+            settle("AuthorizeSecurityGroupIngress", || {
+                ec2.authorize_security_group_ingress().group_id(group.id()).set_ip_permissions(Some(perms.clone())).send()
+            })
+            .await?;
+            Ok(group.id().to_owned())
+        }
+        Action::CreateGatewayEndpoint { vpc, service, name, role, route_tables } => {
+            let token = format!("awsops-{}-{role}", vpc.id());
+            let tags = owner.tags(&role, &name);
+            let tables: Vec<String> = route_tables.iter().map(|r| r.id().to_owned()).collect();
+            let out = settle("CreateVpcEndpoint", || {
+                ec2.create_vpc_endpoint()
+                    .vpc_id(vpc.id())
+                    .service_name(&service)
+                    .vpc_endpoint_type(VpcEndpointType::Gateway)
+                    .set_route_table_ids(Some(tables.clone()))
+                    .client_token(&token)
+                    .tag_specifications(tag_spec(ResourceType::VpcEndpoint, &tags))
+                    .send()
+            })
+            .await?;
+            created(out.vpc_endpoint().and_then(|e| e.vpc_endpoint_id()), "CreateVpcEndpoint")
+        }
+        Action::AddEndpointRouteTables { endpoint, route_tables } => {
+            let tables: Vec<String> = route_tables.iter().map(|r| r.id().to_owned()).collect();
+            settle("ModifyVpcEndpoint", || {
+                ec2.modify_vpc_endpoint().vpc_endpoint_id(endpoint.id()).set_add_route_table_ids(Some(tables.clone())).send()
+            })
+            .await?;
+            Ok(endpoint.id().to_owned())
+        }
+        Action::RunBastion { subnet, security_group, ami, instance_type, key_name, name, root_device, root_size_gib } => {
+            let token = format!("awsops-{}-bastion", subnet.id());
+            let tags = owner.tags(crate::plan::BASTION_ROLE, &name);
+            let out = settle("RunInstances", || {
+                ec2.run_instances()
+                    .image_id(&ami)
+                    .instance_type(InstanceType::from(instance_type.as_str()))
+                    .min_count(1)
+                    .max_count(1)
+                    .client_token(&token)
+                    .set_key_name(key_name.clone())
+                    .metadata_options(
+                        InstanceMetadataOptionsRequest::builder()
+                            .http_tokens(HttpTokensState::Required)
+                            .http_endpoint(InstanceMetadataEndpointState::Enabled)
+                            .http_put_response_hop_limit(1)
+                            .build(),
+                    )
+                    .block_device_mappings(
+                        BlockDeviceMapping::builder()
+                            .device_name(&root_device)
+                            .ebs(
+                                EbsBlockDevice::builder()
+                                    .encrypted(true)
+                                    .volume_size(root_size_gib)
+                                    .volume_type(VolumeType::Gp3)
+                                    .delete_on_termination(true)
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .network_interfaces(
+                        InstanceNetworkInterfaceSpecification::builder()
+                            .device_index(0)
+                            .subnet_id(subnet.id())
+                            .groups(security_group.id())
+                            .associate_public_ip_address(true)
+                            .build(),
+                    )
+                    .tag_specifications(tag_spec(ResourceType::Instance, &tags))
+                    .tag_specifications(tag_spec(ResourceType::Volume, &tags))
+                    .send()
+            })
+            .await?;
+            created(out.instances().first().and_then(|i| i.instance_id()), "RunInstances")
+        }
+        Action::WaitInstanceRunning { instance } => {
+            wait_instance(ec2, instance.id(), InstanceStateName::Running, ctx.timeout).await?;
+            Ok(instance.id().to_owned())
+        }
+        Action::TerminateInstance { instance } => {
+            gone_is_ok(
+                ec2.terminate_instances().instance_ids(instance.id()).send().await.map(drop).map_err(aws_error("TerminateInstances")),
+            )?;
+            wait_instance(ec2, instance.id(), InstanceStateName::Terminated, ctx.timeout).await?;
+            Ok(instance.id().to_owned())
+        }
+        Action::DeleteNatGateway { nat } => {
+            gone_is_ok(ec2.delete_nat_gateway().nat_gateway_id(nat.id()).send().await.map(drop).map_err(aws_error("DeleteNatGateway")))?;
+            wait_nat(ec2, nat.id(), NatGatewayState::Deleted, ctx.timeout).await?;
+            Ok(nat.id().to_owned())
+        }
+        Action::ReleaseAddress { allocation } => {
+            gone_is_ok(
+                retry_codes("ReleaseAddress", still_in_use, ctx.timeout, || ec2.release_address().allocation_id(allocation.id()).send())
+                    .await
+                    .map(drop),
+            )?;
+            Ok(allocation.id().to_owned())
+        }
+        Action::DetachInternetGateway { internet_gateway, vpc } => {
+            gone_is_ok(
+                retry_codes("DetachInternetGateway", still_in_use, ctx.timeout, || {
+                    ec2.detach_internet_gateway().internet_gateway_id(internet_gateway.id()).vpc_id(vpc.id()).send()
+                })
+                .await
+                .map(drop),
+            )?;
+            Ok(internet_gateway.id().to_owned())
+        }
+        Action::DeleteInternetGateway { internet_gateway } => {
+            gone_is_ok(
+                retry_codes("DeleteInternetGateway", still_in_use, ctx.timeout, || {
+                    ec2.delete_internet_gateway().internet_gateway_id(internet_gateway.id()).send()
+                })
+                .await
+                .map(drop),
+            )?;
+            Ok(internet_gateway.id().to_owned())
+        }
+        Action::DeleteVpcEndpoints { endpoints } => {
+            let ids: Vec<String> = endpoints.iter().map(|r| r.id().to_owned()).collect();
+            gone_is_ok(
+                ec2.delete_vpc_endpoints().set_vpc_endpoint_ids(Some(ids)).send().await.map(drop).map_err(aws_error("DeleteVpcEndpoints")),
+            )?;
+            Ok(String::new())
+        }
+        Action::DisassociateRouteTable { association } => {
+            gone_is_ok(
+                ec2.disassociate_route_table()
+                    .association_id(association.id())
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(aws_error("DisassociateRouteTable")),
+            )?;
+            Ok(association.id().to_owned())
+        }
+        Action::DeleteRouteTable { route_table } => {
+            gone_is_ok(
+                retry_codes("DeleteRouteTable", still_in_use, ctx.timeout, || {
+                    ec2.delete_route_table().route_table_id(route_table.id()).send()
+                })
+                .await
+                .map(drop),
+            )?;
+            Ok(route_table.id().to_owned())
+        }
+        Action::RevokeIngress { group, rules } => {
+            let perms = ip_permissions(&rules, None);
+            gone_is_ok(
+                ec2.revoke_security_group_ingress()
+                    .group_id(group.id())
+                    .set_ip_permissions(Some(perms))
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(aws_error("RevokeSecurityGroupIngress")),
+            )?;
+            Ok(group.id().to_owned())
+        }
+        Action::DeleteSecurityGroup { group } => {
+            gone_is_ok(
+                retry_codes("DeleteSecurityGroup", still_in_use, ctx.timeout, || ec2.delete_security_group().group_id(group.id()).send())
+                    .await
+                    .map(drop),
+            )?;
+            Ok(group.id().to_owned())
+        }
+        Action::DeleteSubnet { subnet } => {
+            gone_is_ok(
+                retry_codes("DeleteSubnet", still_in_use, ctx.timeout, || ec2.delete_subnet().subnet_id(subnet.id()).send())
+                    .await
+                    .map(drop),
+            )?;
+            Ok(subnet.id().to_owned())
+        }
+        Action::DeleteVpc { vpc } => {
+            gone_is_ok(retry_codes("DeleteVpc", still_in_use, ctx.timeout, || ec2.delete_vpc().vpc_id(vpc.id()).send()).await.map(drop))?;
+            Ok(vpc.id().to_owned())
+        }
     }
 }
 
-fn created(id: Option<&str>, operation: &str) -> Result<String> {
-    id.map(str::to_owned).ok_or_else(|| Error::failed(format!("{operation} returned no id")))
+async fn wait_nat(ec2: &Client, id: &str, want: NatGatewayState, timeout: Duration) -> Result<()> {
+    let what = format!("NAT gateway {id} to be {}", want.as_str());
+    Waiter::new(what, timeout)
+        .wait(|| {
+            let want = want.clone();
+            async move {
+                let out = ec2.describe_nat_gateways().nat_gateway_ids(id).send().await.map_err(aws_error("DescribeNatGateways"))?;
+                let Some(nat) = out.nat_gateways().first() else {
+                    return Ok(if want == NatGatewayState::Deleted { Poll::Ready(()) } else { Poll::Pending("not visible yet".into()) });
+                };
+                match nat.state() {
+                    Some(state) if *state == want => Ok(Poll::Ready(())),
+                    Some(NatGatewayState::Failed) if want != NatGatewayState::Deleted => Err(Error::failed(format!(
+                        "NAT gateway {id} failed: {} ({}); delete it (vpc-bootstrap destroy, or by id) and re-run",
+                        nat.failure_message().unwrap_or("no reason given"),
+                        nat.failure_code().unwrap_or("no code")
+                    ))),
+                    Some(NatGatewayState::Failed) => Ok(Poll::Ready(())),
+                    state => Ok(Poll::Pending(state.map(|s| s.as_str().to_owned()).unwrap_or_default())),
+                }
+            }
+        })
+        .await
+}
+
+async fn wait_instance(ec2: &Client, id: &str, want: InstanceStateName, timeout: Duration) -> Result<()> {
+    let what = format!("instance {id} to be {}", want.as_str());
+    Waiter::new(what, timeout)
+        .wait(|| {
+            let want = want.clone();
+            async move {
+                let out = match ec2.describe_instances().instance_ids(id).send().await.map_err(aws_error("DescribeInstances")) {
+                    Err(e) if awsops_core::error::is_not_found(&e) && want == InstanceStateName::Terminated => return Ok(Poll::Ready(())),
+                    Err(e) if awsops_core::error::is_not_found(&e) => return Ok(Poll::Pending("not visible yet".into())),
+                    other => other?,
+                };
+                let state = out.reservations().iter().flat_map(|r| r.instances()).find_map(|i| i.state().and_then(|s| s.name()).cloned());
+                match state {
+                    Some(s) if s == want => Ok(Poll::Ready(())),
+                    None if want == InstanceStateName::Terminated => Ok(Poll::Ready(())),
+                    Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown) if want == InstanceStateName::Running => {
+                        Err(Error::failed(format!("instance {id} stopped before it ran; see its state reason in the console")))
+                    }
+                    s => Ok(Poll::Pending(s.map(|s| s.as_str().to_owned()).unwrap_or_else(|| "unknown".into()))),
+                }
+            }
+        })
+        .await
 }

@@ -1,13 +1,17 @@
 //! Discovery: finds a network's resources again by their ownership tags (no state
-//! file), with the independent describe calls made concurrently.
+//! file). Every describe runs in one concurrent round, filtered by the stack tag on
+//! the server and checked again here (some APIs, and some emulators, ignore filters).
 
 use crate::cidr_plan::Tier;
-use crate::state::{Existing, ExistingIgw, ExistingRoute, ExistingRouteTable, ExistingSubnet, ExistingVpc};
+use crate::state::{
+    Existing, ExistingAddress, ExistingEndpoint, ExistingIgw, ExistingInstance, ExistingNat, ExistingRoute, ExistingRouteTable,
+    ExistingSecurityGroup, ExistingSubnet, ExistingVpc, Permission,
+};
 use aws_sdk_ec2::Client;
-use aws_sdk_ec2::types::VpcAttributeName;
-use awsops_core::ec2::{filter, name, owned_filter, role};
+use aws_sdk_ec2::types::{IpPermission, SecurityGroup, Tag, VpcAttributeName};
+use awsops_core::ec2::{filter, name, owned_filter, pairs, role};
 use awsops_core::error::aws_error;
-use awsops_core::ownership::{Ownership, ROLE_TAG};
+use awsops_core::ownership::Ownership;
 use awsops_core::{Error, Result};
 
 /// The region's available AZs (names).
@@ -22,50 +26,228 @@ pub async fn region_azs(ec2: &Client) -> Result<Vec<String>> {
     Ok(out.availability_zones().iter().filter_map(|az| az.zone_name().map(str::to_owned)).collect())
 }
 
-pub async fn discover(ec2: &Client, owner: &Ownership) -> Result<Existing> {
-    let vpcs = ec2
-        .describe_vpcs()
-        .filters(owned_filter(owner))
-        .filters(filter(&format!("tag:{ROLE_TAG}"), ["vpc"]))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(aws_error("DescribeVpcs"))?;
+/// How much to look at: the VPC's attributes and default group cost a second round,
+/// which only planning needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    Resources,
+    WithAttributes,
+}
+
+pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<Existing> {
+    let owned = |tags: &[Tag]| owner.owns(pairs(tags));
+    let (vpcs, subnets, igws, tables, addresses, nats, groups, endpoints, instances) = tokio::try_join!(
+        async {
+            ec2.describe_vpcs()
+                .filters(owned_filter(owner))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error("DescribeVpcs"))
+        },
+        async {
+            ec2.describe_subnets()
+                .filters(owned_filter(owner))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error("DescribeSubnets"))
+        },
+        async {
+            ec2.describe_internet_gateways()
+                .filters(owned_filter(owner))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error("DescribeInternetGateways"))
+        },
+        async {
+            ec2.describe_route_tables()
+                .filters(owned_filter(owner))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error("DescribeRouteTables"))
+        },
+        async { ec2.describe_addresses().filters(owned_filter(owner)).send().await.map_err(aws_error("DescribeAddresses")) },
+        async {
+            ec2.describe_nat_gateways()
+                .filter(owned_filter(owner))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error("DescribeNatGateways"))
+        },
+        async {
+            ec2.describe_security_groups()
+                .filters(owned_filter(owner))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error("DescribeSecurityGroups"))
+        },
+        async {
+            ec2.describe_vpc_endpoints()
+                .filters(owned_filter(owner))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error("DescribeVpcEndpoints"))
+        },
+        async {
+            ec2.describe_instances()
+                .filters(owned_filter(owner))
+                .filters(filter("instance-state-name", ["pending", "running", "stopping", "stopped"]))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error("DescribeInstances"))
+        },
+    )?;
+
+    let vpcs: Vec<_> = vpcs.into_iter().filter(|v| owned(v.tags()) && role(v.tags()) == Some("vpc")).collect();
     if vpcs.len() > 1 {
         let ids: Vec<&str> = vpcs.iter().filter_map(|v| v.vpc_id()).collect();
         return Err(Error::failed(format!(
-            "network {} has {} VPCs ({}): a crashed run may have left one; destroy the extra one by id",
+            "network {} has {} VPCs ({}); delete the one you do not want by id, then re-run",
             owner.stack,
             ids.len(),
             ids.join(", ")
         )));
     }
     let vpc = vpcs.into_iter().next();
-    let igw = discover_igw(ec2, owner);
-    let Some(vpc) = vpc else {
-        return Ok(Existing { internet_gateway: igw.await?, ..Existing::default() });
-    };
-    let vpc_id = vpc.vpc_id().unwrap_or_default().to_owned();
-    let (hostnames, support, subnets, igw, route_tables) = tokio::try_join!(
-        vpc_attribute(ec2, &vpc_id, VpcAttributeName::EnableDnsHostnames),
-        vpc_attribute(ec2, &vpc_id, VpcAttributeName::EnableDnsSupport),
-        discover_subnets(ec2, owner, &vpc_id),
-        igw,
-        discover_route_tables(ec2, owner, &vpc_id),
-    )?;
-    Ok(Existing {
-        vpc: Some(ExistingVpc {
-            id: vpc_id,
-            cidr: vpc.cidr_block().unwrap_or_default().to_owned(),
-            dns_hostnames: hostnames,
-            dns_support: support,
+    let vpc_id = vpc.as_ref().and_then(|v| v.vpc_id()).unwrap_or_default().to_owned();
+    let in_vpc = |id: Option<&str>| vpc.is_some() && id == Some(vpc_id.as_str());
+
+    let mut existing = Existing {
+        vpc: vpc.as_ref().map(|v| ExistingVpc {
+            id: vpc_id.clone(),
+            cidr: v.cidr_block().unwrap_or_default().to_owned(),
+            dns_hostnames: false,
+            dns_support: false,
         }),
-        subnets,
-        internet_gateway: igw,
-        route_tables,
-    })
+        subnets: subnets
+            .iter()
+            .filter(|s| owned(s.tags()) && in_vpc(s.vpc_id()))
+            .map(|s| ExistingSubnet {
+                id: s.subnet_id().unwrap_or_default().to_owned(),
+                name: name(s.tags()).unwrap_or_default().to_owned(),
+                cidr: s.cidr_block().unwrap_or_default().to_owned(),
+                az: s.availability_zone().unwrap_or_default().to_owned(),
+                az_id: s.availability_zone_id().unwrap_or_default().to_owned(),
+                tier: role(s.tags()).and_then(|r| r.strip_prefix("subnet:")).and_then(|t| t.parse::<Tier>().ok()),
+                map_public_ip: s.map_public_ip_on_launch().unwrap_or(false),
+            })
+            .collect(),
+        internet_gateway: igws
+            .iter()
+            .filter(|g| owned(g.tags()))
+            .map(|g| ExistingIgw {
+                id: g.internet_gateway_id().unwrap_or_default().to_owned(),
+                attached_vpc: g.attachments().iter().find_map(|a| a.vpc_id().map(str::to_owned)),
+            })
+            .next(),
+        route_tables: tables
+            .iter()
+            .filter(|t| owned(t.tags()) && in_vpc(t.vpc_id()))
+            .map(|t| ExistingRouteTable {
+                id: t.route_table_id().unwrap_or_default().to_owned(),
+                role: role(t.tags()).unwrap_or_default().to_owned(),
+                routes: t
+                    .routes()
+                    .iter()
+                    .filter_map(|r| {
+                        let target = r.nat_gateway_id().or(r.gateway_id())?;
+                        Some(ExistingRoute { destination: r.destination_cidr_block()?.to_owned(), target: target.to_owned() })
+                    })
+                    .collect(),
+                associations: t
+                    .associations()
+                    .iter()
+                    .filter_map(|a| Some((a.route_table_association_id()?.to_owned(), a.subnet_id()?.to_owned())))
+                    .collect(),
+            })
+            .collect(),
+        addresses: addresses
+            .addresses()
+            .iter()
+            .filter(|a| owned(a.tags()))
+            .map(|a| ExistingAddress {
+                allocation_id: a.allocation_id().unwrap_or_default().to_owned(),
+                role: role(a.tags()).unwrap_or_default().to_owned(),
+                public_ip: a.public_ip().unwrap_or_default().to_owned(),
+            })
+            .collect(),
+        nat_gateways: nats
+            .iter()
+            .filter(|n| owned(n.tags()) && in_vpc(n.vpc_id()))
+            .map(|n| ExistingNat {
+                id: n.nat_gateway_id().unwrap_or_default().to_owned(),
+                role: role(n.tags()).unwrap_or_default().to_owned(),
+                subnet_id: n.subnet_id().unwrap_or_default().to_owned(),
+                state: n.state().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                allocation_id: n.nat_gateway_addresses().iter().find_map(|a| a.allocation_id().map(str::to_owned)),
+                public_ip: n.nat_gateway_addresses().iter().find_map(|a| a.public_ip().map(str::to_owned)),
+                interfaces: n.nat_gateway_addresses().iter().filter_map(|a| a.network_interface_id().map(str::to_owned)).collect(),
+            })
+            .collect(),
+        security_groups: groups.iter().filter(|g| owned(g.tags()) && in_vpc(g.vpc_id())).map(security_group).collect(),
+        endpoints: endpoints
+            .iter()
+            .filter(|e| owned(e.tags()) && in_vpc(e.vpc_id()))
+            .map(|e| ExistingEndpoint {
+                id: e.vpc_endpoint_id().unwrap_or_default().to_owned(),
+                role: role(e.tags()).unwrap_or_default().to_owned(),
+                service_name: e.service_name().unwrap_or_default().to_owned(),
+                route_table_ids: e.route_table_ids().to_vec(),
+                state: e.state().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            })
+            .collect(),
+        bastion: instances
+            .iter()
+            .flat_map(|r| r.instances())
+            .filter(|i| owned(i.tags()) && role(i.tags()) == Some("bastion") && in_vpc(i.vpc_id()))
+            .map(|i| ExistingInstance {
+                id: i.instance_id().unwrap_or_default().to_owned(),
+                state: i.state().and_then(|s| s.name()).map(|n| n.as_str().to_owned()).unwrap_or_default(),
+                subnet_id: i.subnet_id().unwrap_or_default().to_owned(),
+                private_ip: i.private_ip_address().map(str::to_owned),
+                public_ip: i.public_ip_address().map(str::to_owned),
+                key_name: i.key_name().map(str::to_owned),
+            })
+            .next(),
+        default_security_group: None,
+    };
+
+    if depth == Depth::WithAttributes && existing.vpc.is_some() {
+        let (hostnames, support, default_group) = tokio::try_join!(
+            vpc_attribute(ec2, &vpc_id, VpcAttributeName::EnableDnsHostnames),
+            vpc_attribute(ec2, &vpc_id, VpcAttributeName::EnableDnsSupport),
+            default_security_group(ec2, &vpc_id),
+        )?;
+        if let Some(v) = existing.vpc.as_mut() {
+            v.dns_hostnames = hostnames;
+            v.dns_support = support;
+        }
+        existing.default_security_group = default_group;
+    }
+    Ok(existing)
 }
 
 async fn vpc_attribute(ec2: &Client, vpc_id: &str, attribute: VpcAttributeName) -> Result<bool> {
@@ -78,72 +260,61 @@ async fn vpc_attribute(ec2: &Client, vpc_id: &str, attribute: VpcAttributeName) 
     Ok(value.and_then(|v| v.value()).unwrap_or(false))
 }
 
-async fn discover_subnets(ec2: &Client, owner: &Ownership, vpc_id: &str) -> Result<Vec<ExistingSubnet>> {
-    let subnets = ec2
-        .describe_subnets()
+/// The VPC's default security group (AWS creates it with the VPC).
+pub async fn default_security_group(ec2: &Client, vpc_id: &str) -> Result<Option<ExistingSecurityGroup>> {
+    let out = ec2
+        .describe_security_groups()
         .filters(filter("vpc-id", [vpc_id]))
-        .filters(owned_filter(owner))
-        .into_paginator()
-        .items()
+        .filters(filter("group-name", ["default"]))
         .send()
-        .try_collect()
         .await
-        .map_err(aws_error("DescribeSubnets"))?;
-    Ok(subnets
-        .iter()
-        .map(|s| ExistingSubnet {
-            id: s.subnet_id().unwrap_or_default().to_owned(),
-            name: name(s.tags()).unwrap_or_default().to_owned(),
-            cidr: s.cidr_block().unwrap_or_default().to_owned(),
-            az: s.availability_zone().unwrap_or_default().to_owned(),
-            az_id: s.availability_zone_id().unwrap_or_default().to_owned(),
-            tier: role(s.tags()).and_then(|r| r.strip_prefix("subnet:")).and_then(|t| t.parse::<Tier>().ok()),
-            map_public_ip: s.map_public_ip_on_launch().unwrap_or(false),
-        })
-        .collect())
+        .map_err(aws_error("DescribeSecurityGroups"))?;
+    Ok(out.security_groups().iter().find(|g| g.group_name() == Some("default")).map(security_group))
 }
 
-async fn discover_igw(ec2: &Client, owner: &Ownership) -> Result<Option<ExistingIgw>> {
-    let igws = ec2
-        .describe_internet_gateways()
-        .filters(owned_filter(owner))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(aws_error("DescribeInternetGateways"))?;
-    Ok(igws.first().map(|igw| ExistingIgw {
-        id: igw.internet_gateway_id().unwrap_or_default().to_owned(),
-        attached_vpc: igw.attachments().iter().find_map(|a| a.vpc_id().map(str::to_owned)),
-    }))
+fn security_group(g: &SecurityGroup) -> ExistingSecurityGroup {
+    ExistingSecurityGroup {
+        id: g.group_id().unwrap_or_default().to_owned(),
+        role: role(g.tags()).unwrap_or_default().to_owned(),
+        name: g.group_name().unwrap_or_default().to_owned(),
+        ingress: permissions(g.ip_permissions()),
+        egress: permissions(g.ip_permissions_egress()),
+    }
 }
 
-async fn discover_route_tables(ec2: &Client, owner: &Ownership, vpc_id: &str) -> Result<Vec<ExistingRouteTable>> {
-    let tables = ec2
-        .describe_route_tables()
-        .filters(filter("vpc-id", [vpc_id]))
-        .filters(owned_filter(owner))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(aws_error("DescribeRouteTables"))?;
-    Ok(tables
-        .iter()
-        .map(|t| ExistingRouteTable {
-            id: t.route_table_id().unwrap_or_default().to_owned(),
-            role: role(t.tags()).unwrap_or_default().to_owned(),
-            routes: t
-                .routes()
-                .iter()
-                .filter_map(|r| {
-                    let target = r.gateway_id().or(r.nat_gateway_id())?;
-                    Some(ExistingRoute { destination: r.destination_cidr_block()?.to_owned(), target: target.to_owned() })
-                })
-                .collect(),
-            associated_subnets: t.associations().iter().filter_map(|a| a.subnet_id().map(str::to_owned)).collect(),
-        })
-        .collect())
+/// Flattens AWS's grouped permissions into one rule per source.
+pub fn permissions(perms: &[IpPermission]) -> Vec<Permission> {
+    let mut out = Vec::new();
+    for p in perms {
+        let protocol = p.ip_protocol().unwrap_or("-1").to_owned();
+        let (from_port, to_port) = (p.from_port().unwrap_or(-1), p.to_port().unwrap_or(-1));
+        for r in p.ip_ranges() {
+            out.push(Permission {
+                protocol: protocol.clone(),
+                from_port,
+                to_port,
+                cidr: r.cidr_ip().map(str::to_owned),
+                source_group: None,
+            });
+        }
+        for r in p.ipv6_ranges() {
+            out.push(Permission {
+                protocol: protocol.clone(),
+                from_port,
+                to_port,
+                cidr: r.cidr_ipv6().map(str::to_owned),
+                source_group: None,
+            });
+        }
+        for g in p.user_id_group_pairs() {
+            out.push(Permission {
+                protocol: protocol.clone(),
+                from_port,
+                to_port,
+                cidr: None,
+                source_group: g.group_id().map(str::to_owned),
+            });
+        }
+    }
+    out
 }

@@ -2,17 +2,24 @@
 //! found again by their ownership tags, so re-runs converge without a state file.
 
 pub mod apply;
+pub mod bastion_ami;
+pub mod caller_ip;
 pub mod cidr_plan;
 pub mod discover;
 pub mod plan;
 pub mod render;
 pub mod spec;
 pub mod state;
+pub mod teardown;
 
+use awsops_core::confirm::confirm;
+use awsops_core::error::aws_error;
 use awsops_core::output::Output;
 use awsops_core::ownership::Ownership;
 use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
 use clap::{Args, Parser, Subcommand};
+use discover::Depth;
+use spec::{GatewayService, NatMode};
 use std::time::Duration;
 
 pub const NAME: &str = "vpc-bootstrap";
@@ -23,8 +30,10 @@ pub const NAME: &str = "vpc-bootstrap";
     version,
     about = "Create, show and tear down a tagged VPC network",
     long_about = "Create, show and tear down a named VPC network: public and private subnets across AZs in \
-                  stable CIDR slots, an internet gateway and a public route table. Every resource carries the \
-                  tag awsops:stack=NAME, so a re-run finds what exists and creates only what is missing.\n\n\
+                  stable CIDR slots, an internet gateway, NAT gateways with Elastic IPs, public and private \
+                  route tables, web/bastion/private security groups, S3 and DynamoDB gateway endpoints and an \
+                  optional bastion host. Every resource carries the tag awsops:stack=NAME, so a re-run finds \
+                  what exists and creates only what is missing, and destroy removes only what it created.\n\n\
                   Prints one `vpc` document (JSON) on stdout, which efs-mount and bastion-ssh read."
 )]
 pub struct Cli {
@@ -43,9 +52,11 @@ impl CommandCli for Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Create a network, or converge an existing one, and print its `vpc` document
-    Create(CreateArgs),
+    Create(Box<CreateArgs>),
     /// Print the `vpc` document of an existing network; changes nothing
     Show(ShowArgs),
+    /// Delete everything the network's tags say vpc-bootstrap created, in dependency order
+    Destroy(DestroyArgs),
 }
 
 #[derive(Args, Debug)]
@@ -74,11 +85,47 @@ pub struct CreateArgs {
     /// Subnet size as a prefix length (default: VPC prefix + 8, at most 28)
     #[arg(long, value_name = "PREFIX", value_parser = clap::value_parser!(u8).range(16..=28))]
     pub subnet_prefix: Option<u8>,
+    /// An explicit subnet, overriding a planned one of the same name: name=…,cidr=…,az=…[,tier=public|private]
+    #[arg(long = "subnet", value_name = "SPEC")]
+    pub subnets: Vec<String>,
+    /// NAT gateways for the private subnets
+    #[arg(long, value_enum, default_value = "single", env = "AWSOPS_VPC_NAT")]
+    pub nat: NatMode,
+    /// Use this Elastic IP allocation for a NAT gateway instead of allocating one (repeat, in AZ order); never released
+    #[arg(long = "nat-eip", value_name = "ALLOCATION_ID")]
+    pub nat_eips: Vec<String>,
+    /// Ports the web group opens
+    #[arg(long = "web-port", value_delimiter = ',', default_value = "80,443", value_name = "PORT")]
+    pub web_ports: Vec<u16>,
+    /// Where the web group admits traffic from
+    #[arg(long = "web-from", value_delimiter = ',', default_value = "0.0.0.0/0", value_name = "CIDR")]
+    pub web_from: Vec<String>,
+    /// Where the bastion group admits SSH from [default: your public IP/32, detected over HTTPS]
+    #[arg(long = "ssh-from", value_delimiter = ',', env = "AWSOPS_SSH_FROM", value_name = "CIDR")]
+    pub ssh_from: Vec<String>,
+    /// Allow --ssh-from 0.0.0.0/0 (SSH from the whole internet)
+    #[arg(long)]
+    pub allow_ssh_from_anywhere: bool,
+    /// Gateway endpoints on the private route tables (repeat or comma-separate)
+    #[arg(long = "endpoint", value_enum, value_delimiter = ',', value_name = "SERVICE")]
+    pub endpoints: Vec<GatewayService>,
+    /// Launch a bastion host in the first public subnet
+    #[arg(long)]
+    pub bastion: bool,
+    /// The bastion's AMI [default: latest Amazon Linux 2023, from SSM]
+    #[arg(long, value_name = "AMI_ID", requires = "bastion")]
+    pub bastion_ami: Option<String>,
+    /// The bastion's instance type
+    #[arg(long, default_value = "t3.micro", value_name = "TYPE")]
+    pub bastion_type: String,
+    /// The EC2 key pair the bastion accepts
+    #[arg(long, value_name = "NAME", env = "AWSOPS_KEY_NAME")]
+    pub key_name: Option<String>,
     /// Print the plan as JSON and change nothing
     #[arg(long, env = "AWSOPS_DRY_RUN")]
     pub dry_run: bool,
-    /// Give up waiting after this long (e.g. 90s, 15m)
-    #[arg(long, default_value = "15m", value_parser = humantime_duration, value_name = "DURATION")]
+    /// Give up waiting (NAT gateways, the bastion) after this long, e.g. 90s, 15m
+    #[arg(long, default_value = "15m", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
     pub timeout: Duration,
 }
 
@@ -89,61 +136,226 @@ pub struct ShowArgs {
     pub name: String,
 }
 
-fn humantime_duration(text: &str) -> std::result::Result<Duration, String> {
+#[derive(Args, Debug)]
+pub struct DestroyArgs {
+    /// Network name
+    #[arg(value_name = "NAME", env = "AWSOPS_STACK")]
+    pub name: String,
+    /// Do not ask; required when not on a terminal
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print the teardown plan as JSON and change nothing
+    #[arg(long, env = "AWSOPS_DRY_RUN")]
+    pub dry_run: bool,
+    /// Give up waiting (NAT gateways, instances, draining interfaces) after this long
+    #[arg(long, default_value = "15m", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
+    pub timeout: Duration,
+}
+
+fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
     awsops_core::waiter::parse_duration(text)
 }
 
 pub async fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
-        Command::Create(args) => create(&cli.common, args).await,
+        Command::Create(args) => create(&cli.common, *args).await,
         Command::Show(args) => show(&cli.common, args).await,
+        Command::Destroy(args) => destroy(&cli.common, args).await,
     }
 }
 
-async fn client(common: &CommonArgs) -> Result<(aws_sdk_ec2::Client, String)> {
-    let config = common.aws.load().await?;
-    let region = config.region().map(ToString::to_string).unwrap_or_default();
-    Ok((aws_sdk_ec2::Client::new(&config), region))
+struct Clients {
+    ec2: aws_sdk_ec2::Client,
+    config: aws_config::SdkConfig,
+    region: String,
 }
 
-async fn create(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
-    // Everything the command line alone can refute is refuted before any call.
+async fn clients(common: &CommonArgs) -> Result<Clients> {
+    let config = common.aws.load().await?;
+    let region = config.region().map(ToString::to_string).unwrap_or_default();
+    Ok(Clients { ec2: aws_sdk_ec2::Client::new(&config), config, region })
+}
+
+/// Everything the command line alone can refute, refuted before any call.
+struct Checked {
+    owner: Ownership,
+    cidr: ipnet::Ipv4Net,
+    layout: cidr_plan::SlotLayout,
+    explicit: Vec<spec::ExplicitSubnet>,
+    web_sources: Vec<ipnet::Ipv4Net>,
+    ssh_sources: Vec<ipnet::Ipv4Net>,
+}
+
+fn check_args(args: &CreateArgs) -> Result<Checked> {
     let owner = Ownership::new(NAME, &args.name)?;
     let cidr = cidr_plan::parse_vpc_cidr(&args.cidr, args.force_cidr)?;
     let layout = cidr_plan::SlotLayout::new(cidr, args.subnet_prefix.unwrap_or_else(|| cidr_plan::default_subnet_prefix(cidr)))?;
-    if args.public_per_az == 0 && args.private_per_az == 0 {
+    let explicit = args.subnets.iter().map(|s| spec::parse_explicit_subnet(s)).collect::<Result<Vec<_>>>()?;
+    if args.public_per_az == 0 && args.private_per_az == 0 && explicit.is_empty() {
         return Err(Error::usage("no subnets asked for: --public-per-az and --private-per-az are both 0"));
     }
-    let (ec2, region) = client(common).await?;
-    let (region_azs, existing) = tokio::try_join!(discover::region_azs(&ec2), discover::discover(&ec2, &owner))?;
-    let azs = spec::choose_azs(&region, &region_azs, args.azs, &args.az)?;
-    let subnets = spec::desired_subnets(&region, &layout, &azs, args.public_per_az, args.private_per_az)?;
-    let spec = spec::NetworkSpec { stack: args.name.clone(), region: region.clone(), cidr, subnets };
+    let web_sources = args.web_from.iter().map(|c| cidr_plan::parse_cidr(c)).collect::<Result<Vec<_>>>()?;
+    let ssh_sources = args.ssh_from.iter().map(|c| cidr_plan::parse_cidr(c)).collect::<Result<Vec<_>>>()?;
+    if let Some(open) = ssh_sources.iter().find(|n| n.prefix_len() == 0)
+        && !args.allow_ssh_from_anywhere
+    {
+        return Err(Error::usage(format!(
+            "--ssh-from {open} opens SSH to the whole internet; add --allow-ssh-from-anywhere if you mean it"
+        )));
+    }
+    if args.web_ports.contains(&0) {
+        return Err(Error::usage("--web-port 0 is not a port"));
+    }
+    if let Some(ami) = &args.bastion_ami
+        && !ami.starts_with("ami-")
+    {
+        return Err(Error::usage(format!("--bastion-ami {ami:?}: expected an AMI id (ami-…)")));
+    }
+    Ok(Checked { owner, cidr, layout, explicit, web_sources, ssh_sources })
+}
+
+async fn create(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
+    let checked = check_args(&args)?;
+    let c = clients(common).await?;
+    let ssm = aws_sdk_ssm::Client::new(&c.config);
+    let bastion_image = async {
+        let ami = match (&args.bastion, &args.bastion_ami) {
+            (false, _) => return Ok(None),
+            (true, Some(ami)) => ami.clone(),
+            (true, None) => bastion_ami::latest_amazon_linux(&ssm).await?,
+        };
+        let (device, size) = bastion_ami::root_device(&c.ec2, &ami).await?;
+        Ok(Some((ami, device, size)))
+    };
+    let (region_azs, existing, bastion_image) =
+        tokio::try_join!(discover::region_azs(&c.ec2), discover::discover(&c.ec2, &checked.owner, Depth::WithAttributes), bastion_image)?;
+
+    let azs = spec::choose_azs(&c.region, &region_azs, args.azs, &args.az)?;
+    let subnets = spec::desired_subnets(&c.region, &checked.layout, &azs, args.public_per_az, args.private_per_az)?;
+    let subnets = spec::apply_explicit(&c.region, &region_azs, subnets, &checked.explicit)?;
+    let mut spec = spec::NetworkSpec::bare(&args.name, &c.region, checked.cidr, subnets);
+    spec.nat = args.nat;
+    spec.nat_eips = args.nat_eips.clone();
+    spec.web_ports = args.web_ports.clone();
+    spec.web_sources = checked.web_sources;
+    spec.endpoints = {
+        let mut e = args.endpoints.clone();
+        e.sort();
+        e.dedup();
+        e
+    };
+    spec.bastion = bastion_image.map(|(ami, root_device, root_size_gib)| spec::BastionSpec {
+        ami,
+        instance_type: args.bastion_type.clone(),
+        key_name: args.key_name.clone(),
+        root_device,
+        root_size_gib,
+    });
+    spec.ssh_sources = if !checked.ssh_sources.is_empty() {
+        checked.ssh_sources
+    } else if existing.security_group(plan::BASTION_GROUP).is_some_and(|g| g.ingress.iter().any(|p| p.from_port == 22)) {
+        // The bastion group already admits someone: a re-run from elsewhere adds nobody.
+        Vec::new()
+    } else if args.dry_run {
+        Vec::new()
+    } else {
+        let ip = caller_ip::detect().await?;
+        vec![ipnet::Ipv4Net::new(ip, 32).map_err(|e| Error::failed(e.to_string()))?]
+    };
     spec::check(&spec)?;
+    for eip in &spec.nat_eips {
+        c.ec2.describe_addresses().allocation_ids(eip).send().await.map_err(|e| {
+            let err = Error::from_aws("DescribeAddresses", e);
+            if awsops_core::error::is_not_found(&err) {
+                Error::usage(format!("--nat-eip {eip}: no such Elastic IP allocation"))
+            } else {
+                err
+            }
+        })?;
+    }
     let plan = plan::plan(&spec, &existing)?;
     let mut out = Output::stdout();
     if args.dry_run {
         out.emit(&plan)?;
         return Ok(Outcome::Success);
     }
-    if !plan.steps.is_empty() {
-        tokio::time::timeout(args.timeout, apply::apply(&ec2, &owner, &plan))
-            .await
-            .map_err(|_| Error::Timeout { what: format!("network {} to be built", args.name), after: humantime_text(args.timeout) })??;
+    if plan.changes_anything() && existing.vpc.is_some() {
+        for line in render::describe_changes(&plan) {
+            tracing::warn!("{}: {line}", args.name);
+        }
     }
-    let now = discover::discover(&ec2, &owner).await?;
-    out.emit(&render::render(&args.name, &region, &now)?)?;
+    if !plan.steps.is_empty() {
+        let ctx = apply::Context { ec2: &c.ec2, owner: &checked.owner, timeout: args.timeout };
+        apply::apply(&ctx, &plan).await?;
+    }
+    let now = discover::discover(&c.ec2, &checked.owner, Depth::Resources).await?;
+    out.emit(&render::render(&args.name, &c.region, &now)?)?;
     Ok(Outcome::Success)
-}
-
-fn humantime_text(d: Duration) -> String {
-    awsops_core::waiter::format_duration(d)
 }
 
 async fn show(common: &CommonArgs, args: ShowArgs) -> Result<Outcome> {
     let owner = Ownership::new(NAME, &args.name)?;
-    let (ec2, region) = client(common).await?;
-    let existing = discover::discover(&ec2, &owner).await?;
-    Output::stdout().emit(&render::render(&args.name, &region, &existing)?)?;
+    let c = clients(common).await?;
+    let existing = discover::discover(&c.ec2, &owner, Depth::Resources).await?;
+    Output::stdout().emit(&render::render(&args.name, &c.region, &existing)?)?;
     Ok(Outcome::Success)
+}
+
+async fn destroy(common: &CommonArgs, args: DestroyArgs) -> Result<Outcome> {
+    let owner = Ownership::new(NAME, &args.name)?;
+    let c = clients(common).await?;
+    let existing = discover::discover(&c.ec2, &owner, Depth::Resources).await?;
+    let plan = teardown::plan(&args.name, &c.region, &existing);
+    if plan.steps.is_empty() {
+        // Already gone: a destroy re-run (or one in a cleanup trap) converges.
+        tracing::warn!("no network named {} in {}: nothing to destroy", args.name, c.region);
+        if args.dry_run {
+            Output::stdout().emit(&plan)?;
+        }
+        return Ok(Outcome::Success);
+    }
+    if let Some(vpc) = &existing.vpc {
+        let interfaces = network_interfaces(&c.ec2, &vpc.id).await?;
+        let blockers = teardown::blockers(&existing, &interfaces);
+        if !blockers.is_empty() {
+            return Err(Error::failed(format!(
+                "cannot destroy {}: VPC {} holds what vpc-bootstrap did not create: {}; delete those first",
+                args.name,
+                vpc.id,
+                blockers.join(", ")
+            )));
+        }
+    }
+    if args.dry_run {
+        Output::stdout().emit(&plan)?;
+        return Ok(Outcome::Success);
+    }
+    if !confirm(&format!("destroy network {} ({} steps)", args.name, plan.steps.len()), args.yes)? {
+        return Err(Error::failed("not confirmed; nothing was changed"));
+    }
+    let ctx = apply::Context { ec2: &c.ec2, owner: &owner, timeout: args.timeout };
+    apply::apply(&ctx, &plan).await?;
+    Ok(Outcome::Success)
+}
+
+async fn network_interfaces(ec2: &aws_sdk_ec2::Client, vpc_id: &str) -> Result<Vec<teardown::Interface>> {
+    let enis = ec2
+        .describe_network_interfaces()
+        .filters(awsops_core::ec2::filter("vpc-id", [vpc_id]))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(aws_error("DescribeNetworkInterfaces"))?;
+    Ok(enis
+        .iter()
+        .map(|e| teardown::Interface {
+            id: e.network_interface_id().unwrap_or_default().to_owned(),
+            kind: e.interface_type().map(|t| t.as_str().to_owned()).unwrap_or_default(),
+            description: e.description().unwrap_or_default().to_owned(),
+            instance_id: e.attachment().and_then(|a| a.instance_id()).map(str::to_owned),
+            requester: e.requester_id().map(str::to_owned),
+        })
+        .collect())
 }

@@ -2,8 +2,8 @@
 //! steps with their dependencies. Pure: `--dry-run` prints it, `apply` executes it.
 
 use crate::cidr_plan::Tier;
-use crate::spec::NetworkSpec;
-use crate::state::Existing;
+use crate::spec::{NatMode, NetworkSpec, az_suffix};
+use crate::state::{Existing, Permission};
 use awsops_core::{Document, Error, Result};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -17,38 +17,237 @@ pub enum Ref {
 }
 
 impl Ref {
-    fn step(key: &str) -> Ref {
+    pub fn step(key: &str) -> Ref {
         Ref::Step { step: key.to_owned() }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            Ref::Id(id) => id,
+            Ref::Step { step } => step,
+        }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
-    CreateVpc { name: String, cidr: String },
-    EnableDnsHostnames { vpc: Ref },
-    EnableDnsSupport { vpc: Ref },
-    CreateSubnet { vpc: Ref, name: String, tier: Tier, az: String, cidr: String },
-    MapPublicIpOnLaunch { subnet: Ref },
-    CreateInternetGateway { name: String },
-    AttachInternetGateway { internet_gateway: Ref, vpc: Ref },
-    CreateRouteTable { vpc: Ref, name: String, role: String },
-    CreateRoute { route_table: Ref, destination: String, gateway: Ref },
-    AssociateRouteTable { route_table: Ref, subnet: Ref },
+    CreateVpc {
+        name: String,
+        cidr: String,
+    },
+    EnableDnsSupport {
+        vpc: Ref,
+    },
+    EnableDnsHostnames {
+        vpc: Ref,
+    },
+    /// Revokes every rule of the VPC's default security group.
+    StripDefaultSecurityGroup {
+        vpc: Ref,
+    },
+    CreateSubnet {
+        vpc: Ref,
+        name: String,
+        tier: Tier,
+        az: String,
+        cidr: String,
+    },
+    MapPublicIpOnLaunch {
+        subnet: Ref,
+    },
+    CreateInternetGateway {
+        name: String,
+    },
+    AttachInternetGateway {
+        internet_gateway: Ref,
+        vpc: Ref,
+    },
+    CreateRouteTable {
+        vpc: Ref,
+        name: String,
+        role: String,
+    },
+    /// A route to an internet gateway (`igw-…`) or NAT gateway (`nat-…`).
+    CreateRoute {
+        route_table: Ref,
+        destination: String,
+        target: Ref,
+    },
+    ReplaceRoute {
+        route_table: Ref,
+        destination: String,
+        target: Ref,
+    },
+    AssociateRouteTable {
+        route_table: Ref,
+        subnet: Ref,
+    },
+    AllocateAddress {
+        name: String,
+        role: String,
+    },
+    CreateNatGateway {
+        subnet: Ref,
+        allocation: Ref,
+        name: String,
+        role: String,
+    },
+    WaitNatAvailable {
+        nat: Ref,
+    },
+    CreateSecurityGroup {
+        vpc: Ref,
+        name: String,
+        role: String,
+        description: String,
+    },
+    /// Adds rules; from `source_group` when set, otherwise from each rule's CIDR.
+    AuthorizeIngress {
+        group: Ref,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source_group: Option<Ref>,
+        rules: Vec<Permission>,
+    },
+    CreateGatewayEndpoint {
+        vpc: Ref,
+        service: String,
+        name: String,
+        role: String,
+        route_tables: Vec<Ref>,
+    },
+    AddEndpointRouteTables {
+        endpoint: Ref,
+        route_tables: Vec<Ref>,
+    },
+    RunBastion {
+        subnet: Ref,
+        security_group: Ref,
+        ami: String,
+        instance_type: String,
+        key_name: Option<String>,
+        name: String,
+        root_device: String,
+        root_size_gib: i32,
+    },
+    WaitInstanceRunning {
+        instance: Ref,
+    },
+    // Teardown.
+    TerminateInstance {
+        instance: Ref,
+    },
+    DeleteNatGateway {
+        nat: Ref,
+    },
+    ReleaseAddress {
+        allocation: Ref,
+    },
+    DetachInternetGateway {
+        internet_gateway: Ref,
+        vpc: Ref,
+    },
+    DeleteInternetGateway {
+        internet_gateway: Ref,
+    },
+    DeleteVpcEndpoints {
+        endpoints: Vec<Ref>,
+    },
+    DisassociateRouteTable {
+        association: Ref,
+    },
+    DeleteRouteTable {
+        route_table: Ref,
+    },
+    RevokeIngress {
+        group: Ref,
+        rules: Vec<Permission>,
+    },
+    DeleteSecurityGroup {
+        group: Ref,
+    },
+    DeleteSubnet {
+        subnet: Ref,
+    },
+    DeleteVpc {
+        vpc: Ref,
+    },
 }
 
 impl Action {
-    /// The steps this action reads the output of.
-    pub fn refs(&self) -> Vec<&Ref> {
+    /// Calls `f` on every resource reference the action holds.
+    pub fn visit_refs(&mut self, f: &mut impl FnMut(&mut Ref)) {
         match self {
-            Action::CreateVpc { .. } | Action::CreateInternetGateway { .. } => vec![],
-            Action::EnableDnsHostnames { vpc } | Action::EnableDnsSupport { vpc } => vec![vpc],
-            Action::CreateSubnet { vpc, .. } | Action::CreateRouteTable { vpc, .. } => vec![vpc],
-            Action::MapPublicIpOnLaunch { subnet } => vec![subnet],
-            Action::AttachInternetGateway { internet_gateway, vpc } => vec![internet_gateway, vpc],
-            Action::CreateRoute { route_table, gateway, .. } => vec![route_table, gateway],
-            Action::AssociateRouteTable { route_table, subnet } => vec![route_table, subnet],
+            Action::CreateVpc { .. } | Action::CreateInternetGateway { .. } | Action::AllocateAddress { .. } => {}
+            Action::EnableDnsSupport { vpc }
+            | Action::EnableDnsHostnames { vpc }
+            | Action::StripDefaultSecurityGroup { vpc }
+            | Action::CreateSubnet { vpc, .. }
+            | Action::CreateRouteTable { vpc, .. }
+            | Action::CreateSecurityGroup { vpc, .. }
+            | Action::DeleteVpc { vpc } => f(vpc),
+            Action::MapPublicIpOnLaunch { subnet } | Action::DeleteSubnet { subnet } => f(subnet),
+            Action::AttachInternetGateway { internet_gateway, vpc } | Action::DetachInternetGateway { internet_gateway, vpc } => {
+                f(internet_gateway);
+                f(vpc);
+            }
+            Action::DeleteInternetGateway { internet_gateway } => f(internet_gateway),
+            Action::CreateRoute { route_table, target, .. } | Action::ReplaceRoute { route_table, target, .. } => {
+                f(route_table);
+                f(target);
+            }
+            Action::AssociateRouteTable { route_table, subnet } => {
+                f(route_table);
+                f(subnet);
+            }
+            Action::CreateNatGateway { subnet, allocation, .. } => {
+                f(subnet);
+                f(allocation);
+            }
+            Action::WaitNatAvailable { nat } | Action::DeleteNatGateway { nat } => f(nat),
+            Action::AuthorizeIngress { group, source_group, .. } => {
+                f(group);
+                if let Some(g) = source_group {
+                    f(g);
+                }
+            }
+            Action::CreateGatewayEndpoint { vpc, route_tables, .. } => {
+                f(vpc);
+                route_tables.iter_mut().for_each(&mut *f);
+            }
+            Action::AddEndpointRouteTables { endpoint, route_tables } => {
+                f(endpoint);
+                route_tables.iter_mut().for_each(&mut *f);
+            }
+            Action::RunBastion { subnet, security_group, .. } => {
+                f(subnet);
+                f(security_group);
+            }
+            Action::WaitInstanceRunning { instance } | Action::TerminateInstance { instance } => f(instance),
+            Action::ReleaseAddress { allocation } => f(allocation),
+            Action::DeleteVpcEndpoints { endpoints } => endpoints.iter_mut().for_each(&mut *f),
+            Action::DisassociateRouteTable { association } => f(association),
+            Action::DeleteRouteTable { route_table } => f(route_table),
+            Action::RevokeIngress { group, .. } | Action::DeleteSecurityGroup { group } => f(group),
         }
+    }
+
+    /// The steps whose output this action reads.
+    pub fn step_refs(&self) -> Vec<String> {
+        let mut keys = Vec::new();
+        self.clone().visit_refs(&mut |r| {
+            if let Ref::Step { step } = r
+                && !keys.contains(step)
+            {
+                keys.push(step.clone());
+            }
+        });
+        keys
+    }
+
+    /// Whether the action changes anything (waits do not).
+    pub fn mutates(&self) -> bool {
+        !matches!(self, Action::WaitNatAvailable { .. } | Action::WaitInstanceRunning { .. })
     }
 }
 
@@ -62,11 +261,13 @@ pub struct Step {
     pub action: Action,
 }
 
-/// The `plan` document `--dry-run` prints.
+/// The `vpc-plan` document `--dry-run` prints: what create or destroy would do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Plan {
     pub name: String,
     pub region: String,
+    /// `create` or `destroy`.
+    pub operation: String,
     /// The steps, in an order that respects `after`.
     pub steps: Vec<Step>,
 }
@@ -76,22 +277,30 @@ impl Document for Plan {
     const SCHEMA_VERSION: u32 = 1;
 }
 
-struct Builder {
-    steps: Vec<Step>,
+impl Plan {
+    /// Whether applying makes any change (a plan of only waits does not).
+    pub fn changes_anything(&self) -> bool {
+        self.steps.iter().any(|s| s.action.mutates())
+    }
+}
+
+/// Accumulates steps; dependencies come from the refs plus any named extra steps.
+#[derive(Default)]
+pub(crate) struct Builder {
+    pub(crate) steps: Vec<Step>,
 }
 
 impl Builder {
-    fn add(&mut self, key: String, action: Action, extra_after: &[&str]) -> Ref {
-        let mut after: Vec<String> = action
-            .refs()
-            .into_iter()
-            .filter_map(|r| match r {
-                Ref::Step { step } => Some(step.clone()),
-                Ref::Id(_) => None,
-            })
-            .collect();
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.steps.iter().any(|s| s.key == key)
+    }
+
+    /// Adds a step after the steps it refers to and those of `extra_after` that exist.
+    pub(crate) fn add(&mut self, key: impl Into<String>, action: Action, extra_after: &[&str]) -> Ref {
+        let key = key.into();
+        let mut after = action.step_refs();
         for extra in extra_after {
-            if self.steps.iter().any(|s| s.key == *extra) && !after.iter().any(|a| a == extra) {
+            if self.has(extra) && !after.iter().any(|a| a == extra) {
                 after.push((*extra).to_owned());
             }
         }
@@ -99,45 +308,78 @@ impl Builder {
         self.steps.push(Step { key, after, action });
         r
     }
+
+    pub(crate) fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
+        self.steps.iter().filter(|s| s.key.starts_with(prefix)).map(|s| s.key.clone()).collect()
+    }
 }
 
 pub const PUBLIC_ROUTE_TABLE_ROLE: &str = "rt:public";
 pub const ANYWHERE: &str = "0.0.0.0/0";
 
-pub fn plan(spec: &NetworkSpec, existing: &Existing) -> Result<Plan> {
-    let mut b = Builder { steps: Vec::new() };
-    let stack = &spec.stack;
+pub fn private_route_table_role(region: &str, az: &str) -> String {
+    format!("rt:private:{}", az_suffix(region, az))
+}
 
+pub fn nat_role(region: &str, az: &str) -> String {
+    format!("nat:{}", az_suffix(region, az))
+}
+
+pub fn address_role(region: &str, az: &str) -> String {
+    format!("eip:nat:{}", az_suffix(region, az))
+}
+
+pub const WEB_GROUP: &str = "sg:web";
+pub const BASTION_GROUP: &str = "sg:bastion";
+pub const PRIVATE_GROUP: &str = "sg:private";
+pub const BASTION_ROLE: &str = "bastion";
+
+fn tcp(port: u16, cidr: Option<String>) -> Permission {
+    Permission { protocol: "tcp".into(), from_port: i32::from(port), to_port: i32::from(port), cidr, source_group: None }
+}
+
+pub fn plan(spec: &NetworkSpec, existing: &Existing) -> Result<Plan> {
+    let mut b = Builder::default();
+    let stack = &spec.stack;
+    let region = &spec.region;
+
+    // The VPC and its DNS settings.
     let vpc = match &existing.vpc {
         Some(v) if v.cidr != spec.cidr.to_string() => {
             return Err(Error::usage(format!(
-                "network {stack} exists as {} with CIDR {}, not {}: a VPC's CIDR cannot change (destroy it first, or pass --cidr {})",
+                "network {stack} exists as {} with CIDR {}, not {}: a VPC's CIDR cannot change (pass --cidr {} or destroy it first)",
                 v.id, v.cidr, spec.cidr, v.cidr
             )));
         }
         Some(v) => {
+            let r = Ref::Id(v.id.clone());
             if !v.dns_support {
-                b.add("vpc-dns-support".into(), Action::EnableDnsSupport { vpc: Ref::Id(v.id.clone()) }, &[]);
+                b.add("vpc-dns-support", Action::EnableDnsSupport { vpc: r.clone() }, &[]);
             }
             if !v.dns_hostnames {
-                b.add("vpc-dns-hostnames".into(), Action::EnableDnsHostnames { vpc: Ref::Id(v.id.clone()) }, &["vpc-dns-support"]);
+                b.add("vpc-dns-hostnames", Action::EnableDnsHostnames { vpc: r.clone() }, &["vpc-dns-support"]);
             }
-            Ref::Id(v.id.clone())
+            if existing.default_security_group.as_ref().is_some_and(|g| !g.ingress.is_empty() || !g.egress.is_empty()) {
+                b.add("strip-default-security-group", Action::StripDefaultSecurityGroup { vpc: r.clone() }, &[]);
+            }
+            r
         }
         None => {
-            let r = b.add("vpc".into(), Action::CreateVpc { name: stack.clone(), cidr: spec.cidr.to_string() }, &[]);
-            b.add("vpc-dns-hostnames".into(), Action::EnableDnsHostnames { vpc: r.clone() }, &[]);
+            let r = b.add("vpc", Action::CreateVpc { name: stack.clone(), cidr: spec.cidr.to_string() }, &[]);
+            b.add("vpc-dns-hostnames", Action::EnableDnsHostnames { vpc: r.clone() }, &[]);
+            b.add("strip-default-security-group", Action::StripDefaultSecurityGroup { vpc: r.clone() }, &[]);
             r
         }
     };
 
-    let mut subnet_refs = Vec::new();
+    // Subnets.
+    let mut subnet_refs: Vec<(&crate::spec::SubnetSpec, Ref)> = Vec::new();
     for want in &spec.subnets {
         let r = match existing.subnet(&want.name) {
             Some(have) if have.cidr != want.cidr.to_string() || have.az != want.az => {
                 return Err(Error::usage(format!(
-                    "subnet {} exists as {} ({} in {}), not {} in {}: a subnet cannot move; pass an explicit subnet to keep it",
-                    want.name, have.id, have.cidr, have.az, want.cidr, want.az
+                    "subnet {} exists as {} ({} in {}), not {} in {}: a subnet cannot move; keep it with --subnet name={},cidr={},az={}",
+                    want.name, have.id, have.cidr, have.az, want.cidr, want.az, want.name, have.cidr, have.az
                 )));
             }
             Some(have) => {
@@ -166,199 +408,263 @@ pub fn plan(spec: &NetworkSpec, existing: &Existing) -> Result<Plan> {
         };
         subnet_refs.push((want, r));
     }
+    let subnet_ref = |name: &str| subnet_refs.iter().find(|(s, _)| s.name == name).map(|(_, r)| r.clone());
 
-    let public: Vec<_> = subnet_refs.iter().filter(|(s, _)| s.tier == Tier::Public).collect();
-    if public.is_empty() {
-        return Ok(Plan { name: stack.clone(), region: spec.region.clone(), steps: b.steps });
+    // Internet gateway and the public route table.
+    let public: Vec<&(&crate::spec::SubnetSpec, Ref)> = subnet_refs.iter().filter(|(s, _)| s.tier == Tier::Public).collect();
+    if !public.is_empty() {
+        let vpc_id = existing.vpc.as_ref().map(|v| v.id.as_str());
+        let igw = match &existing.internet_gateway {
+            Some(igw) => {
+                match igw.attached_vpc.as_deref() {
+                    Some(attached) if Some(attached) == vpc_id => {}
+                    Some(other) => {
+                        return Err(Error::usage(format!(
+                            "internet gateway {} of {stack} is attached to {other}, not to this network's VPC",
+                            igw.id
+                        )));
+                    }
+                    None => {
+                        b.add(
+                            "igw-attach",
+                            Action::AttachInternetGateway { internet_gateway: Ref::Id(igw.id.clone()), vpc: vpc.clone() },
+                            &[],
+                        );
+                    }
+                }
+                Ref::Id(igw.id.clone())
+            }
+            None => {
+                let r = b.add("igw", Action::CreateInternetGateway { name: format!("{stack}-igw") }, &[]);
+                b.add("igw-attach", Action::AttachInternetGateway { internet_gateway: r.clone(), vpc: vpc.clone() }, &[]);
+                r
+            }
+        };
+        let table = route_table(&mut b, existing, &vpc, PUBLIC_ROUTE_TABLE_ROLE, &format!("{stack}-public"));
+        // A route to an internet gateway is refused until the gateway is attached.
+        route(&mut b, existing, &table, PUBLIC_ROUTE_TABLE_ROLE, &igw, &["igw-attach"]);
+        for (want, subnet) in &public {
+            associate(&mut b, existing, &table, &want.name, subnet);
+        }
     }
 
-    let vpc_id = existing.vpc.as_ref().map(|v| v.id.as_str());
-    let igw = match &existing.internet_gateway {
-        Some(igw) => {
-            match igw.attached_vpc.as_deref() {
-                Some(attached) if Some(attached) == vpc_id => {}
-                Some(other) => {
-                    return Err(Error::usage(format!(
-                        "internet gateway {} of {stack} is attached to {other}, not to this network's VPC",
-                        igw.id
-                    )));
+    // NAT gateways with their Elastic IPs.
+    let mut nats: Vec<(String, Ref)> = Vec::new();
+    for (index, (az, public_subnet)) in spec.nat_placements().into_iter().enumerate() {
+        let role = nat_role(region, az);
+        let letter = az_suffix(region, az);
+        let nat = match existing.live_nat(&role) {
+            Some(n) => {
+                let r = Ref::Id(n.id.clone());
+                if n.state == "pending" {
+                    b.add(format!("wait-nat:{letter}"), Action::WaitNatAvailable { nat: r.clone() }, &[]);
                 }
-                None => {
+                r
+            }
+            None => {
+                let allocation = match (spec.nat_eips.get(index), existing.address(&address_role(region, az))) {
+                    (Some(user), _) => Ref::Id(user.clone()),
+                    (None, Some(ours)) => Ref::Id(ours.allocation_id.clone()),
+                    (None, None) => b.add(
+                        format!("eip:{letter}"),
+                        Action::AllocateAddress { name: format!("{stack}-nat-{letter}"), role: address_role(region, az) },
+                        &[],
+                    ),
+                };
+                let subnet = subnet_ref(&public_subnet.name).unwrap_or_else(|| Ref::Id(String::new()));
+                let r = b.add(
+                    format!("nat:{letter}"),
+                    Action::CreateNatGateway { subnet, allocation, name: format!("{stack}-nat-{letter}"), role: role.clone() },
+                    &["igw-attach"],
+                );
+                b.add(format!("wait-nat:{letter}"), Action::WaitNatAvailable { nat: r.clone() }, &[]);
+                r
+            }
+        };
+        nats.push((az.to_owned(), nat));
+    }
+
+    // Private route tables, one per AZ, to the NAT gateway of their AZ (or the only one).
+    let mut private_tables = Vec::new();
+    for az in spec.private_azs() {
+        let role = private_route_table_role(region, az);
+        let letter = az_suffix(region, az);
+        let table = route_table(&mut b, existing, &vpc, &role, &format!("{stack}-private-{letter}"));
+        let nat = match spec.nat {
+            NatMode::None => None,
+            NatMode::Single => nats.first(),
+            NatMode::PerAz => nats.iter().find(|(nat_az, _)| nat_az == az).or(nats.first()),
+        };
+        if let Some((nat_az, nat)) = nat {
+            let wait = format!("wait-nat:{}", az_suffix(region, nat_az));
+            route(&mut b, existing, &table, &role, nat, &[&wait]);
+        }
+        for (want, subnet) in subnet_refs.iter().filter(|(s, _)| s.tier == Tier::Private && s.az == az) {
+            associate(&mut b, existing, &table, &want.name, subnet);
+        }
+        private_tables.push(table);
+    }
+
+    // Gateway endpoints on the private route tables.
+    if !spec.endpoints.is_empty() && private_tables.is_empty() {
+        return Err(Error::usage("gateway endpoints go on the private route tables: add private subnets or drop --endpoint"));
+    }
+    for service in &spec.endpoints {
+        let role = format!("endpoint:{}", service.name());
+        match existing.endpoint(&role) {
+            Some(e) => {
+                let missing: Vec<Ref> =
+                    private_tables.iter().filter(|t| !matches!(t, Ref::Id(id) if e.route_table_ids.contains(id))).cloned().collect();
+                if !missing.is_empty() {
                     b.add(
-                        "igw-attach".into(),
-                        Action::AttachInternetGateway { internet_gateway: Ref::Id(igw.id.clone()), vpc: vpc.clone() },
+                        format!("endpoint-route-tables:{}", service.name()),
+                        Action::AddEndpointRouteTables { endpoint: Ref::Id(e.id.clone()), route_tables: missing },
                         &[],
                     );
                 }
             }
-            Ref::Id(igw.id.clone())
-        }
-        None => {
-            let r = b.add("igw".into(), Action::CreateInternetGateway { name: format!("{stack}-igw") }, &[]);
-            b.add("igw-attach".into(), Action::AttachInternetGateway { internet_gateway: r.clone(), vpc: vpc.clone() }, &[]);
-            r
-        }
-    };
-
-    let (rt, routes, associated) = match existing.route_table(PUBLIC_ROUTE_TABLE_ROLE) {
-        Some(t) => (Ref::Id(t.id.clone()), t.routes.clone(), t.associated_subnets.clone()),
-        None => {
-            let r = b.add(
-                format!("route-table:{PUBLIC_ROUTE_TABLE_ROLE}"),
-                Action::CreateRouteTable { vpc: vpc.clone(), name: format!("{stack}-public"), role: PUBLIC_ROUTE_TABLE_ROLE.into() },
-                &[],
-            );
-            (r, Vec::new(), Vec::new())
-        }
-    };
-    if !routes.iter().any(|r| r.destination == ANYWHERE) {
-        // A route to an internet gateway is refused until the gateway is attached.
-        b.add(
-            format!("route:{PUBLIC_ROUTE_TABLE_ROLE}:{ANYWHERE}"),
-            Action::CreateRoute { route_table: rt.clone(), destination: ANYWHERE.into(), gateway: igw.clone() },
-            &["igw-attach"],
-        );
-    }
-    for (want, subnet) in public {
-        let already = match subnet {
-            Ref::Id(id) => associated.iter().any(|a| a == id),
-            Ref::Step { .. } => false,
-        };
-        if !already {
-            b.add(format!("associate:{}", want.name), Action::AssociateRouteTable { route_table: rt.clone(), subnet: subnet.clone() }, &[]);
-        }
-    }
-    Ok(Plan { name: stack.clone(), region: spec.region.clone(), steps: b.steps })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::spec::SubnetSpec;
-    use crate::state::{ExistingIgw, ExistingRoute, ExistingRouteTable, ExistingSubnet, ExistingVpc};
-
-    fn spec() -> NetworkSpec {
-        NetworkSpec {
-            stack: "lab".into(),
-            region: "ap-northeast-2".into(),
-            cidr: "10.1.0.0/16".parse().unwrap(),
-            subnets: vec![
-                SubnetSpec {
-                    name: "public-subnet-a1".into(),
-                    tier: Tier::Public,
-                    az: "ap-northeast-2a".into(),
-                    cidr: "10.1.0.0/24".parse().unwrap(),
-                },
-                SubnetSpec {
-                    name: "private-subnet-a1".into(),
-                    tier: Tier::Private,
-                    az: "ap-northeast-2a".into(),
-                    cidr: "10.1.128.0/24".parse().unwrap(),
-                },
-            ],
-        }
-    }
-
-    fn keys(p: &Plan) -> Vec<&str> {
-        p.steps.iter().map(|s| s.key.as_str()).collect()
-    }
-
-    fn converged() -> Existing {
-        Existing {
-            vpc: Some(ExistingVpc { id: "vpc-1".into(), cidr: "10.1.0.0/16".into(), dns_hostnames: true, dns_support: true }),
-            subnets: vec![
-                ExistingSubnet {
-                    id: "subnet-p".into(),
-                    name: "public-subnet-a1".into(),
-                    cidr: "10.1.0.0/24".into(),
-                    az: "ap-northeast-2a".into(),
-                    az_id: "apne2-az1".into(),
-                    tier: Some(Tier::Public),
-                    map_public_ip: true,
-                },
-                ExistingSubnet {
-                    id: "subnet-q".into(),
-                    name: "private-subnet-a1".into(),
-                    cidr: "10.1.128.0/24".into(),
-                    az: "ap-northeast-2a".into(),
-                    az_id: "apne2-az1".into(),
-                    tier: Some(Tier::Private),
-                    map_public_ip: false,
-                },
-            ],
-            internet_gateway: Some(ExistingIgw { id: "igw-1".into(), attached_vpc: Some("vpc-1".into()) }),
-            route_tables: vec![ExistingRouteTable {
-                id: "rtb-1".into(),
-                role: PUBLIC_ROUTE_TABLE_ROLE.into(),
-                routes: vec![ExistingRoute { destination: ANYWHERE.into(), target: "igw-1".into() }],
-                associated_subnets: vec!["subnet-p".into()],
-            }],
-        }
-    }
-
-    #[test]
-    fn from_nothing_everything_is_planned_in_dependency_order() {
-        let p = plan(&spec(), &Existing::default()).unwrap();
-        assert_eq!(
-            keys(&p),
-            [
-                "vpc",
-                "vpc-dns-hostnames",
-                "subnet:public-subnet-a1",
-                "subnet-public-ip:public-subnet-a1",
-                "subnet:private-subnet-a1",
-                "igw",
-                "igw-attach",
-                "route-table:rt:public",
-                "route:rt:public:0.0.0.0/0",
-                "associate:public-subnet-a1",
-            ]
-        );
-        let route = p.steps.iter().find(|s| s.key.starts_with("route:")).unwrap();
-        assert_eq!(route.after, ["route-table:rt:public", "igw", "igw-attach"]);
-        for (i, s) in p.steps.iter().enumerate() {
-            for dep in &s.after {
-                assert!(p.steps[..i].iter().any(|e| &e.key == dep), "{} before its dependency {dep}", s.key);
+            None => {
+                b.add(
+                    format!("endpoint:{}", service.name()),
+                    Action::CreateGatewayEndpoint {
+                        vpc: vpc.clone(),
+                        service: service.service_name(region),
+                        name: format!("{stack}-{}", service.name()),
+                        role,
+                        route_tables: private_tables.clone(),
+                    },
+                    &[],
+                );
             }
         }
     }
 
-    #[test]
-    fn a_converged_network_plans_nothing() {
-        assert!(plan(&spec(), &converged()).unwrap().steps.is_empty());
+    // Security groups: web, bastion (SSH from the caller only), private (SSH from the bastion group).
+    let web = group(&mut b, existing, &vpc, WEB_GROUP, &format!("{stack}-web"), "HTTP and HTTPS from the internet (awsops)");
+    let web_rules: Vec<Permission> =
+        spec.web_ports.iter().flat_map(|p| spec.web_sources.iter().map(move |src| tcp(*p, Some(src.to_string())))).collect();
+    authorize(&mut b, existing, "web", &web, WEB_GROUP, None, web_rules);
+    let bastion_group = group(&mut b, existing, &vpc, BASTION_GROUP, &format!("{stack}-bastion"), "SSH from the operator only (awsops)");
+    let ssh_rules: Vec<Permission> = spec.ssh_sources.iter().map(|src| tcp(22, Some(src.to_string()))).collect();
+    authorize(&mut b, existing, "bastion", &bastion_group, BASTION_GROUP, None, ssh_rules);
+    let private_group = group(&mut b, existing, &vpc, PRIVATE_GROUP, &format!("{stack}-private"), "SSH from the bastion group (awsops)");
+    authorize(&mut b, existing, "private", &private_group, PRIVATE_GROUP, Some(bastion_group.clone()), vec![tcp(22, None)]);
+
+    // The bastion host, in the first public subnet.
+    if let Some(bastion) = &spec.bastion {
+        match &existing.bastion {
+            Some(i) if i.state == "pending" => {
+                b.add("wait-bastion", Action::WaitInstanceRunning { instance: Ref::Id(i.id.clone()) }, &[]);
+            }
+            Some(_) => {}
+            None => {
+                let (_, first_public) =
+                    spec.first_public_subnet().ok_or_else(|| Error::usage("a bastion needs a public subnet: add --public-per-az 1"))?;
+                let subnet = subnet_ref(&first_public.name).unwrap_or_else(|| Ref::Id(String::new()));
+                let r = b.add(
+                    "bastion",
+                    Action::RunBastion {
+                        subnet,
+                        security_group: bastion_group.clone(),
+                        ami: bastion.ami.clone(),
+                        instance_type: bastion.instance_type.clone(),
+                        key_name: bastion.key_name.clone(),
+                        name: format!("{stack}-bastion"),
+                        root_device: bastion.root_device.clone(),
+                        root_size_gib: bastion.root_size_gib,
+                    },
+                    &["igw-attach", &format!("subnet-public-ip:{}", first_public.name)],
+                );
+                b.add("wait-bastion", Action::WaitInstanceRunning { instance: r }, &[]);
+            }
+        }
     }
 
-    #[test]
-    fn a_half_made_network_plans_only_the_rest() {
-        let mut half = converged();
-        half.route_tables.clear();
-        half.internet_gateway.as_mut().unwrap().attached_vpc = None;
-        let p = plan(&spec(), &half).unwrap();
-        assert_eq!(keys(&p), ["igw-attach", "route-table:rt:public", "route:rt:public:0.0.0.0/0", "associate:public-subnet-a1"]);
-        assert_eq!(
-            p.steps[0].action,
-            Action::AttachInternetGateway { internet_gateway: Ref::Id("igw-1".into()), vpc: Ref::Id("vpc-1".into()) }
-        );
-    }
+    Ok(Plan { name: stack.clone(), region: region.clone(), operation: "create".into(), steps: b.steps })
+}
 
-    #[test]
-    fn changes_that_cannot_be_made_are_usage_errors() {
-        let mut moved = converged();
-        moved.subnets[0].cidr = "10.1.5.0/24".into();
-        assert_eq!(plan(&spec(), &moved).unwrap_err().exit_code(), 2);
-        let mut other_cidr = converged();
-        other_cidr.vpc.as_mut().unwrap().cidr = "10.2.0.0/16".into();
-        assert!(plan(&spec(), &other_cidr).unwrap_err().to_string().contains("cannot change"));
-    }
-
-    #[test]
-    fn plan_serialises_with_refs() {
-        let p = plan(&spec(), &Existing::default()).unwrap();
-        let v = awsops_core::document::to_value(&p).unwrap();
-        assert_eq!(v["kind"], "vpc-plan");
-        assert_eq!(
-            v["steps"][1],
-            serde_json::json!({"key": "vpc-dns-hostnames", "after": ["vpc"], "action": "enable_dns_hostnames", "vpc": {"step": "vpc"}})
-        );
+fn route_table(b: &mut Builder, existing: &Existing, vpc: &Ref, role: &str, name: &str) -> Ref {
+    match existing.route_table(role) {
+        Some(t) => Ref::Id(t.id.clone()),
+        None => b.add(
+            format!("route-table:{role}"),
+            Action::CreateRouteTable { vpc: vpc.clone(), name: name.to_owned(), role: role.to_owned() },
+            &[],
+        ),
     }
 }
+
+/// The default route of a table: created when missing, replaced when it points elsewhere.
+fn route(b: &mut Builder, existing: &Existing, table: &Ref, role: &str, target: &Ref, extra_after: &[&str]) {
+    let current = existing.route_table(role).and_then(|t| t.routes.iter().find(|r| r.destination == ANYWHERE));
+    let key = format!("route:{role}");
+    match (current, target) {
+        (Some(r), Ref::Id(id)) if &r.target == id => {}
+        (Some(_), _) => {
+            b.add(
+                key,
+                Action::ReplaceRoute { route_table: table.clone(), destination: ANYWHERE.into(), target: target.clone() },
+                extra_after,
+            );
+        }
+        (None, _) => {
+            b.add(
+                key,
+                Action::CreateRoute { route_table: table.clone(), destination: ANYWHERE.into(), target: target.clone() },
+                extra_after,
+            );
+        }
+    }
+}
+
+fn associate(b: &mut Builder, existing: &Existing, table: &Ref, subnet_name: &str, subnet: &Ref) {
+    let already = match (table, subnet) {
+        (Ref::Id(t), Ref::Id(s)) => existing.route_table_of(s).is_some_and(|have| &have.id == t),
+        _ => false,
+    };
+    if !already {
+        b.add(format!("associate:{subnet_name}"), Action::AssociateRouteTable { route_table: table.clone(), subnet: subnet.clone() }, &[]);
+    }
+}
+
+fn group(b: &mut Builder, existing: &Existing, vpc: &Ref, role: &str, name: &str, description: &str) -> Ref {
+    match existing.security_group(role) {
+        Some(g) => Ref::Id(g.id.clone()),
+        None => b.add(
+            format!("security-group:{role}"),
+            Action::CreateSecurityGroup {
+                vpc: vpc.clone(),
+                name: name.to_owned(),
+                role: role.to_owned(),
+                description: description.to_owned(),
+            },
+            &[],
+        ),
+    }
+}
+
+/// Adds the rules the group lacks; never removes one.
+fn authorize(b: &mut Builder, existing: &Existing, label: &str, group: &Ref, role: &str, source: Option<Ref>, wanted: Vec<Permission>) {
+    let have = existing.security_group(role).map(|g| g.ingress.clone()).unwrap_or_default();
+    let missing: Vec<Permission> = wanted
+        .into_iter()
+        .filter(|w| {
+            !have.iter().any(|h| {
+                h.protocol == w.protocol
+                    && h.from_port == w.from_port
+                    && h.to_port == w.to_port
+                    && match &source {
+                        Some(Ref::Id(src)) => h.source_group.as_deref() == Some(src),
+                        Some(Ref::Step { .. }) => false,
+                        None => h.cidr == w.cidr,
+                    }
+            })
+        })
+        .collect();
+    if !missing.is_empty() {
+        b.add(format!("ingress:{label}"), Action::AuthorizeIngress { group: group.clone(), source_group: source, rules: missing }, &[]);
+    }
+}
+
+#[cfg(test)]
+mod tests;

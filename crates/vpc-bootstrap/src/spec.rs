@@ -19,6 +19,168 @@ pub struct NetworkSpec {
     pub region: String,
     pub cidr: Ipv4Net,
     pub subnets: Vec<SubnetSpec>,
+    pub nat: NatMode,
+    /// Elastic IP allocation ids the user supplied, in AZ order; never released.
+    pub nat_eips: Vec<String>,
+    /// Ports the web group opens, and from where.
+    pub web_ports: Vec<u16>,
+    pub web_sources: Vec<Ipv4Net>,
+    /// Where the bastion group admits SSH from (the caller's /32 by default).
+    pub ssh_sources: Vec<Ipv4Net>,
+    pub endpoints: Vec<GatewayService>,
+    pub bastion: Option<BastionSpec>,
+}
+
+impl NetworkSpec {
+    /// A spec with no NAT, groups, endpoints or bastion: the building block tests extend.
+    pub fn bare(stack: &str, region: &str, cidr: Ipv4Net, subnets: Vec<SubnetSpec>) -> Self {
+        NetworkSpec {
+            stack: stack.into(),
+            region: region.into(),
+            cidr,
+            subnets,
+            nat: NatMode::None,
+            nat_eips: Vec::new(),
+            web_ports: vec![80, 443],
+            web_sources: vec![anywhere()],
+            ssh_sources: Vec::new(),
+            endpoints: Vec::new(),
+            bastion: None,
+        }
+    }
+
+    /// The AZs that hold a NAT gateway, each with the public subnet it sits in.
+    pub fn nat_placements(&self) -> Vec<(&str, &SubnetSpec)> {
+        let mut azs: Vec<&str> = Vec::new();
+        for s in &self.subnets {
+            if !azs.contains(&s.az.as_str()) {
+                azs.push(&s.az);
+            }
+        }
+        azs.sort();
+        let public_in = |az: &str| self.subnets.iter().filter(|s| s.tier == Tier::Public && s.az == az).min_by(|a, b| a.name.cmp(&b.name));
+        let with_public: Vec<(&str, &SubnetSpec)> = azs.iter().filter_map(|az| public_in(az).map(|s| (*az, s))).collect();
+        match self.nat {
+            NatMode::None => Vec::new(),
+            NatMode::Single => with_public.into_iter().take(1).collect(),
+            NatMode::PerAz => with_public,
+        }
+    }
+
+    /// The first public subnet, in AZ order (where a bastion goes).
+    pub fn first_public_subnet(&self) -> Option<(&str, &SubnetSpec)> {
+        self.subnets
+            .iter()
+            .filter(|s| s.tier == Tier::Public)
+            .min_by(|a, b| (&a.az, &a.name).cmp(&(&b.az, &b.name)))
+            .map(|s| (s.az.as_str(), s))
+    }
+
+    /// The AZs that hold private subnets (each gets its own private route table).
+    pub fn private_azs(&self) -> Vec<&str> {
+        let mut azs: Vec<&str> = self.subnets.iter().filter(|s| s.tier == Tier::Private).map(|s| s.az.as_str()).collect();
+        azs.sort();
+        azs.dedup();
+        azs
+    }
+}
+
+pub fn anywhere() -> Ipv4Net {
+    Ipv4Net::new(std::net::Ipv4Addr::UNSPECIFIED, 0).unwrap_or_default()
+}
+
+/// How private subnets reach the internet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NatMode {
+    /// No NAT gateway: private subnets have no route out.
+    None,
+    /// One NAT gateway, in the first AZ, shared by every private subnet.
+    Single,
+    /// One NAT gateway per AZ: no cross-AZ traffic, no single point of failure.
+    PerAz,
+}
+
+/// A gateway endpoint on the private route tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum GatewayService {
+    S3,
+    Dynamodb,
+}
+
+impl GatewayService {
+    pub fn name(self) -> &'static str {
+        match self {
+            GatewayService::S3 => "s3",
+            GatewayService::Dynamodb => "dynamodb",
+        }
+    }
+
+    pub fn service_name(self, region: &str) -> String {
+        format!("com.amazonaws.{region}.{}", self.name())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BastionSpec {
+    pub ami: String,
+    pub instance_type: String,
+    pub key_name: Option<String>,
+    pub root_device: String,
+    pub root_size_gib: i32,
+}
+
+/// An explicit subnet from `--subnet name=…,cidr=…,az=…[,tier=…]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExplicitSubnet {
+    pub name: String,
+    pub cidr: Ipv4Net,
+    pub az: String,
+    pub tier: Tier,
+}
+
+/// Parses `name=db-a,cidr=10.1.200.0/24,az=a[,tier=private]`; the tier defaults from a
+/// `public`/`private` name prefix.
+pub fn parse_explicit_subnet(text: &str) -> Result<ExplicitSubnet> {
+    let (mut name, mut cidr, mut az, mut tier) = (None, None, None, None);
+    for part in text.split(',') {
+        let (key, value) = part
+            .split_once('=')
+            .ok_or_else(|| Error::usage(format!("--subnet {text:?}: expected name=…,cidr=…,az=…[,tier=public|private]")))?;
+        match key.trim() {
+            "name" => name = Some(value.trim().to_owned()),
+            "cidr" => cidr = Some(crate::cidr_plan::parse_cidr(value)?),
+            "az" => az = Some(value.trim().to_owned()),
+            "tier" => tier = Some(value.trim().parse::<Tier>()?),
+            other => return Err(Error::usage(format!("--subnet {text:?}: unknown key {other:?}"))),
+        }
+    }
+    let missing = |what: &str| Error::usage(format!("--subnet {text:?}: missing {what}="));
+    let name = name.filter(|n| !n.is_empty()).ok_or_else(|| missing("name"))?;
+    let tier = match tier {
+        Some(t) => t,
+        None if name.starts_with("public") => Tier::Public,
+        None if name.starts_with("private") => Tier::Private,
+        None => return Err(Error::usage(format!("--subnet {text:?}: add tier=public or tier=private"))),
+    };
+    Ok(ExplicitSubnet { name, cidr: cidr.ok_or_else(|| missing("cidr"))?, az: az.ok_or_else(|| missing("az"))?, tier })
+}
+
+/// Applies explicit subnets: one with the name of a planned subnet replaces it; others are added.
+pub fn apply_explicit(
+    region: &str,
+    region_azs: &[String],
+    mut subnets: Vec<SubnetSpec>,
+    explicit: &[ExplicitSubnet],
+) -> Result<Vec<SubnetSpec>> {
+    for e in explicit {
+        let az = choose_azs(region, region_azs, 0, std::slice::from_ref(&e.az))?.remove(0).name;
+        let spec = SubnetSpec { name: e.name.clone(), tier: e.tier, az, cidr: e.cidr };
+        match subnets.iter_mut().find(|s| s.name == e.name) {
+            Some(slot) => *slot = spec,
+            None => subnets.push(spec),
+        }
+    }
+    Ok(subnets)
 }
 
 /// An AZ chosen for the network, with its position among the region's AZs (its slot).
@@ -94,8 +256,24 @@ pub fn desired_subnets(
     Ok(subnets)
 }
 
-/// Final checks on a spec: unique names, CIDRs inside the VPC and apart.
+/// Final checks on a spec: unique names, CIDRs inside the VPC and apart, a public
+/// subnet wherever a NAT gateway must go, SSH never from anywhere unless asked.
 pub fn check(spec: &NetworkSpec) -> Result<()> {
+    if spec.nat != NatMode::None && spec.nat_placements().is_empty() {
+        return Err(Error::usage("a NAT gateway needs a public subnet: add --public-per-az 1 or pass --nat none"));
+    }
+    if !spec.nat_eips.is_empty() && spec.nat_eips.len() != spec.nat_placements().len() {
+        return Err(Error::usage(format!(
+            "{} --nat-eip given for {} NAT gateway(s): give one allocation id per NAT gateway, in AZ order",
+            spec.nat_eips.len(),
+            spec.nat_placements().len()
+        )));
+    }
+    for eip in &spec.nat_eips {
+        if !eip.starts_with("eipalloc-") {
+            return Err(Error::usage(format!("--nat-eip {eip:?}: expected an allocation id (eipalloc-…)")));
+        }
+    }
     for (i, a) in spec.subnets.iter().enumerate() {
         if spec.subnets[i + 1..].iter().any(|b| b.name == a.name) {
             return Err(Error::usage(format!("duplicate subnet name {}", a.name)));
@@ -156,8 +334,56 @@ mod tests {
     fn duplicate_names_are_refused() {
         let cidr: Ipv4Net = "10.0.0.0/16".parse().unwrap();
         let s = |n: &str, c: &str| SubnetSpec { name: n.into(), tier: Tier::Public, az: "x".into(), cidr: c.parse().unwrap() };
-        let spec = NetworkSpec { stack: "s".into(), region: "r".into(), cidr, subnets: vec![s("a", "10.0.0.0/24"), s("a", "10.0.1.0/24")] };
+        let spec = NetworkSpec::bare("s", "r", cidr, vec![s("a", "10.0.0.0/24"), s("a", "10.0.1.0/24")]);
         assert!(check(&spec).unwrap_err().to_string().contains("duplicate subnet name a"));
+    }
+
+    #[test]
+    fn explicit_subnets_parse_and_override() {
+        let e = parse_explicit_subnet("name=db-a,cidr=10.1.200.0/24,az=a,tier=private").unwrap();
+        assert_eq!((e.name.as_str(), e.cidr.to_string().as_str(), e.az.as_str(), e.tier), ("db-a", "10.1.200.0/24", "a", Tier::Private));
+        assert_eq!(parse_explicit_subnet("name=public-x,cidr=10.1.9.0/24,az=c").unwrap().tier, Tier::Public);
+        for bad in [
+            "name=x,cidr=10.1.0.0/24,az=a",
+            "cidr=10.1.0.0/24,az=a,tier=public",
+            "name=a,cidr=10.1.0.0/33,az=a,tier=public",
+            "junk",
+            "name=a,color=red",
+        ] {
+            assert_eq!(parse_explicit_subnet(bad).unwrap_err().exit_code(), 2, "{bad}");
+        }
+        let layout = SlotLayout::new("10.1.0.0/16".parse().unwrap(), 24).unwrap();
+        let azs = choose_azs("ap-northeast-2", &region_azs(), 1, &[]).unwrap();
+        let planned = desired_subnets("ap-northeast-2", &layout, &azs, 1, 1).unwrap();
+        let explicit = [parse_explicit_subnet("name=public-subnet-a1,cidr=10.1.50.0/24,az=a").unwrap(), e];
+        let got = apply_explicit("ap-northeast-2", &region_azs(), planned, &explicit).unwrap();
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0].cidr.to_string(), "10.1.50.0/24", "same name replaces");
+        assert_eq!(got[2].az, "ap-northeast-2a");
+        let unknown_az = [parse_explicit_subnet("name=x,cidr=10.1.60.0/24,az=q,tier=public").unwrap()];
+        assert_eq!(apply_explicit("ap-northeast-2", &region_azs(), Vec::new(), &unknown_az).unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn nat_placement_follows_the_mode() {
+        let layout = SlotLayout::new("10.1.0.0/16".parse().unwrap(), 24).unwrap();
+        let azs = choose_azs("ap-northeast-2", &region_azs(), 0, &["a".into(), "c".into()]).unwrap();
+        let subnets = desired_subnets("ap-northeast-2", &layout, &azs, 1, 2).unwrap();
+        let mut spec = NetworkSpec::bare("lab", "ap-northeast-2", "10.1.0.0/16".parse().unwrap(), subnets);
+        assert!(spec.nat_placements().is_empty());
+        spec.nat = NatMode::Single;
+        let single: Vec<_> = spec.nat_placements().iter().map(|(az, s)| (az.to_string(), s.name.clone())).collect();
+        assert_eq!(single, [("ap-northeast-2a".to_owned(), "public-subnet-a1".to_owned())]);
+        spec.nat = NatMode::PerAz;
+        assert_eq!(spec.nat_placements().len(), 2);
+        assert_eq!(spec.private_azs(), ["ap-northeast-2a", "ap-northeast-2c"]);
+        spec.nat_eips = vec!["eipalloc-1".into()];
+        assert!(check(&spec).unwrap_err().to_string().contains("one allocation id per NAT"));
+        spec.nat_eips = vec!["eipalloc-1".into(), "nope".into()];
+        assert!(check(&spec).unwrap_err().to_string().contains("eipalloc-"));
+        spec.subnets.retain(|s| s.tier == Tier::Private);
+        spec.nat_eips.clear();
+        assert!(check(&spec).unwrap_err().to_string().contains("needs a public subnet"));
     }
 
     proptest! {
@@ -173,7 +399,7 @@ mod tests {
             for s in &before {
                 prop_assert!(after.contains(s), "{:?} renumbered or renamed", s);
             }
-            let spec = NetworkSpec { stack: "s".into(), region: region.into(), cidr: "10.9.0.0/16".parse().unwrap(), subnets: after };
+            let spec = NetworkSpec::bare("s", region, "10.9.0.0/16".parse().unwrap(), after);
             prop_assert!(check(&spec).is_ok());
         }
     }

@@ -1,5 +1,5 @@
 //! What already exists of a network, as discovery found it by its ownership tags: the
-//! input of planning (what is missing) and of rendering (the `vpc` document).
+//! input of planning (what is missing), of teardown, and of the `vpc` document.
 
 use crate::cidr_plan::Tier;
 
@@ -9,6 +9,13 @@ pub struct Existing {
     pub subnets: Vec<ExistingSubnet>,
     pub internet_gateway: Option<ExistingIgw>,
     pub route_tables: Vec<ExistingRouteTable>,
+    pub addresses: Vec<ExistingAddress>,
+    pub nat_gateways: Vec<ExistingNat>,
+    pub security_groups: Vec<ExistingSecurityGroup>,
+    pub endpoints: Vec<ExistingEndpoint>,
+    pub bastion: Option<ExistingInstance>,
+    /// The VPC's default security group, when discovery looked at it.
+    pub default_security_group: Option<ExistingSecurityGroup>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,10 +46,11 @@ pub struct ExistingIgw {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExistingRouteTable {
     pub id: String,
-    /// The `awsops:role` tag, e.g. `rt:public`.
+    /// The `awsops:role` tag, e.g. `rt:public`, `rt:private:a`.
     pub role: String,
     pub routes: Vec<ExistingRoute>,
-    pub associated_subnets: Vec<String>,
+    /// (association id, subnet id) of the explicit subnet associations.
+    pub associations: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +58,66 @@ pub struct ExistingRoute {
     pub destination: String,
     /// The gateway, NAT gateway or endpoint the route points at.
     pub target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingAddress {
+    pub allocation_id: String,
+    pub role: String,
+    pub public_ip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingNat {
+    pub id: String,
+    pub role: String,
+    pub subnet_id: String,
+    /// pending, available, deleting, deleted or failed.
+    pub state: String,
+    pub allocation_id: Option<String>,
+    pub public_ip: Option<String>,
+    /// The gateway's own network interfaces.
+    pub interfaces: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingSecurityGroup {
+    pub id: String,
+    pub role: String,
+    pub name: String,
+    pub ingress: Vec<Permission>,
+    pub egress: Vec<Permission>,
+}
+
+/// One rule: protocol and ports, from a CIDR or from a security group.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct Permission {
+    pub protocol: String,
+    pub from_port: i32,
+    pub to_port: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_group: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingEndpoint {
+    pub id: String,
+    pub role: String,
+    pub service_name: String,
+    pub route_table_ids: Vec<String>,
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingInstance {
+    pub id: String,
+    pub state: String,
+    pub subnet_id: String,
+    pub private_ip: Option<String>,
+    pub public_ip: Option<String>,
+    pub key_name: Option<String>,
 }
 
 impl Existing {
@@ -63,6 +131,23 @@ impl Existing {
 
     /// The route table a subnet is explicitly associated with.
     pub fn route_table_of(&self, subnet_id: &str) -> Option<&ExistingRouteTable> {
-        self.route_tables.iter().find(|t| t.associated_subnets.iter().any(|s| s == subnet_id))
+        self.route_tables.iter().find(|t| t.associations.iter().any(|(_, s)| s == subnet_id))
+    }
+
+    pub fn address(&self, role: &str) -> Option<&ExistingAddress> {
+        self.addresses.iter().find(|a| a.role == role)
+    }
+
+    /// A NAT gateway that is, or is becoming, usable.
+    pub fn live_nat(&self, role: &str) -> Option<&ExistingNat> {
+        self.nat_gateways.iter().find(|n| n.role == role && matches!(n.state.as_str(), "pending" | "available"))
+    }
+
+    pub fn security_group(&self, role: &str) -> Option<&ExistingSecurityGroup> {
+        self.security_groups.iter().find(|g| g.role == role)
+    }
+
+    pub fn endpoint(&self, role: &str) -> Option<&ExistingEndpoint> {
+        self.endpoints.iter().find(|e| e.role == role && !matches!(e.state.to_ascii_lowercase().as_str(), "deleted" | "deleting"))
     }
 }

@@ -2,6 +2,9 @@
 //! shell completions, man pages and JSON schemas. `cargo xtask docs` writes them;
 //! `cargo xtask docs --check` and this crate's test fail when the committed ones are stale.
 
+pub mod call_proxy;
+pub mod moto;
+
 use awsops_core::Document;
 use awsops_core::cli::SDK_ENVIRONMENT;
 use awsops_core::document::schema;

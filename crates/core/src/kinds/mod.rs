@@ -3,4 +3,4 @@
 
 pub mod vpc;
 
-pub use vpc::{VpcDoc, VpcSubnet};
+pub use vpc::{VpcBastion, VpcDoc, VpcEndpoint, VpcNatGateway, VpcSubnet};

@@ -16,9 +16,15 @@ pub struct VpcDoc {
     pub subnets: Vec<VpcSubnet>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internet_gateway_id: Option<String>,
-    /// Security group ids by role (`web`, `bastion`, `private`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nat_gateways: Vec<VpcNatGateway>,
+    /// Security group ids by role: `web`, `bastion`, `private`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub security_groups: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<VpcEndpoint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bastion: Option<VpcBastion>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -33,6 +39,39 @@ pub struct VpcSubnet {
     pub tier: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route_table_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct VpcNatGateway {
+    pub id: String,
+    pub az: String,
+    pub subnet_id: String,
+    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct VpcEndpoint {
+    pub id: String,
+    /// `s3` or `dynamodb`.
+    pub service: String,
+    pub route_table_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct VpcBastion {
+    pub instance_id: String,
+    pub state: String,
+    pub subnet_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_name: Option<String>,
 }
 
 impl Document for VpcDoc {

@@ -1,0 +1,302 @@
+//! Teardown planning: what `destroy` deletes, in dependency order, and only what carries
+//! this network's ownership tags. Pure, so `--dry-run` prints exactly what would run.
+
+use crate::plan::{Action, Builder, Plan, Ref};
+use crate::state::Existing;
+
+/// A network interface in the VPC, as the blocker check sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interface {
+    pub id: String,
+    pub kind: String,
+    pub description: String,
+    pub instance_id: Option<String>,
+    pub requester: Option<String>,
+}
+
+/// Interfaces in the VPC that this network did not create and that would block its
+/// deletion (a load balancer's, a Lambda's, an instance someone else launched...).
+pub fn blockers(existing: &Existing, interfaces: &[Interface]) -> Vec<String> {
+    let ours = |i: &Interface| {
+        let nat = existing.nat_gateways.iter().any(|n| n.interfaces.contains(&i.id) || i.description.contains(&n.id));
+        let bastion = existing.bastion.as_ref().is_some_and(|b| i.instance_id.as_deref() == Some(b.id.as_str()));
+        nat || bastion
+    };
+    interfaces
+        .iter()
+        .filter(|i| !ours(i))
+        .map(|i| {
+            let what = match (&i.instance_id, i.description.is_empty()) {
+                (Some(instance), _) => format!("attached to instance {instance}"),
+                (None, false) => i.description.clone(),
+                (None, true) => i.requester.clone().map(|r| format!("managed by {r}")).unwrap_or_else(|| i.kind.clone()),
+            };
+            format!("{} ({what})", i.id)
+        })
+        .collect()
+}
+
+pub fn plan(stack: &str, region: &str, existing: &Existing) -> Plan {
+    let mut b = Builder::default();
+
+    // Instances and NAT gateways first: they hold addresses, interfaces and groups.
+    if let Some(instance) = &existing.bastion {
+        b.add("terminate:bastion", Action::TerminateInstance { instance: Ref::Id(instance.id.clone()) }, &[]);
+    }
+    for nat in existing.nat_gateways.iter().filter(|n| !matches!(n.state.as_str(), "deleted" | "deleting")) {
+        b.add(format!("delete-nat:{}", nat.role), Action::DeleteNatGateway { nat: Ref::Id(nat.id.clone()) }, &[]);
+    }
+    let holders: Vec<String> = [b.keys_with_prefix("terminate:"), b.keys_with_prefix("delete-nat:")].concat();
+    let holders: Vec<&str> = holders.iter().map(String::as_str).collect();
+
+    let endpoints: Vec<Ref> =
+        existing.endpoints.iter().filter(|e| !e.state.eq_ignore_ascii_case("deleted")).map(|e| Ref::Id(e.id.clone())).collect();
+    if !endpoints.is_empty() {
+        b.add("delete-endpoints", Action::DeleteVpcEndpoints { endpoints }, &[]);
+    }
+
+    // Only the addresses this network allocated; user-supplied ones carry no tags of ours.
+    for address in &existing.addresses {
+        b.add(format!("release:{}", address.role), Action::ReleaseAddress { allocation: Ref::Id(address.allocation_id.clone()) }, &holders);
+    }
+
+    if let Some(igw) = &existing.internet_gateway {
+        if let Some(vpc) = &igw.attached_vpc {
+            b.add(
+                "detach-igw",
+                Action::DetachInternetGateway { internet_gateway: Ref::Id(igw.id.clone()), vpc: Ref::Id(vpc.clone()) },
+                &holders,
+            );
+        }
+        b.add("delete-igw", Action::DeleteInternetGateway { internet_gateway: Ref::Id(igw.id.clone()) }, &["detach-igw"]);
+    }
+
+    for table in &existing.route_tables {
+        let mut disassociations = Vec::new();
+        for (association, subnet) in &table.associations {
+            let key = format!("disassociate:{subnet}");
+            b.add(key.clone(), Action::DisassociateRouteTable { association: Ref::Id(association.clone()) }, &[]);
+            disassociations.push(key);
+        }
+        let mut after: Vec<&str> = disassociations.iter().map(String::as_str).collect();
+        after.push("delete-endpoints");
+        b.add(format!("delete-route-table:{}", table.role), Action::DeleteRouteTable { route_table: Ref::Id(table.id.clone()) }, &after);
+    }
+
+    // Rules that point at another of our groups go first, or neither group can be deleted.
+    let group_ids: Vec<&str> = existing.security_groups.iter().map(|g| g.id.as_str()).collect();
+    let mut revocations = Vec::new();
+    for group in &existing.security_groups {
+        let cross: Vec<_> =
+            group.ingress.iter().filter(|p| p.source_group.as_deref().is_some_and(|s| group_ids.contains(&s))).cloned().collect();
+        if !cross.is_empty() {
+            let key = format!("revoke:{}", group.role);
+            b.add(key.clone(), Action::RevokeIngress { group: Ref::Id(group.id.clone()), rules: cross }, &[]);
+            revocations.push(key);
+        }
+    }
+    let mut group_after: Vec<&str> = revocations.iter().map(String::as_str).collect();
+    group_after.extend(holders.iter().copied());
+    for group in &existing.security_groups {
+        b.add(
+            format!("delete-security-group:{}", group.role),
+            Action::DeleteSecurityGroup { group: Ref::Id(group.id.clone()) },
+            &group_after,
+        );
+    }
+
+    for subnet in &existing.subnets {
+        let disassociate = format!("disassociate:{}", subnet.id);
+        let mut after = holders.clone();
+        after.push(&disassociate);
+        b.add(format!("delete-subnet:{}", subnet.name), Action::DeleteSubnet { subnet: Ref::Id(subnet.id.clone()) }, &after);
+    }
+
+    if let Some(vpc) = &existing.vpc {
+        let everything: Vec<String> = b.steps.iter().map(|s| s.key.clone()).collect();
+        let everything: Vec<&str> = everything.iter().map(String::as_str).collect();
+        b.add("delete-vpc", Action::DeleteVpc { vpc: Ref::Id(vpc.id.clone()) }, &everything);
+    }
+    Plan { name: stack.to_owned(), region: region.to_owned(), operation: "destroy".into(), steps: b.steps }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::*;
+
+    fn lab() -> Existing {
+        let perm = |src: Option<&str>| Permission {
+            protocol: "tcp".into(),
+            from_port: 22,
+            to_port: 22,
+            cidr: src.is_none().then(|| "203.0.113.7/32".into()),
+            source_group: src.map(Into::into),
+        };
+        Existing {
+            vpc: Some(ExistingVpc { id: "vpc-1".into(), cidr: "10.1.0.0/16".into(), dns_hostnames: true, dns_support: true }),
+            subnets: vec![
+                ExistingSubnet {
+                    id: "subnet-p".into(),
+                    name: "public-subnet-a1".into(),
+                    cidr: "10.1.0.0/24".into(),
+                    az: "a".into(),
+                    az_id: String::new(),
+                    tier: None,
+                    map_public_ip: true,
+                },
+                ExistingSubnet {
+                    id: "subnet-q".into(),
+                    name: "private-subnet-a1".into(),
+                    cidr: "10.1.128.0/24".into(),
+                    az: "a".into(),
+                    az_id: String::new(),
+                    tier: None,
+                    map_public_ip: false,
+                },
+            ],
+            internet_gateway: Some(ExistingIgw { id: "igw-1".into(), attached_vpc: Some("vpc-1".into()) }),
+            route_tables: vec![
+                ExistingRouteTable {
+                    id: "rtb-pub".into(),
+                    role: "rt:public".into(),
+                    routes: vec![],
+                    associations: vec![("rtbassoc-1".into(), "subnet-p".into())],
+                },
+                ExistingRouteTable {
+                    id: "rtb-priv".into(),
+                    role: "rt:private:a".into(),
+                    routes: vec![],
+                    associations: vec![("rtbassoc-2".into(), "subnet-q".into())],
+                },
+            ],
+            addresses: vec![ExistingAddress {
+                allocation_id: "eipalloc-1".into(),
+                role: "eip:nat:a".into(),
+                public_ip: "198.51.100.1".into(),
+            }],
+            nat_gateways: vec![ExistingNat {
+                id: "nat-1".into(),
+                role: "nat:a".into(),
+                subnet_id: "subnet-p".into(),
+                state: "available".into(),
+                allocation_id: Some("eipalloc-1".into()),
+                public_ip: None,
+                interfaces: vec!["eni-nat2".into()],
+            }],
+            security_groups: vec![
+                ExistingSecurityGroup {
+                    id: "sg-b".into(),
+                    role: "sg:bastion".into(),
+                    name: "b".into(),
+                    ingress: vec![perm(None)],
+                    egress: vec![],
+                },
+                ExistingSecurityGroup {
+                    id: "sg-p".into(),
+                    role: "sg:private".into(),
+                    name: "p".into(),
+                    ingress: vec![perm(Some("sg-b"))],
+                    egress: vec![],
+                },
+            ],
+            endpoints: vec![ExistingEndpoint {
+                id: "vpce-1".into(),
+                role: "endpoint:s3".into(),
+                service_name: "s3".into(),
+                route_table_ids: vec!["rtb-priv".into()],
+                state: "available".into(),
+            }],
+            bastion: Some(ExistingInstance {
+                id: "i-1".into(),
+                state: "running".into(),
+                subnet_id: "subnet-p".into(),
+                private_ip: None,
+                public_ip: None,
+                key_name: None,
+            }),
+            default_security_group: None,
+        }
+    }
+
+    fn position(p: &Plan, key: &str) -> usize {
+        p.steps.iter().position(|s| s.key == key).unwrap_or_else(|| panic!("no step {key}"))
+    }
+
+    fn depends(p: &Plan, key: &str, on: &str) -> bool {
+        p.steps[position(p, key)].after.iter().any(|a| a == on)
+    }
+
+    #[test]
+    fn teardown_goes_in_dependency_order() {
+        let p = plan("lab", "ap-northeast-2", &lab());
+        assert!(depends(&p, "release:eip:nat:a", "delete-nat:nat:a"), "addresses after the NAT gateway lets go");
+        assert!(depends(&p, "detach-igw", "delete-nat:nat:a") && depends(&p, "detach-igw", "terminate:bastion"));
+        assert!(depends(&p, "delete-igw", "detach-igw"));
+        assert!(depends(&p, "delete-route-table:rt:private:a", "disassociate:subnet-q"));
+        assert!(depends(&p, "delete-route-table:rt:private:a", "delete-endpoints"));
+        assert!(depends(&p, "delete-security-group:sg:bastion", "revoke:sg:private"), "cross-group rule revoked first");
+        assert!(depends(&p, "delete-security-group:sg:bastion", "terminate:bastion"));
+        assert!(depends(&p, "delete-subnet:public-subnet-a1", "delete-nat:nat:a"));
+        assert!(depends(&p, "delete-subnet:private-subnet-a1", "disassociate:subnet-q"));
+        assert_eq!(p.steps.last().unwrap().key, "delete-vpc");
+        assert_eq!(p.steps.last().unwrap().after.len(), p.steps.len() - 1, "the VPC goes last");
+        for (i, s) in p.steps.iter().enumerate() {
+            for dep in &s.after {
+                assert!(position(&p, dep) < i, "{} listed before {dep}", s.key);
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_to_tear_down_is_an_empty_plan() {
+        assert!(plan("lab", "r", &Existing::default()).steps.is_empty());
+    }
+
+    #[test]
+    fn strays_of_a_crashed_run_are_removed_without_a_vpc() {
+        let stray = Existing {
+            internet_gateway: Some(ExistingIgw { id: "igw-9".into(), attached_vpc: None }),
+            addresses: vec![ExistingAddress { allocation_id: "eipalloc-9".into(), role: "eip:nat:a".into(), public_ip: String::new() }],
+            ..Existing::default()
+        };
+        let keys: Vec<String> = plan("lab", "r", &stray).steps.into_iter().map(|s| s.key).collect();
+        assert_eq!(keys, ["release:eip:nat:a", "delete-igw"]);
+    }
+
+    #[test]
+    fn blockers_are_what_we_did_not_create() {
+        let interfaces = vec![
+            Interface {
+                id: "eni-nat".into(),
+                kind: "nat_gateway".into(),
+                description: "Interface for NAT Gateway nat-1".into(),
+                instance_id: None,
+                requester: None,
+            },
+            Interface { id: "eni-nat2".into(), kind: "interface".into(), description: String::new(), instance_id: None, requester: None },
+            Interface {
+                id: "eni-b".into(),
+                kind: "interface".into(),
+                description: String::new(),
+                instance_id: Some("i-1".into()),
+                requester: None,
+            },
+            Interface {
+                id: "eni-lb".into(),
+                kind: "interface".into(),
+                description: "ELB app/shop/123".into(),
+                instance_id: None,
+                requester: Some("amazon-elb".into()),
+            },
+            Interface {
+                id: "eni-x".into(),
+                kind: "interface".into(),
+                description: String::new(),
+                instance_id: Some("i-other".into()),
+                requester: None,
+            },
+        ];
+        assert_eq!(blockers(&lab(), &interfaces), ["eni-lb (ELB app/shop/123)", "eni-x (attached to instance i-other)"]);
+    }
+}

@@ -1,0 +1,268 @@
+//! A loopback HTTP proxy in front of the AWS emulator that logs every API call (its
+//! action, start and end) and can add a fixed delay per call while letting calls overlap,
+//! as real AWS does. The end-to-end tests use it to prove a dry run makes no mutating call;
+//! the benchmark uses it to count calls and to stand in for AWS's latency.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// One API call as the proxy saw it.
+#[derive(Clone, Debug)]
+pub struct Call {
+    /// The API action: `CreateVpc`, `GetParameter`, ...
+    pub action: String,
+    /// When the request arrived and when its response was sent, from the proxy's start.
+    pub start: Duration,
+    pub end: Duration,
+    /// The time the emulator took to answer (without the added delay).
+    pub upstream: Duration,
+    pub status: u16,
+}
+
+impl Call {
+    /// Whether the action only reads: `Describe*`, `Get*`, `List*`.
+    pub fn is_read_only(&self) -> bool {
+        is_read_only(&self.action)
+    }
+}
+
+pub fn is_read_only(action: &str) -> bool {
+    ["Describe", "Get", "List"].iter().any(|p| action.starts_with(p))
+}
+
+/// A running proxy; stops accepting when dropped.
+pub struct CallProxy {
+    addr: SocketAddr,
+    calls: Arc<Mutex<Vec<Call>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl CallProxy {
+    /// Listens on a free loopback port and forwards to `upstream` (a loopback address),
+    /// waiting `delay` before forwarding each request.
+    pub fn start(upstream: SocketAddr, delay: Duration) -> std::io::Result<CallProxy> {
+        assert!(upstream.ip().is_loopback(), "the call proxy forwards to loopback only");
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let epoch = Instant::now();
+        let shared = (calls.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let (calls, stop) = shared;
+            for conn in listener.incoming() {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let calls = calls.clone();
+                std::thread::spawn(move || {
+                    let _ = serve(conn, upstream, delay, epoch, &calls);
+                });
+            }
+        });
+        Ok(CallProxy { addr, calls, stop })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The calls so far, in the order their requests arrived.
+    pub fn calls(&self) -> Vec<Call> {
+        let mut calls = self.calls.lock().expect("call log").clone();
+        calls.sort_by_key(|c| c.start);
+        calls
+    }
+
+    /// Forgets the calls so far.
+    pub fn clear(&self) {
+        self.calls.lock().expect("call log").clear();
+    }
+}
+
+impl Drop for CallProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(self.addr);
+    }
+}
+
+struct Request {
+    head: Vec<String>,
+    body: Vec<u8>,
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Request>> {
+    let mut head = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        let line = line.trim_end_matches(['\r', '\n']).to_owned();
+        if line.is_empty() {
+            if head.is_empty() {
+                continue;
+            }
+            break;
+        }
+        head.push(line);
+    }
+    let length = header(&head, "content-length").and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    Ok(Some(Request { head, body }))
+}
+
+fn header<'a>(head: &'a [String], name: &str) -> Option<&'a str> {
+    head.iter().skip(1).find_map(|line| {
+        let (k, v) = line.split_once(':')?;
+        k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+/// The API action of a request: `Action=` in a query-protocol form body (EC2, IAM, ...),
+/// or the `X-Amz-Target` header of a JSON-protocol one (SSM, ACM, ...).
+pub fn action_of(head: &[String], body: &[u8]) -> String {
+    if let Some(target) = header(head, "x-amz-target") {
+        return target.rsplit('.').next().unwrap_or(target).to_owned();
+    }
+    let text = String::from_utf8_lossy(body);
+    let query = head.first().and_then(|l| l.split_whitespace().nth(1)).and_then(|p| p.split_once('?')).map(|(_, q)| q).unwrap_or("");
+    text.split('&')
+        .chain(query.split('&'))
+        .find_map(|pair| pair.strip_prefix("Action="))
+        .map(str::to_owned)
+        .unwrap_or_else(|| head.first().cloned().unwrap_or_default())
+}
+
+fn serve(conn: TcpStream, upstream: SocketAddr, delay: Duration, epoch: Instant, calls: &Mutex<Vec<Call>>) -> std::io::Result<()> {
+    let mut reader = BufReader::new(conn.try_clone()?);
+    let mut writer = conn;
+    while let Some(request) = read_request(&mut reader)? {
+        let start = epoch.elapsed();
+        let action = action_of(&request.head, &request.body);
+        std::thread::sleep(delay);
+        let sent = Instant::now();
+        let response = forward(&request, upstream)?;
+        let upstream_time = sent.elapsed();
+        let (status, keep_alive, bytes) = rewrite_response(&response);
+        writer.write_all(&bytes)?;
+        writer.flush()?;
+        calls.lock().expect("call log").push(Call { action, start, end: epoch.elapsed(), upstream: upstream_time, status });
+        if !keep_alive {
+            let _ = writer.shutdown(Shutdown::Both);
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Sends one request on a fresh upstream connection and reads the response to its end.
+fn forward(request: &Request, upstream: SocketAddr) -> std::io::Result<Vec<u8>> {
+    let mut up = TcpStream::connect(upstream)?;
+    let mut out = Vec::with_capacity(request.body.len() + 512);
+    for line in &request.head {
+        let name = line.split_once(':').map(|(k, _)| k.trim().to_ascii_lowercase());
+        if matches!(name.as_deref(), Some("connection" | "keep-alive")) {
+            continue;
+        }
+        out.extend_from_slice(line.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"Connection: close\r\n\r\n");
+    out.extend_from_slice(&request.body);
+    up.write_all(&out)?;
+    let mut response = Vec::new();
+    up.read_to_end(&mut response)?;
+    Ok(response)
+}
+
+/// The status, whether the client connection can stay open, and the bytes to send back:
+/// the upstream response without its `Connection: close`, framed by Content-Length.
+fn rewrite_response(response: &[u8]) -> (u16, bool, Vec<u8>) {
+    let Some(split) = response.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return (502, false, b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec());
+    };
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let body = &response[split + 4..];
+    let lines: Vec<String> = head.split("\r\n").map(str::to_owned).collect();
+    let status = lines.first().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).unwrap_or(502);
+    if header(&lines, "transfer-encoding").is_some() {
+        // Chunked: pass through untouched and close afterwards.
+        return (status, false, response.to_vec());
+    }
+    let mut out = Vec::with_capacity(response.len() + 32);
+    for line in &lines {
+        let name = line.split_once(':').map(|(k, _)| k.trim().to_ascii_lowercase());
+        if matches!(name.as_deref(), Some("connection" | "keep-alive" | "content-length")) {
+            continue;
+        }
+        out.extend_from_slice(line.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    out.extend_from_slice(body);
+    (status, true, out)
+}
+
+/// The longest chain of calls each of which started after the previous one ended: the
+/// number of sequential round trips a run really made.
+pub fn longest_chain(calls: &[Call]) -> usize {
+    let mut sorted: Vec<&Call> = calls.iter().collect();
+    sorted.sort_by_key(|c| c.start);
+    let mut depth = vec![1usize; sorted.len()];
+    for i in 0..sorted.len() {
+        for j in 0..i {
+            if sorted[j].end <= sorted[i].start {
+                depth[i] = depth[i].max(depth[j] + 1);
+            }
+        }
+    }
+    depth.into_iter().max().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(start: u64, end: u64) -> Call {
+        Call {
+            action: "X".into(),
+            start: Duration::from_millis(start),
+            end: Duration::from_millis(end),
+            upstream: Duration::ZERO,
+            status: 200,
+        }
+    }
+
+    #[test]
+    fn actions_come_from_the_form_body_or_the_target_header() {
+        let head = vec!["POST / HTTP/1.1".to_owned(), "Host: x".to_owned()];
+        assert_eq!(action_of(&head, b"Action=CreateVpc&Version=2016-11-15&CidrBlock=10.0.0.0%2F16"), "CreateVpc");
+        let head = vec!["POST / HTTP/1.1".to_owned(), "X-Amz-Target: AmazonSSM.GetParameter".to_owned()];
+        assert_eq!(action_of(&head, b"{}"), "GetParameter");
+        assert!(is_read_only("DescribeVpcs") && !is_read_only("CreateVpc") && !is_read_only("ModifyVpcAttribute"));
+    }
+
+    #[test]
+    fn the_chain_counts_sequential_round_trips_not_overlapping_ones() {
+        assert_eq!(longest_chain(&[]), 0);
+        assert_eq!(longest_chain(&[call(0, 100), call(10, 110), call(20, 120)]), 1);
+        assert_eq!(longest_chain(&[call(0, 100), call(100, 200), call(150, 250), call(250, 350)]), 3);
+    }
+
+    #[test]
+    fn responses_are_reframed_for_keep_alive() {
+        let (status, keep, bytes) = rewrite_response(b"HTTP/1.1 200 OK\r\nConnection: close\r\nServer: x\r\n\r\nhello");
+        assert_eq!((status, keep), (200, true));
+        assert_eq!(String::from_utf8(bytes).unwrap(), "HTTP/1.1 200 OK\r\nServer: x\r\nContent-Length: 5\r\n\r\nhello");
+        let (_, keep, _) = rewrite_response(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        assert!(!keep);
+    }
+}

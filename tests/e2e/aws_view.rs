@@ -1,0 +1,167 @@
+//! The emulator's state read with the AWS SDK, independently of the commands under test,
+//! so a test checks what really exists rather than what a command says it made.
+
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types::Filter;
+use std::future::Future;
+
+pub struct Ec2View {
+    runtime: tokio::runtime::Runtime,
+    pub client: Client,
+}
+
+impl Ec2View {
+    pub fn new(endpoint: &str) -> Ec2View {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let config = aws_sdk_ec2::Config::builder()
+            .behavior_version(aws_sdk_ec2::config::BehaviorVersion::latest())
+            .region(aws_sdk_ec2::config::Region::new(crate::harness::REGION))
+            .endpoint_url(endpoint)
+            .credentials_provider(aws_sdk_ec2::config::Credentials::new("testing", "testing", None, None, "static"))
+            .build();
+        Ec2View { runtime, client: Client::from_conf(config) }
+    }
+
+    pub fn block<F: Future>(&self, f: F) -> F::Output {
+        self.runtime.block_on(f)
+    }
+
+    /// Every live resource tagged awsops:stack=STACK, of every type vpc-bootstrap makes.
+    /// (Not DescribeTags: moto keeps the tags of deleted resources.)
+    pub fn tagged(&self, stack: &str) -> Vec<String> {
+        let c = &self.client;
+        let f = || filter("tag:awsops:stack", stack);
+        let owned = |tags: &[aws_sdk_ec2::types::Tag]| tag(tags, "awsops:stack") == Some(stack);
+        let mut ids = Vec::new();
+        let vpcs = self.block(c.describe_vpcs().filters(f()).send()).expect("DescribeVpcs");
+        ids.extend(vpcs.vpcs().iter().filter(|v| owned(v.tags())).filter_map(|v| v.vpc_id()).map(str::to_owned));
+        let subnets = self.block(c.describe_subnets().filters(f()).send()).expect("DescribeSubnets");
+        ids.extend(subnets.subnets().iter().filter(|v| owned(v.tags())).filter_map(|v| v.subnet_id()).map(str::to_owned));
+        let igws = self.block(c.describe_internet_gateways().filters(f()).send()).expect("DescribeInternetGateways");
+        ids.extend(igws.internet_gateways().iter().filter(|v| owned(v.tags())).filter_map(|v| v.internet_gateway_id()).map(str::to_owned));
+        let tables = self.block(c.describe_route_tables().filters(f()).send()).expect("DescribeRouteTables");
+        ids.extend(tables.route_tables().iter().filter(|v| owned(v.tags())).filter_map(|v| v.route_table_id()).map(str::to_owned));
+        let groups = self.block(c.describe_security_groups().filters(f()).send()).expect("DescribeSecurityGroups");
+        ids.extend(groups.security_groups().iter().filter(|v| owned(v.tags())).filter_map(|v| v.group_id()).map(str::to_owned));
+        let addresses = self.block(c.describe_addresses().filters(f()).send()).expect("DescribeAddresses");
+        ids.extend(addresses.addresses().iter().filter(|v| owned(v.tags())).filter_map(|v| v.allocation_id()).map(str::to_owned));
+        let nats = self.block(c.describe_nat_gateways().send()).expect("DescribeNatGateways");
+        ids.extend(
+            nats.nat_gateways()
+                .iter()
+                .filter(|v| owned(v.tags()) && !matches!(v.state().map(|s| s.as_str()), Some("deleted" | "deleting")))
+                .filter_map(|v| v.nat_gateway_id())
+                .map(str::to_owned),
+        );
+        let endpoints = self.block(c.describe_vpc_endpoints().filters(f()).send()).expect("DescribeVpcEndpoints");
+        ids.extend(
+            endpoints
+                .vpc_endpoints()
+                .iter()
+                .filter(|v| {
+                    owned(v.tags())
+                        && !matches!(v.state().map(|s| s.as_str().to_ascii_lowercase()).as_deref(), Some("deleted" | "deleting"))
+                })
+                .filter_map(|v| v.vpc_endpoint_id())
+                .map(str::to_owned),
+        );
+        let instances = self.block(c.describe_instances().filters(f()).send()).expect("DescribeInstances");
+        ids.extend(
+            instances
+                .reservations()
+                .iter()
+                .flat_map(|r| r.instances())
+                .filter(|i| {
+                    owned(i.tags()) && !matches!(i.state().and_then(|s| s.name()).map(|n| n.as_str()), Some("terminated" | "shutting-down"))
+                })
+                .filter_map(|i| i.instance_id())
+                .map(str::to_owned),
+        );
+        let volumes = self.block(c.describe_volumes().filters(f()).send()).expect("DescribeVolumes");
+        ids.extend(volumes.volumes().iter().filter(|v| owned(v.tags())).filter_map(|v| v.volume_id()).map(str::to_owned));
+        ids.sort();
+        ids
+    }
+
+    /// The VPCs tagged awsops:stack=STACK.
+    pub fn vpcs(&self, stack: &str) -> Vec<aws_sdk_ec2::types::Vpc> {
+        self.block(self.client.describe_vpcs().filters(filter("tag:awsops:stack", stack)).send()).expect("DescribeVpcs").vpcs().to_vec()
+    }
+
+    pub fn subnets(&self, vpc: &str) -> Vec<aws_sdk_ec2::types::Subnet> {
+        self.block(self.client.describe_subnets().filters(filter("vpc-id", vpc)).send()).expect("DescribeSubnets").subnets().to_vec()
+    }
+
+    pub fn route_tables(&self, vpc: &str) -> Vec<aws_sdk_ec2::types::RouteTable> {
+        self.block(self.client.describe_route_tables().filters(filter("vpc-id", vpc)).send())
+            .expect("DescribeRouteTables")
+            .route_tables()
+            .to_vec()
+    }
+
+    pub fn security_groups(&self, vpc: &str) -> Vec<aws_sdk_ec2::types::SecurityGroup> {
+        self.block(self.client.describe_security_groups().filters(filter("vpc-id", vpc)).send())
+            .expect("DescribeSecurityGroups")
+            .security_groups()
+            .to_vec()
+    }
+
+    /// NAT gateways of a VPC that are not deleted (moto ignores some filters: checked here).
+    pub fn live_nat_gateways(&self, vpc: &str) -> Vec<aws_sdk_ec2::types::NatGateway> {
+        let out = self.block(self.client.describe_nat_gateways().send()).expect("DescribeNatGateways");
+        out.nat_gateways()
+            .iter()
+            .filter(|n| n.vpc_id() == Some(vpc))
+            .filter(|n| !matches!(n.state().map(|s| s.as_str()), Some("deleted" | "deleting")))
+            .cloned()
+            .collect()
+    }
+
+    pub fn addresses(&self) -> Vec<aws_sdk_ec2::types::Address> {
+        self.block(self.client.describe_addresses().send()).expect("DescribeAddresses").addresses().to_vec()
+    }
+
+    pub fn internet_gateways(&self, vpc: &str) -> Vec<aws_sdk_ec2::types::InternetGateway> {
+        self.block(self.client.describe_internet_gateways().filters(filter("attachment.vpc-id", vpc)).send())
+            .expect("DescribeInternetGateways")
+            .internet_gateways()
+            .to_vec()
+    }
+
+    pub fn endpoints(&self, vpc: &str) -> Vec<aws_sdk_ec2::types::VpcEndpoint> {
+        self.block(self.client.describe_vpc_endpoints().filters(filter("vpc-id", vpc)).send())
+            .expect("DescribeVpcEndpoints")
+            .vpc_endpoints()
+            .to_vec()
+    }
+
+    /// Instances of a VPC that are not terminated.
+    pub fn live_instances(&self, vpc: &str) -> Vec<aws_sdk_ec2::types::Instance> {
+        let out = self.block(self.client.describe_instances().filters(filter("vpc-id", vpc)).send()).expect("DescribeInstances");
+        out.reservations()
+            .iter()
+            .flat_map(|r| r.instances())
+            .filter(|i| !matches!(i.state().and_then(|s| s.name()).map(|n| n.as_str()), Some("terminated" | "shutting-down")))
+            .cloned()
+            .collect()
+    }
+
+    pub fn vpc_attribute(&self, vpc: &str, attribute: aws_sdk_ec2::types::VpcAttributeName) -> bool {
+        let out =
+            self.block(self.client.describe_vpc_attribute().vpc_id(vpc).attribute(attribute.clone()).send()).expect("DescribeVpcAttribute");
+        let value = match attribute {
+            aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames => out.enable_dns_hostnames(),
+            _ => out.enable_dns_support(),
+        };
+        value.and_then(|v| v.value()).unwrap_or(false)
+    }
+}
+
+pub fn filter(name: &str, value: &str) -> Filter {
+    Filter::builder().name(name).values(value).build()
+}
+
+/// A resource's tag value.
+pub fn tag<'a>(tags: &'a [aws_sdk_ec2::types::Tag], key: &str) -> Option<&'a str> {
+    tags.iter().find(|t| t.key() == Some(key)).and_then(|t| t.value())
+}
