@@ -67,6 +67,7 @@ stop_moto() {
 use_emulator() {
   export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true
   export AWS_ENDPOINT_URL="$MOTO_URL" AWS_REGION="${AWS_REGION:-ap-northeast-2}"
+  export AWS_DEFAULT_REGION="$AWS_REGION"
   unset AWS_PROFILE AWS_SESSION_TOKEN
   local empty="$AWSOPS_CACHE/empty-aws"
   mkdir -p "$empty" && : >"$empty/config" && : >"$empty/credentials"

@@ -1,7 +1,13 @@
-//! `cargo xtask docs [--check]`: regenerates completions, man pages and JSON schemas,
-//! or (with --check) fails when the committed ones are stale.
+//! `cargo xtask docs [--check]`: regenerates completions, man pages and JSON schemas, or
+//! (with --check) fails when the committed ones are stale.
+//! `cargo xtask bench [--runs N] [--delay-ms N]`: the lab benchmark (run it via scripts/bench,
+//! which builds the binary and installs moto and boto3).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
+
+const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask bench [--runs N] [--delay-ms N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,9 +32,47 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        ["bench", rest @ ..] => match bench_options(&root, rest) {
+            Ok(options) => match xtask::bench::bench(&options) {
+                Ok(report) => {
+                    let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("xtask: bench: {e}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(e) => {
+                eprintln!("xtask: {e}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask docs [--check]");
+            eprintln!("{USAGE}");
             ExitCode::from(2)
         }
     }
+}
+
+fn bench_options(root: &std::path::Path, args: &[&str]) -> Result<xtask::bench::Options, String> {
+    let env_path = |name: &str| std::env::var_os(name).map(PathBuf::from).ok_or_else(|| format!("{name} is not set (run scripts/bench)"));
+    let mut options = xtask::bench::Options {
+        vpc_bootstrap: env_path("AWSOPS_BENCH_VPC_BOOTSTRAP")?,
+        python: env_path("AWSOPS_BENCH_PYTHON")?,
+        script: root.join("scripts/bench-lab-boto3.py"),
+        runs: 5,
+        delay: Duration::from_millis(100),
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let number: u64 = value.parse().map_err(|_| format!("{flag} {value}: not a number"))?;
+        match *flag {
+            "--runs" if number > 0 => options.runs = usize::try_from(number).map_err(|e| e.to_string())?,
+            "--delay-ms" => options.delay = Duration::from_millis(number),
+            _ => return Err(format!("unknown or invalid: {flag} {value}")),
+        }
+    }
+    Ok(options)
 }
