@@ -12,10 +12,14 @@ pub struct Ec2View {
 
 impl Ec2View {
     pub fn new(endpoint: &str) -> Ec2View {
+        Self::new_in(endpoint, crate::harness::REGION)
+    }
+
+    pub fn new_in(endpoint: &str, region: &str) -> Ec2View {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         let config = aws_sdk_ec2::Config::builder()
             .behavior_version(aws_sdk_ec2::config::BehaviorVersion::latest())
-            .region(aws_sdk_ec2::config::Region::new(crate::harness::REGION))
+            .region(aws_sdk_ec2::config::Region::new(region.to_owned()))
             .endpoint_url(endpoint)
             .credentials_provider(aws_sdk_ec2::config::Credentials::new("testing", "testing", None, None, "static"))
             .build();

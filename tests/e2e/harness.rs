@@ -11,6 +11,7 @@ pub use xtask::moto::{Moto, REGION, free_port};
 /// The path of one of the package's binaries.
 pub fn binary(name: &str) -> PathBuf {
     match name {
+        "ami-snap" => PathBuf::from(env!("CARGO_BIN_EXE_ami-snap")),
         "vpc-bootstrap" => PathBuf::from(env!("CARGO_BIN_EXE_vpc-bootstrap")),
         other => panic!("unknown binary {other}"),
     }
@@ -19,6 +20,7 @@ pub fn binary(name: &str) -> PathBuf {
 /// Runs a binary the way a script would, against the emulator.
 pub struct TestCommand {
     cmd: Command,
+    stdin: Option<Vec<u8>>,
 }
 
 pub struct Run {
@@ -32,7 +34,7 @@ impl TestCommand {
         let mut cmd = Command::new(binary(name));
         xtask::moto::use_emulator(&mut cmd, endpoint);
         cmd.env_remove("AWSOPS_QUIET");
-        TestCommand { cmd }
+        TestCommand { cmd, stdin: None }
     }
 
     pub fn for_moto(name: &str, moto: &Moto) -> TestCommand {
@@ -57,10 +59,24 @@ impl TestCommand {
         self.cmd.stdin(Stdio::null()).stdout(stdout).stderr(Stdio::piped()).spawn().expect("spawn")
     }
 
+    /// Feeds `input` on stdin through a pipe, as `a | b` would.
+    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(input.into());
+        self
+    }
+
     pub fn run(mut self) -> Run {
         self.cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        self.cmd.stdin(Stdio::null());
-        let out = self.cmd.output().expect("run binary");
+        self.cmd.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        let mut child = self.cmd.spawn().expect("run binary");
+        if let Some(input) = self.stdin.take() {
+            let mut pipe = child.stdin.take().expect("stdin");
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let _ = pipe.write_all(&input);
+            });
+        }
+        let out = child.wait_with_output().expect("run binary");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real binaries against a real third-party AWS emulator (moto)
 //! on loopback, and later real OpenSSH servers. One test binary, one module per command.
 
+mod ami_snap;
 mod aws_view;
 mod harness;
 mod vpc_bootstrap;

@@ -3,6 +3,7 @@
 //! ownership tags and the connect guard), so a command crate holds only its own job.
 
 pub mod aws_config;
+pub mod batch;
 pub mod cli;
 pub mod confirm;
 pub mod connect_guard;
@@ -16,6 +17,7 @@ pub mod logging;
 pub mod output;
 pub mod ownership;
 pub mod progress;
+pub mod run_lock;
 pub mod runner;
 pub mod waiter;
 

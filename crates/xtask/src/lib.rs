@@ -1,7 +1,10 @@
-//! Generated files from one definition (each command's clap `Cli` and document types):
-//! shell completions, man pages and JSON schemas. `cargo xtask docs` writes them;
-//! `cargo xtask docs --check` and this crate's test fail when the committed ones are stale.
+//! Developer tasks. Generated files from one definition (each command's clap `Cli` and
+//! document types): shell completions, man pages and JSON schemas; `cargo xtask docs`
+//! writes them, and `cargo xtask docs --check` and this crate's test fail when the
+//! committed ones are stale. Also the emulator launcher and call proxy that the
+//! end-to-end tests share with the benchmark.
 
+pub mod bench;
 pub mod call_proxy;
 pub mod moto;
 
@@ -15,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 /// Every binary: its name and clap command.
 pub fn commands() -> Vec<Command> {
-    vec![awsops_vpc_bootstrap::Cli::command()]
+    vec![awsops_ami_snap::Cli::command(), awsops_vpc_bootstrap::Cli::command()]
 }
 
 /// The JSON schemas of every document kind: (file name, schema).
@@ -23,7 +26,14 @@ pub fn schemas() -> Vec<(String, serde_json::Value)> {
     fn one<T: Document>() -> (String, serde_json::Value) {
         (format!("{}.v{}.json", T::KIND, T::SCHEMA_VERSION), schema::<T>())
     }
-    vec![one::<awsops_core::kinds::VpcDoc>(), one::<awsops_vpc_bootstrap::plan::Plan>()]
+    vec![
+        one::<awsops_core::kinds::AmiDoc>(),
+        one::<awsops_core::kinds::AmiPruneDoc>(),
+        one::<awsops_core::kinds::SnapshotDoc>(),
+        one::<awsops_ami_snap::plan::Plan>(),
+        one::<awsops_core::kinds::VpcDoc>(),
+        one::<awsops_vpc_bootstrap::plan::Plan>(),
+    ]
 }
 
 /// Every generated file, relative to the workspace root, with its contents.

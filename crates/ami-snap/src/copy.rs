@@ -1,0 +1,253 @@
+//! `ami-snap copy`: images to one or more regions at once, encrypted with a KMS key per
+//! region if asked, with client tokens, the source's tags plus tags naming the source
+//! image; a region already holding a copy of the source is skipped, so re-runs converge.
+//! Takes `ami` documents from stdin (`ami-snap create | ami-snap copy --to …`) or --image.
+
+use crate::images::{self, SOURCE_IMAGE_TAG, SOURCE_REGION_TAG, TOOL};
+use crate::plan::Plan;
+use crate::{ChangeArgs, check_regions_exist};
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types::{Image, ResourceType, Tag};
+use awsops_core::batch::Batch;
+use awsops_core::ec2::{filter, tag_spec, tag_value};
+use awsops_core::error::aws_error;
+use awsops_core::kinds::AmiDoc;
+use awsops_core::output::Output;
+use awsops_core::ownership::TOOL_TAG;
+use awsops_core::{CommonArgs, Error, Outcome, Result};
+use clap::Args;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct CopyArgs {
+    /// Regions to copy to (repeat or comma-separate)
+    #[arg(long = "to", value_delimiter = ',', value_name = "REGION", required = true, env = "AWSOPS_AMI_COPY_TO")]
+    pub to: Vec<String>,
+    /// Images to copy from the configured region, instead of `ami` documents on stdin
+    #[arg(long = "image", value_delimiter = ',', value_name = "AMI_ID")]
+    pub images: Vec<String>,
+    /// Read `ami` documents from FILE (`-` for stdin); without it, stdin when it is a pipe or file
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Encrypt the copies (with the region's default EBS key unless --kms-key names one)
+    #[arg(long)]
+    pub encrypt: bool,
+    /// The KMS key for one region's copies: REGION=KEY_ID_OR_ARN (repeatable; implies --encrypt there)
+    #[arg(long = "kms-key", value_name = "REGION=KEY")]
+    pub kms_keys: Vec<String>,
+    /// Print the documents as soon as the copies are requested, without waiting
+    #[arg(long)]
+    pub no_wait: bool,
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+/// The source images: from --image, or from `ami` documents.
+pub async fn sources(
+    ec2_in: impl Fn(&str) -> Client,
+    home: &str,
+    ids: &[String],
+    from: Option<&std::path::Path>,
+) -> Result<Vec<(String, Image)>> {
+    let mut wanted: Vec<(String, String)> = ids.iter().map(|id| (home.to_owned(), id.clone())).collect();
+    if ids.is_empty() {
+        let docs: Vec<AmiDoc> = awsops_core::input::read(from)?;
+        if docs.is_empty() {
+            return Err(Error::usage("no images: pass --image AMI_ID or pipe in `ami` documents (from ami-snap create or list)"));
+        }
+        wanted.extend(docs.into_iter().map(|d| (d.region, d.image_id)));
+    }
+    if let Some((_, bad)) = wanted.iter().find(|(_, id)| !id.starts_with("ami-")) {
+        return Err(Error::usage(format!("{bad:?}: expected an image id (ami-…)")));
+    }
+    wanted.dedup();
+    futures_util::future::try_join_all(wanted.into_iter().map(|(region, id)| {
+        let ec2 = ec2_in(&region);
+        async move {
+            let image = images::describe_image(&ec2, &region, &id).await?;
+            Ok::<_, Error>((region, image))
+        }
+    }))
+    .await
+}
+
+fn kms_keys(args: &CopyArgs) -> Result<BTreeMap<String, String>> {
+    let mut keys = BTreeMap::new();
+    for spec in &args.kms_keys {
+        let (region, key) =
+            crate::parse_tag(spec).map_err(|_| Error::usage(format!("--kms-key {spec:?}: expected REGION=KEY_ID_OR_ARN")))?;
+        awsops_core::aws_config::validate_region(&region)?;
+        if !args.to.contains(&region) {
+            return Err(Error::usage(format!("--kms-key {spec:?}: {region} is not among --to")));
+        }
+        keys.insert(region, key);
+    }
+    Ok(keys)
+}
+
+/// One copy to make (or find).
+struct Job<'a> {
+    source_region: &'a str,
+    source: &'a Image,
+    target: &'a str,
+    kms_key: Option<&'a String>,
+    encrypt: bool,
+}
+
+impl Job<'_> {
+    fn source_id(&self) -> &str {
+        self.source.image_id().unwrap_or_default()
+    }
+
+    fn label(&self) -> String {
+        format!("{} -> {}", self.source_id(), self.target)
+    }
+
+    /// Idempotent across re-runs within EC2's token window, and unique per (source, target).
+    fn client_token(&self) -> String {
+        format!("ami-snap-{}-{}", self.source_id(), self.target)
+    }
+}
+
+pub async fn run(common: &CommonArgs, args: CopyArgs) -> Result<Outcome> {
+    for r in &args.to {
+        awsops_core::aws_config::validate_region(r)?;
+    }
+    let keys = kms_keys(&args)?;
+    let config = common.aws.load().await?;
+    let home = config.region().map(ToString::to_string).unwrap_or_default();
+    let ec2_in = |r: &str| images::client_in(&config, r);
+    check_regions_exist(&ec2_in(&home), &args.to).await?;
+    let sources = sources(ec2_in, &home, &args.images, args.from.as_deref()).await?;
+    let mut jobs = Vec::new();
+    for (region, image) in &sources {
+        for target in &args.to {
+            if target == region {
+                tracing::warn!("{}: already in {target}; not copying it onto itself", image.image_id().unwrap_or_default());
+                continue;
+            }
+            jobs.push(Job {
+                source_region: region,
+                source: image,
+                target,
+                kms_key: keys.get(target),
+                encrypt: args.encrypt || keys.contains_key(target),
+            });
+        }
+    }
+    let mut out = Output::stdout();
+    if args.change.dry_run {
+        let mut plan = Plan::new("copy");
+        for job in &jobs {
+            let existing = find_copy(&ec2_in(job.target), job.source_id(), job.source_region).await?;
+            let mut detail = vec![("source_region", job.source_region.to_owned()), ("encrypted", job.encrypt.to_string())];
+            if let Some(key) = job.kms_key {
+                detail.push(("kms_key", key.clone()));
+            }
+            match existing {
+                Some(found) => {
+                    detail.push(("exists", found.image_id().unwrap_or_default().to_owned()));
+                    plan.add("Skip", job.target, job.source_id(), &detail);
+                }
+                None => plan.add("CopyImage", job.target, job.source_id(), &detail),
+            }
+        }
+        out.emit(&plan)?;
+        return Ok(Outcome::Success);
+    }
+    let _lock = args.change.lock()?;
+    let results = futures_util::future::join_all(jobs.iter().map(|job| copy_one(ec2_in(job.target), job, &args))).await;
+    let mut batch = Batch::new();
+    for (job, result) in jobs.iter().zip(results) {
+        if let Some(doc) = batch.record(&job.label(), result)? {
+            out.emit(&doc)?;
+        }
+    }
+    batch.finish()
+}
+
+/// A copy of `source` that an earlier run made in this region, found by its tags.
+async fn find_copy(ec2: &Client, source: &str, source_region: &str) -> Result<Option<Image>> {
+    let found = images::own_images(ec2, vec![filter(&format!("tag:{SOURCE_IMAGE_TAG}"), [source.to_owned()])]).await?;
+    Ok(found.into_iter().find(|i| {
+        tag_value(i.tags(), SOURCE_IMAGE_TAG) == Some(source)
+            && tag_value(i.tags(), SOURCE_REGION_TAG).is_none_or(|r| r == source_region)
+            && !matches!(i.state().map(|s| s.as_str()), Some("failed" | "deregistered" | "error" | "invalid"))
+    }))
+}
+
+async fn copy_one(ec2: Client, job: &Job<'_>, args: &CopyArgs) -> Result<AmiDoc> {
+    let ec2 = &ec2;
+    let (image_id, created_now) = match find_copy(ec2, job.source_id(), job.source_region).await? {
+        Some(found) => {
+            tracing::info!("{}: {} exists already", job.label(), found.image_id().unwrap_or_default());
+            (found.image_id().unwrap_or_default().to_owned(), false)
+        }
+        None => {
+            let tags = copy_tags(job.source.tags(), job.source_id(), job.source_region);
+            let out = ec2
+                .copy_image()
+                .source_image_id(job.source_id())
+                .source_region(job.source_region)
+                .name(job.source.name().unwrap_or(job.source_id()))
+                .description(format!("ami-snap copy of {} from {}", job.source_id(), job.source_region))
+                .encrypted(job.encrypt)
+                .set_kms_key_id(job.kms_key.cloned())
+                .client_token(job.client_token())
+                .tag_specifications(tag_spec(ResourceType::Image, &tags))
+                .send()
+                .await
+                .map_err(aws_error("CopyImage"))?;
+            let id = out.image_id().ok_or_else(|| Error::failed("CopyImage returned no image id"))?.to_owned();
+            // Tagged again after the call: not every endpoint applies tag specifications
+            // on CopyImage, and these tags are how a re-run finds the copy.
+            let tag_list: Vec<Tag> = tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect();
+            awsops_core::ec2::settle("CreateTags", || ec2.create_tags().resources(&id).set_tags(Some(tag_list.clone())).send()).await?;
+            (id, true)
+        }
+    };
+    let image = if args.no_wait {
+        images::describe_image(ec2, job.target, &image_id).await?
+    } else {
+        images::wait_image(ec2, job.target, &image_id, args.change.timeout).await?
+    };
+    Ok(images::ami_doc(job.target, &image, created_now))
+}
+
+/// The source's own tags (but not AWS-reserved ones), plus ami-snap's and the source's id and region.
+fn copy_tags(source_tags: &[Tag], source: &str, source_region: &str) -> Vec<(String, String)> {
+    let mut tags: Vec<(String, String)> = source_tags
+        .iter()
+        .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned())))
+        .filter(|(k, _)| !k.starts_with("aws:") && k != SOURCE_IMAGE_TAG && k != SOURCE_REGION_TAG && k != TOOL_TAG)
+        .collect();
+    tags.push((TOOL_TAG.to_owned(), TOOL.to_owned()));
+    tags.push((SOURCE_IMAGE_TAG.to_owned(), source.to_owned()));
+    tags.push((SOURCE_REGION_TAG.to_owned(), source_region.to_owned()));
+    tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_keep_the_source_tags_and_name_their_source() {
+        let source = [
+            Tag::builder().key("Name").value("web").build(),
+            Tag::builder().key("aws:cloudformation:stack-name").value("x").build(),
+            Tag::builder().key(SOURCE_IMAGE_TAG).value("ami-older").build(),
+        ];
+        let tags = copy_tags(&source, "ami-1", "ap-northeast-2");
+        assert_eq!(
+            tags,
+            vec![
+                ("Name".to_owned(), "web".to_owned()),
+                (TOOL_TAG.to_owned(), TOOL.to_owned()),
+                (SOURCE_IMAGE_TAG.to_owned(), "ami-1".to_owned()),
+                (SOURCE_REGION_TAG.to_owned(), "ap-northeast-2".to_owned()),
+            ]
+        );
+    }
+}
