@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """The lab layout built by a plain sequential boto3 script making the same API calls as
-`vpc-bootstrap create lab --cidr 10.1.0.0/16 --az a,c --private-per-az 2 --endpoint s3
---bastion`: look for what exists, create everything, wait for the NAT gateway and the
-bastion, describe the result. The comparison point of `cargo xtask bench`; it prints
+`vpc-bootstrap create lab --cidr 10.1.0.0/16 --az a,c --private-per-az 2` (with --full, as
+with `--endpoint s3 --bastion` too): look for what exists, create everything, wait for the
+NAT gateway (and the bastion), describe the result. The comparison point of `cargo xtask bench`; it prints
 {"calls_seconds": ...}, the time of its calls without Python's start-up and imports.
 Endpoint, region and credentials come from the environment (AWS_ENDPOINT_URL, ...)."""
 
 import json
+import sys
 import time
 
 import boto3
@@ -15,6 +16,7 @@ STACK = "lab"
 REGION_AZS = ["a", "c"]
 SSH_FROM = "203.0.113.7/32"
 AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+FULL = "--full" in sys.argv[1:]
 
 ec2 = boto3.client("ec2")
 ssm = boto3.client("ssm")
@@ -55,10 +57,8 @@ ec2.describe_availability_zones(Filters=[
     {"Name": "zone-type", "Values": ["availability-zone"]},
 ])
 discover()
-ami = ssm.get_parameter(Name=AMI_PARAMETER)["Parameter"]["Value"]
-image = ec2.describe_images(ImageIds=[ami])["Images"][0]
-root_device = image["RootDeviceName"]
-root_size = image["BlockDeviceMappings"][0]["Ebs"].get("VolumeSize", 8)
+if FULL:
+    ami = ssm.get_parameter(Name=AMI_PARAMETER)["Parameter"]["Value"]
 
 vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16", TagSpecifications=tags("vpc", "vpc", STACK))["Vpc"]["VpcId"]
 ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
@@ -113,25 +113,32 @@ ec2.authorize_security_group_ingress(GroupId=groups["private"], IpPermissions=[
 ec2.revoke_security_group_egress(GroupId=default_group["GroupId"], IpPermissions=default_group["IpPermissionsEgress"])
 
 nat = ec2.create_nat_gateway(SubnetId=subnets["public-subnet-a1"], AllocationId=eip, ClientToken=f"lab-nat-{vpc}",
-                             TagSpecifications=tags("natgateway", "nat:a", f"{STACK}-nat-a"))["NatGateway"]["NatGatewayId"]
-ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{region}.s3", VpcEndpointType="Gateway",
-                        RouteTableIds=[tables["rt:private:a"], tables["rt:private:c"]],
-                        TagSpecifications=tags("vpc-endpoint", "endpoint:s3", f"{STACK}-s3"))
-instance = ec2.run_instances(
-    ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1, ClientToken=f"lab-bastion-{vpc}",
-    MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled", "HttpPutResponseHopLimit": 1},
-    BlockDeviceMappings=[{"DeviceName": root_device,
-                          "Ebs": {"Encrypted": True, "VolumeSize": root_size, "VolumeType": "gp3", "DeleteOnTermination": True}}],
-    NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnets["public-subnet-a1"], "Groups": [groups["bastion"]],
-                        "AssociatePublicIpAddress": True}],
-    TagSpecifications=tags("instance", "bastion", f"{STACK}-bastion") + tags("volume", "bastion", f"{STACK}-bastion"),
-)["Instances"][0]["InstanceId"]
+                             TagSpecifications=tags("natgateway", "nat:a", f"{STACK}-nat-a"))["NatGateway"]
+nat, nat_state = nat["NatGatewayId"], nat.get("State")
+if FULL:
+    ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{region}.s3", VpcEndpointType="Gateway",
+                            RouteTableIds=[tables["rt:private:a"], tables["rt:private:c"]],
+                            TagSpecifications=tags("vpc-endpoint", "endpoint:s3", f"{STACK}-s3"))
+    image = ec2.describe_images(ImageIds=[ami])["Images"][0]
+    root_device = image["RootDeviceName"]
+    root_size = image["BlockDeviceMappings"][0]["Ebs"].get("VolumeSize", 8)
+    instance = ec2.run_instances(
+        ImageId=ami, InstanceType="t3.micro", MinCount=1, MaxCount=1, ClientToken=f"lab-bastion-{vpc}",
+        MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled", "HttpPutResponseHopLimit": 1},
+        BlockDeviceMappings=[{"DeviceName": root_device,
+                              "Ebs": {"Encrypted": True, "VolumeSize": root_size, "VolumeType": "gp3", "DeleteOnTermination": True}}],
+        NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnets["public-subnet-a1"], "Groups": [groups["bastion"]],
+                            "AssociatePublicIpAddress": True}],
+        TagSpecifications=tags("instance", "bastion", f"{STACK}-bastion") + tags("volume", "bastion", f"{STACK}-bastion"),
+    )["Instances"][0]["InstanceId"]
 
-while ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["State"] != "available":
-    time.sleep(1)
+while nat_state != "available":
+    nat_state = ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["State"]
+    if nat_state != "available":
+        time.sleep(1)
 for az in REGION_AZS:
     ec2.create_route(RouteTableId=tables[f"rt:private:{az}"], DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
-while ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]["State"]["Name"] != "running":
+while FULL and ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]["State"]["Name"] != "running":
     time.sleep(1)
 discover()
 print(json.dumps({"calls_seconds": time.perf_counter() - start}))

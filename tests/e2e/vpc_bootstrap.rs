@@ -268,6 +268,10 @@ fn the_lab_is_built_as_asked_resource_by_resource() {
     assert_eq!(tag(bastion.tags(), "awsops:role"), Some("bastion"));
     assert_eq!(doc["bastion"]["instance_id"], bastion.instance_id().unwrap());
 
+    // The document was described while the last routes and rules were still being made:
+    // it is the same as a later `show`.
+    assert_eq!(TestCommand::for_moto("vpc-bootstrap", &moto).args(["show", "lab"]).run().ok()[0], doc);
+
     // Every call went to loopback through the proxy, and the run was not wasteful.
     let calls = proxy.calls();
     assert!(calls.iter().all(|c| c.status == 200), "{calls:?}");

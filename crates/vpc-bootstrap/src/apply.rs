@@ -25,14 +25,59 @@ pub struct Context<'a> {
     pub owner: &'a Ownership,
     /// The limit of each wait (NAT gateway, instance) and of dependency retries.
     pub timeout: Duration,
+    /// NAT gateways whose create call already answered `available`: no poll needed.
+    available_at_creation: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// The bastion image's root device and size, looked up while the network is built.
+    bastion_root: std::sync::Mutex<Option<RootLookup>>,
+}
+
+/// The lookup of an image's root device name and size (GiB), running on its own.
+type RootLookup = tokio::task::JoinHandle<Result<(String, i32)>>;
+
+impl<'a> Context<'a> {
+    pub fn new(ec2: &'a Client, owner: &'a Ownership, timeout: Duration) -> Self {
+        Context { ec2, owner, timeout, available_at_creation: Default::default(), bastion_root: Default::default() }
+    }
+
+    /// Starts looking up the bastion image's root device now, off the critical path.
+    pub fn prefetch_bastion_root(self, ami: &str) -> Self {
+        let (ec2, ami) = (self.ec2.clone(), ami.to_owned());
+        let handle = tokio::spawn(async move { crate::bastion_ami::root_device(&ec2, &ami).await });
+        if let Ok(mut slot) = self.bastion_root.lock() {
+            *slot = Some(handle);
+        }
+        self
+    }
 }
 
 pub async fn apply(ctx: &Context<'_>, plan: &Plan) -> Result<()> {
+    apply_then(ctx, plan, || async { Ok(()) }).await
+}
+
+/// Applies the plan and runs `then` (the final describe) as soon as every step whose
+/// effect shows in the document is done, alongside the steps that remain (routes, rules),
+/// so describing the result costs no round trip of its own. Its result is returned only
+/// when every step succeeded.
+pub async fn apply_then<T, F, Fut>(ctx: &Context<'_>, plan: &Plan, then: F) -> Result<T>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut then = Some(then);
+    let mut follow = std::pin::pin!(futures_util::future::OptionFuture::from(None::<Fut>));
+    let mut followed: Option<Result<T>> = None;
+    let mut visible_left = plan.steps.iter().filter(|s| s.action.shows_in_document()).count();
     let mut outputs: HashMap<&str, String> = HashMap::new();
     let mut waiting: Vec<&Step> = plan.steps.iter().collect();
     let mut running = FuturesUnordered::new();
     let mut failure: Option<Error> = None;
     loop {
+        if failure.is_none()
+            && visible_left == 0
+            && let Some(start) = then.take()
+        {
+            follow.set(Some(start()).into());
+        }
         if failure.is_none() {
             let (ready, rest): (Vec<&Step>, Vec<&Step>) =
                 waiting.into_iter().partition(|s| s.after.iter().all(|dep| outputs.contains_key(dep.as_str())));
@@ -45,10 +90,20 @@ pub async fn apply(ctx: &Context<'_>, plan: &Plan) -> Result<()> {
                 });
             }
         }
-        match running.next().await {
+        let next = tokio::select! {
+            next = running.next() => next,
+            Some(result) = &mut follow, if followed.is_none() && then.is_none() => {
+                followed = Some(result);
+                continue;
+            }
+        };
+        match next {
             None => break,
             Some((key, Ok(id))) => {
                 tracing::info!(step = key, id = %id, "done");
+                if plan.steps.iter().any(|s| s.key == key && s.action.shows_in_document()) {
+                    visible_left -= 1;
+                }
                 outputs.insert(key, id);
             }
             Some((key, Err(err))) => {
@@ -60,7 +115,11 @@ pub async fn apply(ctx: &Context<'_>, plan: &Plan) -> Result<()> {
     match failure {
         Some(err) => Err(err),
         None if !waiting.is_empty() => Err(Error::failed(format!("plan has steps that can never run: {}", waiting[0].key))),
-        None => Ok(()),
+        None => match (followed, then) {
+            (Some(result), _) => result,
+            (None, Some(start)) => start().await,
+            (None, None) => follow.await.unwrap_or_else(|| Err(Error::failed("the final describe never started"))),
+        },
     }
 }
 
@@ -244,10 +303,17 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
                     .send()
             })
             .await?;
-            created(out.nat_gateway().and_then(|n| n.nat_gateway_id()), "CreateNatGateway")
+            let id = created(out.nat_gateway().and_then(|n| n.nat_gateway_id()), "CreateNatGateway")?;
+            if out.nat_gateway().and_then(|n| n.state()) == Some(&NatGatewayState::Available) {
+                ctx.available_at_creation.lock().map_err(|_| Error::failed("poisoned lock"))?.insert(id.clone());
+            }
+            Ok(id)
         }
         Action::WaitNatAvailable { nat } => {
-            wait_nat(ec2, nat.id(), NatGatewayState::Available, ctx.timeout).await?;
+            let known = ctx.available_at_creation.lock().map_err(|_| Error::failed("poisoned lock"))?.contains(nat.id());
+            if !known {
+                wait_nat(ec2, nat.id(), NatGatewayState::Available, ctx.timeout).await?;
+            }
             Ok(nat.id().to_owned())
         }
         Action::CreateSecurityGroup { vpc, name, role, description } => {
@@ -297,6 +363,16 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
             Ok(endpoint.id().to_owned())
         }
         Action::RunBastion { subnet, security_group, ami, instance_type, key_name, name, root_device, root_size_gib } => {
+            let (root_device, root_size_gib) = match (root_device, root_size_gib) {
+                (Some(device), Some(size)) => (device, size),
+                _ => {
+                    let prefetched = ctx.bastion_root.lock().map_err(|_| Error::failed("poisoned lock"))?.take();
+                    match prefetched {
+                        Some(handle) => handle.await.map_err(|e| Error::failed(format!("root device lookup: {e}")))??,
+                        None => crate::bastion_ami::root_device(ec2, &ami).await?,
+                    }
+                }
+            };
             let token = format!("awsops-{}-bastion", subnet.id());
             let tags = owner.tags(crate::plan::BASTION_ROLE, &name);
             let out = settle("RunInstances", || {

@@ -221,11 +221,13 @@ async fn create(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
     let bastion_image = async {
         let ami = match (&args.bastion, &args.bastion_ami) {
             (false, _) => return Ok(None),
+            // A named image is checked now (an unknown one is a usage error before any change).
             (true, Some(ami)) => ami.clone(),
-            (true, None) => bastion_ami::latest_amazon_linux(&ssm).await?,
+            // AWS's own image needs no check: its root device is looked up when it launches.
+            (true, None) => return Ok(Some((bastion_ami::latest_amazon_linux(&ssm).await?, None, None))),
         };
         let (device, size) = bastion_ami::root_device(&c.ec2, &ami).await?;
-        Ok(Some((ami, device, size)))
+        Ok(Some((ami, Some(device), Some(size))))
     };
     let (region_azs, existing, bastion_image) =
         tokio::try_join!(discover::region_azs(&c.ec2), discover::discover(&c.ec2, &checked.owner, Depth::WithAttributes), bastion_image)?;
@@ -284,12 +286,16 @@ async fn create(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
             tracing::warn!("{}: {line}", args.name);
         }
     }
-    if !plan.steps.is_empty() {
-        let ctx = apply::Context { ec2: &c.ec2, owner: &checked.owner, timeout: args.timeout };
-        apply::apply(&ctx, &plan).await?;
+    let describe = || async {
+        let now = discover::discover(&c.ec2, &checked.owner, Depth::Resources).await?;
+        render::render(&args.name, &c.region, &now)
+    };
+    let mut ctx = apply::Context::new(&c.ec2, &checked.owner, args.timeout);
+    if let Some(bastion) = spec.bastion.as_ref().filter(|b| b.root_device.is_none() && plan.steps.iter().any(|s| s.key == "bastion")) {
+        ctx = ctx.prefetch_bastion_root(&bastion.ami);
     }
-    let now = discover::discover(&c.ec2, &checked.owner, Depth::Resources).await?;
-    out.emit(&render::render(&args.name, &c.region, &now)?)?;
+    let doc = apply::apply_then(&ctx, &plan, describe).await?;
+    out.emit(&doc)?;
     Ok(Outcome::Success)
 }
 
@@ -333,7 +339,7 @@ async fn destroy(common: &CommonArgs, args: DestroyArgs) -> Result<Outcome> {
     if !confirm(&format!("destroy network {} ({} steps)", args.name, plan.steps.len()), args.yes)? {
         return Err(Error::failed("not confirmed; nothing was changed"));
     }
-    let ctx = apply::Context { ec2: &c.ec2, owner: &owner, timeout: args.timeout };
+    let ctx = apply::Context::new(&c.ec2, &owner, args.timeout);
     apply::apply(&ctx, &plan).await?;
     Ok(Outcome::Success)
 }

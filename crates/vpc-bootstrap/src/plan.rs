@@ -127,8 +127,10 @@ pub enum Action {
         instance_type: String,
         key_name: Option<String>,
         name: String,
-        root_device: String,
-        root_size_gib: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        root_device: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        root_size_gib: Option<i32>,
     },
     WaitInstanceRunning {
         instance: Ref,
@@ -243,6 +245,22 @@ impl Action {
             }
         });
         keys
+    }
+
+    /// Whether its effect shows in the `vpc` document (ids, associations, states). Routes,
+    /// rules and attributes do not, so the final describe need not wait for them.
+    pub fn shows_in_document(&self) -> bool {
+        !matches!(
+            self,
+            Action::EnableDnsSupport { .. }
+                | Action::EnableDnsHostnames { .. }
+                | Action::StripDefaultSecurityGroup { .. }
+                | Action::MapPublicIpOnLaunch { .. }
+                | Action::CreateRoute { .. }
+                | Action::ReplaceRoute { .. }
+                | Action::AuthorizeIngress { .. }
+                | Action::RevokeIngress { .. }
+        )
     }
 
     /// Whether the action changes anything (waits do not).
@@ -573,7 +591,9 @@ pub fn plan(spec: &NetworkSpec, existing: &Existing) -> Result<Plan> {
                         root_device: bastion.root_device.clone(),
                         root_size_gib: bastion.root_size_gib,
                     },
-                    &["igw-attach", &format!("subnet-public-ip:{}", first_public.name)],
+                    // Its interface asks for a public address itself, so it need not wait for
+                    // the subnet's map-public-IP attribute; it waits for the internet gateway.
+                    &["igw-attach"],
                 );
                 b.add("wait-bastion", Action::WaitInstanceRunning { instance: r }, &[]);
             }

@@ -125,8 +125,10 @@ pub struct BastionSpec {
     pub ami: String,
     pub instance_type: String,
     pub key_name: Option<String>,
-    pub root_device: String,
-    pub root_size_gib: i32,
+    /// The image's root device and size; None when they are looked up at launch (the
+    /// SSM image, which needs no checking first), so the lookup is off the critical path.
+    pub root_device: Option<String>,
+    pub root_size_gib: Option<i32>,
 }
 
 /// An explicit subnet from `--subnet name=…,cidr=…,az=…[,tier=…]`.

@@ -10,22 +10,33 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// The lab layout of the course notes, as the demo builds it.
-pub const LAB: &[&str] = &[
-    "create",
-    "lab",
-    "--cidr",
-    "10.1.0.0/16",
-    "--az",
-    "a,c",
-    "--private-per-az",
-    "2",
-    "--endpoint",
-    "s3",
-    "--bastion",
-    "--ssh-from",
-    "203.0.113.7/32",
-];
+/// The lab layout of the course notes (the README's command, with the SSH source given).
+pub const LAB: &[&str] =
+    &["create", "lab", "--cidr", "10.1.0.0/16", "--az", "a,c", "--private-per-az", "2", "--ssh-from", "203.0.113.7/32"];
+/// What the full layout adds: as the demo builds it.
+pub const FULL: &[&str] = &["--endpoint", "s3", "--bastion"];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Lab,
+    Full,
+}
+
+impl Layout {
+    fn label(self) -> &'static str {
+        match self {
+            Layout::Lab => "lab",
+            Layout::Full => "lab+s3+bastion",
+        }
+    }
+
+    fn vpc_bootstrap_args(self) -> Vec<&'static str> {
+        match self {
+            Layout::Lab => LAB.to_vec(),
+            Layout::Full => LAB.iter().chain(FULL).copied().collect(),
+        }
+    }
+}
 
 pub struct Options {
     /// The vpc-bootstrap binary to measure.
@@ -51,16 +62,19 @@ impl Tool {
         }
     }
 
-    fn command(self, options: &Options, endpoint: &str) -> Command {
+    fn command(self, options: &Options, layout: Layout, endpoint: &str) -> Command {
         let mut cmd = match self {
             Tool::VpcBootstrap => {
                 let mut c = Command::new(&options.vpc_bootstrap);
-                c.args(LAB);
+                c.args(layout.vpc_bootstrap_args());
                 c
             }
             Tool::Boto3 => {
                 let mut c = Command::new(&options.python);
                 c.arg(&options.script);
+                if layout == Layout::Full {
+                    c.arg("--full");
+                }
                 c
             }
         };
@@ -93,6 +107,7 @@ fn run(mut cmd: Command) -> Result<Timed, String> {
 }
 
 struct Row {
+    layout: Layout,
     setting: String,
     tool: Tool,
     wall: Duration,
@@ -105,17 +120,17 @@ fn median(mut values: Vec<Duration>) -> Duration {
     values[values.len() / 2]
 }
 
-fn measure(options: &Options, moto: &Moto, tool: Tool, delay: Option<Duration>) -> Result<Row, String> {
+fn measure(options: &Options, moto: &Moto, layout: Layout, tool: Tool, delay: Option<Duration>) -> Result<Row, String> {
     let mut walls = Vec::new();
     let mut in_script = Vec::new();
     let mut calls = Vec::new();
     for _ in 0..options.runs {
         moto.reset();
         let timed = match delay {
-            None => run(tool.command(options, &moto.url()))?,
+            None => run(tool.command(options, layout, &moto.url()))?,
             Some(delay) => {
                 let proxy = CallProxy::start(moto.addr(), delay).map_err(|e| e.to_string())?;
-                let timed = run(tool.command(options, &proxy.url()))?;
+                let timed = run(tool.command(options, layout, &proxy.url()))?;
                 calls = proxy.calls();
                 timed
             }
@@ -127,14 +142,14 @@ fn measure(options: &Options, moto: &Moto, tool: Tool, delay: Option<Duration>) 
         // Counted apart, through a proxy adding nothing, so the timed runs go straight to moto.
         moto.reset();
         let proxy = CallProxy::start(moto.addr(), Duration::ZERO).map_err(|e| e.to_string())?;
-        run(tool.command(options, &proxy.url()))?;
+        run(tool.command(options, layout, &proxy.url()))?;
         calls = proxy.calls();
     }
     let setting = match delay {
         None => "bare moto".to_owned(),
         Some(d) => format!("moto + {} ms/call", d.as_millis()),
     };
-    Ok(Row { setting, tool, wall: median(walls), in_script: (!in_script.is_empty()).then(|| median(in_script)), calls })
+    Ok(Row { layout, setting, tool, wall: median(walls), in_script: (!in_script.is_empty()).then(|| median(in_script)), calls })
 }
 
 fn seconds(d: Duration) -> String {
@@ -148,22 +163,25 @@ pub fn bench(options: &Options) -> Result<String, String> {
     // would otherwise land on whichever tool happens to run first.
     for tool in [Tool::VpcBootstrap, Tool::Boto3] {
         moto.reset();
-        run(tool.command(options, &moto.url()))?;
+        run(tool.command(options, Layout::Full, &moto.url()))?;
     }
     let mut rows = Vec::new();
-    for delay in [None, Some(options.delay)] {
-        for tool in [Tool::VpcBootstrap, Tool::Boto3] {
-            rows.push(measure(options, &moto, tool, delay)?);
+    for layout in [Layout::Lab, Layout::Full] {
+        for delay in [None, Some(options.delay)] {
+            for tool in [Tool::VpcBootstrap, Tool::Boto3] {
+                rows.push(measure(options, &moto, layout, tool, delay)?);
+            }
         }
     }
     let mut report = format!(
-        "lab layout: vpc-bootstrap {}\nmedian of {} runs each after one warm-up run of each; moto reset before every run\n\n",
+        "lab: vpc-bootstrap {}\nlab+s3+bastion: the same plus {}\nmedian of {} runs each after one warm-up run of each; moto reset before every run\n\n",
         LAB.join(" "),
+        FULL.join(" "),
         options.runs
     );
     report.push_str(&format!(
-        "{:<20} {:<27} {:>9} {:>12} {:>6} {:>7} {:>14} {:>14}\n",
-        "setting", "tool", "wall", "calls only", "calls", "chain", "sum of calls", "chain x delay"
+        "{:<15} {:<20} {:<27} {:>9} {:>12} {:>6} {:>7} {:>14} {:>14}\n",
+        "layout", "setting", "tool", "wall", "calls only", "calls", "chain", "sum of calls", "chain x delay"
     ));
     for row in &rows {
         let upstream: Duration = row.calls.iter().map(|c| c.upstream).sum();
@@ -171,7 +189,8 @@ pub fn bench(options: &Options) -> Result<String, String> {
         let round_trips = upstream + delay * u32::try_from(row.calls.len()).unwrap_or(u32::MAX);
         let chain = longest_chain(&row.calls);
         report.push_str(&format!(
-            "{:<20} {:<27} {:>9} {:>12} {:>6} {:>7} {:>14} {:>14}\n",
+            "{:<15} {:<20} {:<27} {:>9} {:>12} {:>6} {:>7} {:>14} {:>14}\n",
+            row.layout.label(),
             row.setting,
             row.tool.label(),
             seconds(row.wall),
@@ -187,20 +206,23 @@ pub fn bench(options: &Options) -> Result<String, String> {
          calls: API calls seen by the proxy. chain: the longest run of calls each started after the previous ended.\n\
          sum of calls: moto's answer times (plus the added delay) summed, i.e. the wall time of a perfectly sequential client.\n",
     );
-    let actions = |tool: Tool| -> Vec<String> {
-        rows.iter()
-            .find(|r| r.tool == tool && r.setting.starts_with("bare"))
-            .map(|r| r.calls.iter().map(|c| c.action.clone()).collect())
-            .unwrap_or_default()
-    };
-    let (mut ours, mut theirs) = (actions(Tool::VpcBootstrap), actions(Tool::Boto3));
-    ours.sort();
-    theirs.sort();
-    report.push_str(&format!("\nvpc-bootstrap's calls: {}\n", ours.join(" ")));
-    if ours != theirs {
-        report.push_str(&format!("the script's calls differ: {}\n", theirs.join(" ")));
-    } else {
-        report.push_str("the script makes the same calls (as a multiset)\n");
+    for layout in [Layout::Lab, Layout::Full] {
+        let actions = |tool: Tool| -> Vec<String> {
+            let mut a: Vec<String> = rows
+                .iter()
+                .find(|r| r.tool == tool && r.layout == layout && r.setting.starts_with("bare"))
+                .map(|r| r.calls.iter().map(|c| c.action.clone()).collect())
+                .unwrap_or_default();
+            a.sort();
+            a
+        };
+        let (ours, theirs) = (actions(Tool::VpcBootstrap), actions(Tool::Boto3));
+        report.push_str(&format!("\n{}: vpc-bootstrap's calls: {}\n", layout.label(), ours.join(" ")));
+        if ours == theirs {
+            report.push_str("the script makes the same calls (as a multiset)\n");
+        } else {
+            report.push_str(&format!("the script's calls differ: {}\n", theirs.join(" ")));
+        }
     }
     Ok(report)
 }

@@ -31,8 +31,8 @@ fn lab() -> NetworkSpec {
         ami: "ami-1".into(),
         instance_type: "t3.micro".into(),
         key_name: Some("ops".into()),
-        root_device: "/dev/xvda".into(),
-        root_size_gib: 8,
+        root_device: Some("/dev/xvda".into()),
+        root_size_gib: Some(8),
     });
     s
 }
@@ -396,8 +396,8 @@ fn any_spec() -> impl Strategy<Value = NetworkSpec> {
                     ami: "ami-1".into(),
                     instance_type: "t3.micro".into(),
                     key_name: None,
-                    root_device: "/dev/xvda".into(),
-                    root_size_gib: 8,
+                    root_device: Some("/dev/xvda".into()),
+                    root_size_gib: Some(8),
                 });
             }
             s
