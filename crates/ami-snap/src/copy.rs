@@ -157,7 +157,7 @@ pub async fn run(common: &CommonArgs, args: CopyArgs) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let _lock = args.change.lock()?;
-    let results = futures_util::future::join_all(jobs.iter().map(|job| copy_one(ec2_in(job.target), job, &args))).await;
+    let results = awsops_core::batch::at_most(jobs.iter().map(|job| copy_one(ec2_in(job.target), job, &args)), args.change.jobs).await;
     let mut batch = Batch::new();
     for (job, result) in jobs.iter().zip(results) {
         if let Some(doc) = batch.record(&job.label(), result)? {

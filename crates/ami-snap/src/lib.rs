@@ -80,6 +80,9 @@ pub struct ChangeArgs {
     /// The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/ami-snap.lock]
     #[arg(long, value_name = "FILE", env = "AWSOPS_AMI_LOCK")]
     pub lock: Option<PathBuf>,
+    /// At most this many images, snapshots or copies in flight at once (1: one after another)
+    #[arg(long, default_value_t = 8, value_name = "N", env = "AWSOPS_JOBS")]
+    pub jobs: usize,
     /// Give up waiting for images and snapshots after this long, e.g. 30m, 2h
     #[arg(long, default_value = "1h", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
     pub timeout: Duration,

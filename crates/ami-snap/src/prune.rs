@@ -101,7 +101,7 @@ pub async fn run(common: &CommonArgs, args: PruneArgs) -> Result<Outcome> {
     let mut batch = Batch::new();
     for plan in plans {
         let ec2 = images::client_in(&config, &plan.region);
-        let results = futures_util::future::join_all(plan.docs.iter().map(|doc| execute(&ec2, doc))).await;
+        let results = awsops_core::batch::at_most(plan.docs.iter().map(|doc| execute(&ec2, doc)), args.change.jobs).await;
         for (mut doc, result) in plan.docs.into_iter().zip(results) {
             if doc.verdict == "prune" {
                 let label = format!("{} in {}", doc.image_id, doc.region);

@@ -143,8 +143,9 @@ pub async fn run(common: &CommonArgs, args: ShareArgs, direction: Direction) -> 
         return Ok(Outcome::Success);
     }
     let _lock = args.change.lock()?;
-    let results = futures_util::future::join_all(
+    let results = awsops_core::batch::at_most(
         checked.iter().map(|(region, image, snapshots)| share_one(ec2_in(region), region, image, snapshots, &args.accounts, direction)),
+        args.change.jobs,
     )
     .await;
     let mut batch = Batch::new();

@@ -107,7 +107,8 @@ pub async fn run(common: &CommonArgs, args: SnapshotArgs) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let _lock = args.change.lock()?;
-    let results = futures_util::future::join_all(jobs.iter().map(|job| snapshot_one(&ec2, &region, job, &args, &extra))).await;
+    let results =
+        awsops_core::batch::at_most(jobs.iter().map(|job| snapshot_one(&ec2, &region, job, &args, &extra)), args.change.jobs).await;
     let mut batch = Batch::new();
     for (job, result) in jobs.iter().zip(results) {
         if let Some(doc) = batch.record(&job.volume_id, result)? {

@@ -4,6 +4,13 @@
 
 use crate::error::{Error, Outcome, Result};
 
+/// Runs the futures at most `limit` at a time (at least one), results in input order:
+/// `--jobs 1` is a sequential run, a higher limit keeps throttling at bay on big runs.
+pub async fn at_most<F: std::future::Future>(futures: impl IntoIterator<Item = F>, limit: usize) -> Vec<F::Output> {
+    use futures_util::stream::{self, StreamExt};
+    stream::iter(futures).buffered(limit.max(1)).collect().await
+}
+
 #[derive(Debug, Default)]
 pub struct Batch {
     done: usize,
@@ -60,6 +67,25 @@ mod tests {
         let err = batch.finish().unwrap_err();
         assert_eq!(err.exit_code(), 1);
         assert_eq!(err.to_string(), "1 of 3 items failed: b");
+    }
+
+    #[tokio::test]
+    async fn at_most_keeps_the_order_and_the_limit() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let (running, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let tasks = (0..10u64).map(|i| {
+            let (running, peak) = (&running, &peak);
+            async move {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                peak.fetch_max(now, Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(10 - i)).await;
+                running.fetch_sub(1, Ordering::SeqCst);
+                i
+            }
+        });
+        assert_eq!(at_most(tasks, 3).await, (0..10).collect::<Vec<_>>());
+        assert_eq!(peak.load(Ordering::SeqCst), 3);
+        assert_eq!(at_most(std::iter::once(async { 1 }), 0).await, vec![1], "a limit of 0 still runs");
     }
 
     #[test]

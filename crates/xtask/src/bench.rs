@@ -115,7 +115,7 @@ struct Row {
     calls: Vec<Call>,
 }
 
-fn median(mut values: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
     values[values.len() / 2]
 }
@@ -152,7 +152,7 @@ fn measure(options: &Options, moto: &Moto, layout: Layout, tool: Tool, delay: Op
     Ok(Row { layout, setting, tool, wall: median(walls), in_script: (!in_script.is_empty()).then(|| median(in_script)), calls })
 }
 
-fn seconds(d: Duration) -> String {
+pub(crate) fn seconds(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
 }
 

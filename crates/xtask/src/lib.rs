@@ -5,6 +5,7 @@
 //! end-to-end tests share with the benchmark.
 
 pub mod bench;
+pub mod bench_ami;
 pub mod call_proxy;
 pub mod moto;
 

@@ -1,13 +1,13 @@
 //! `cargo xtask docs [--check]`: regenerates completions, man pages and JSON schemas, or
 //! (with --check) fails when the committed ones are stale.
-//! `cargo xtask bench [--runs N] [--delay-ms N]`: the lab benchmark (run it via scripts/bench,
-//! which builds the binary and installs moto and boto3).
+//! `cargo xtask bench vpc|ami [--runs N] [--delay-ms N]`: the benchmarks (run them via
+//! scripts/bench, which builds the binaries and installs moto and boto3).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask bench [--runs N] [--delay-ms N]";
+const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask bench vpc|ami [--runs N] [--delay-ms N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,8 +32,12 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
-        ["bench", rest @ ..] => match bench_options(&root, rest) {
-            Ok(options) => match xtask::bench::bench(&options) {
+        ["bench", which @ ("vpc" | "ami"), rest @ ..] => match bench_options(&root, rest) {
+            Ok(options) => match if *which == "vpc" {
+                xtask::bench::bench(&options)
+            } else {
+                ami_options(&options).and_then(|o| xtask::bench_ami::bench(&o))
+            } {
                 Ok(report) => {
                     let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
                     ExitCode::SUCCESS
@@ -53,6 +57,12 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn ami_options(vpc: &xtask::bench::Options) -> Result<xtask::bench_ami::Options, String> {
+    let ami_snap =
+        std::env::var_os("AWSOPS_BENCH_AMI_SNAP").map(PathBuf::from).ok_or("AWSOPS_BENCH_AMI_SNAP is not set (run scripts/bench)")?;
+    Ok(xtask::bench_ami::Options { ami_snap, python: vpc.python.clone(), runs: vpc.runs, delay: vpc.delay })
 }
 
 fn bench_options(root: &std::path::Path, args: &[&str]) -> Result<xtask::bench::Options, String> {
