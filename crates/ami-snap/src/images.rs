@@ -4,6 +4,7 @@
 
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{Image, ImageState, Snapshot, SnapshotState};
+use awsops_core::all_items;
 use awsops_core::ec2::{filter, tag_value};
 use awsops_core::error::aws_error;
 use awsops_core::kinds::{AmiDoc, SnapshotDoc};
@@ -74,15 +75,7 @@ pub async fn describe_image(ec2: &Client, region: &str, image_id: &str) -> Resul
 
 /// The account's own images, optionally filtered.
 pub async fn own_images(ec2: &Client, filters: Vec<aws_sdk_ec2::types::Filter>) -> Result<Vec<Image>> {
-    ec2.describe_images()
-        .owners("self")
-        .set_filters((!filters.is_empty()).then_some(filters))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(aws_error("DescribeImages"))
+    all_items!(ec2.describe_images().owners("self").set_filters((!filters.is_empty()).then_some(filters)), "DescribeImages")
 }
 
 /// The images ami-snap made (or copied).
@@ -161,16 +154,13 @@ pub async fn select_instances(
         }
     }
     for (key, value) in tags {
-        let out: Vec<_> = ec2
-            .describe_instances()
-            .filters(filter(&format!("tag:{key}"), [value.clone()]))
-            .filters(filter("instance-state-name", ["running", "stopped", "stopping", "pending"]))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error("DescribeInstances"))?;
+        let selected = filter(&format!("tag:{key}"), [value.clone()]);
+        let out: Vec<_> = all_items!(
+            ec2.describe_instances()
+                .filters(selected)
+                .filters(filter("instance-state-name", ["running", "stopped", "stopping", "pending"])),
+            "DescribeInstances"
+        )?;
         let matched: Vec<_> = out.iter().flat_map(|r| r.instances().to_vec()).collect();
         if matched.is_empty() {
             return Err(Error::usage(format!("no instance in {region} has the tag {key}={value}")));

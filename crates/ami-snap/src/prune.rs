@@ -9,6 +9,7 @@ use crate::retention::{self, Candidate, Rule, Verdict};
 use crate::{ChangeArgs, check_regions_exist, parse_duration};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::Image;
+use awsops_core::all_items;
 use awsops_core::batch::Batch;
 use awsops_core::confirm::confirm;
 use awsops_core::ec2::{filter, retry_codes, tag_value};
@@ -191,41 +192,23 @@ async fn references(ec2: &Client, ids: &[String]) -> Result<BTreeMap<String, Vec
     }
     let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for chunk in ids.chunks(199) {
-        let reservations: Vec<_> = ec2
-            .describe_instances()
-            .filters(filter("image-id", chunk.to_vec()))
-            .filters(filter("instance-state-name", ["pending", "running", "shutting-down", "stopping", "stopped"]))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error("DescribeInstances"))?;
+        let reservations: Vec<_> = all_items!(
+            ec2.describe_instances()
+                .filters(filter("image-id", chunk.to_vec()))
+                .filters(filter("instance-state-name", ["pending", "running", "shutting-down", "stopping", "stopped"])),
+            "DescribeInstances"
+        )?;
         for i in reservations.iter().flat_map(|r| r.instances()) {
             if let (Some(image), Some(id)) = (i.image_id(), i.instance_id()) {
                 users.entry(image.to_owned()).or_default().push(id.to_owned());
             }
         }
     }
-    let templates: Vec<_> = ec2
-        .describe_launch_templates()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(aws_error("DescribeLaunchTemplates"))?;
+    let templates: Vec<_> = all_items!(ec2.describe_launch_templates(), "DescribeLaunchTemplates")?;
     for t in &templates {
         let Some(template_id) = t.launch_template_id() else { continue };
-        let versions: Vec<_> = ec2
-            .describe_launch_template_versions()
-            .launch_template_id(template_id)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error("DescribeLaunchTemplateVersions"))?;
+        let versions: Vec<_> =
+            all_items!(ec2.describe_launch_template_versions().launch_template_id(template_id), "DescribeLaunchTemplateVersions")?;
         for v in versions {
             if let Some(image) = v.launch_template_data().and_then(|d| d.image_id())
                 && ids.iter().any(|id| id == image)
@@ -244,16 +227,10 @@ async fn references(ec2: &Client, ids: &[String]) -> Result<BTreeMap<String, Vec
 async fn image_references(ec2: &Client, ids: &[String]) -> Result<BTreeMap<String, Vec<String>>> {
     let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for chunk in ids.chunks(10) {
-        let refs: Vec<_> = ec2
-            .describe_image_references()
-            .set_image_ids(Some(chunk.to_vec()))
-            .include_all_resource_types(true)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error("DescribeImageReferences"))?;
+        let refs: Vec<_> = all_items!(
+            ec2.describe_image_references().set_image_ids(Some(chunk.to_vec())).include_all_resource_types(true),
+            "DescribeImageReferences"
+        )?;
         for r in refs {
             if let (Some(image), Some(arn)) = (r.image_id(), r.arn()) {
                 users.entry(image.to_owned()).or_default().push(arn.to_owned());

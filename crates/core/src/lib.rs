@@ -25,6 +25,15 @@ pub use cli::{CommandCli, CommonArgs};
 pub use document::Document;
 pub use error::{Error, Outcome, Result};
 
+/// Every item of a paginated AWS call, its error converted to ours (AWS SDK examples
+/// style): `all_items!(ec2.describe_vpcs().filters(f), "DescribeVpcs")?`.
+#[macro_export]
+macro_rules! all_items {
+    ($call:expr, $operation:literal) => {
+        $call.into_paginator().items().send().try_collect().await.map_err($crate::error::aws_error($operation))
+    };
+}
+
 /// The one-line `main` of every binary: `awsops_core::bin!(awsops_vpc_bootstrap);`.
 /// The command crate exports `NAME`, its clap `Cli` and `async fn run(Cli) -> Result<Outcome>`.
 #[macro_export]

@@ -9,6 +9,7 @@ use crate::state::{
 };
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{IpPermission, SecurityGroup, Tag, VpcAttributeName};
+use awsops_core::all_items;
 use awsops_core::ec2::{filter, name, owned_filter, pairs, role};
 use awsops_core::error::aws_error;
 use awsops_core::ownership::Ownership;
@@ -37,87 +38,21 @@ pub enum Depth {
 pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<Existing> {
     let owned = |tags: &[Tag]| owner.owns(pairs(tags));
     let (vpcs, subnets, igws, tables, addresses, nats, groups, endpoints, instances) = tokio::try_join!(
-        async {
-            ec2.describe_vpcs()
-                .filters(owned_filter(owner))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error("DescribeVpcs"))
-        },
-        async {
-            ec2.describe_subnets()
-                .filters(owned_filter(owner))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error("DescribeSubnets"))
-        },
-        async {
-            ec2.describe_internet_gateways()
-                .filters(owned_filter(owner))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error("DescribeInternetGateways"))
-        },
-        async {
-            ec2.describe_route_tables()
-                .filters(owned_filter(owner))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error("DescribeRouteTables"))
-        },
+        async { all_items!(ec2.describe_vpcs().filters(owned_filter(owner)), "DescribeVpcs") },
+        async { all_items!(ec2.describe_subnets().filters(owned_filter(owner)), "DescribeSubnets") },
+        async { all_items!(ec2.describe_internet_gateways().filters(owned_filter(owner)), "DescribeInternetGateways") },
+        async { all_items!(ec2.describe_route_tables().filters(owned_filter(owner)), "DescribeRouteTables") },
         async { ec2.describe_addresses().filters(owned_filter(owner)).send().await.map_err(aws_error("DescribeAddresses")) },
+        async { all_items!(ec2.describe_nat_gateways().filter(owned_filter(owner)), "DescribeNatGateways") },
+        async { all_items!(ec2.describe_security_groups().filters(owned_filter(owner)), "DescribeSecurityGroups") },
+        async { all_items!(ec2.describe_vpc_endpoints().filters(owned_filter(owner)), "DescribeVpcEndpoints") },
         async {
-            ec2.describe_nat_gateways()
-                .filter(owned_filter(owner))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error("DescribeNatGateways"))
-        },
-        async {
-            ec2.describe_security_groups()
-                .filters(owned_filter(owner))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error("DescribeSecurityGroups"))
-        },
-        async {
-            ec2.describe_vpc_endpoints()
-                .filters(owned_filter(owner))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error("DescribeVpcEndpoints"))
-        },
-        async {
-            ec2.describe_instances()
-                .filters(owned_filter(owner))
-                .filters(filter("instance-state-name", ["pending", "running", "stopping", "stopped"]))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error("DescribeInstances"))
+            all_items!(
+                ec2.describe_instances()
+                    .filters(owned_filter(owner))
+                    .filters(filter("instance-state-name", ["pending", "running", "stopping", "stopped"])),
+                "DescribeInstances"
+            )
         },
     )?;
 

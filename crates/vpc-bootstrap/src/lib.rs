@@ -12,8 +12,8 @@ pub mod spec;
 pub mod state;
 pub mod teardown;
 
+use awsops_core::all_items;
 use awsops_core::confirm::confirm;
-use awsops_core::error::aws_error;
 use awsops_core::output::Output;
 use awsops_core::ownership::Ownership;
 use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
@@ -345,15 +345,8 @@ async fn destroy(common: &CommonArgs, args: DestroyArgs) -> Result<Outcome> {
 }
 
 async fn network_interfaces(ec2: &aws_sdk_ec2::Client, vpc_id: &str) -> Result<Vec<teardown::Interface>> {
-    let enis = ec2
-        .describe_network_interfaces()
-        .filters(awsops_core::ec2::filter("vpc-id", [vpc_id]))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(aws_error("DescribeNetworkInterfaces"))?;
+    let enis =
+        all_items!(ec2.describe_network_interfaces().filters(awsops_core::ec2::filter("vpc-id", [vpc_id])), "DescribeNetworkInterfaces")?;
     Ok(enis
         .iter()
         .map(|e| teardown::Interface {
