@@ -169,3 +169,17 @@ pub fn filter(name: &str, value: &str) -> Filter {
 pub fn tag<'a>(tags: &'a [aws_sdk_ec2::types::Tag], key: &str) -> Option<&'a str> {
     tags.iter().find(|t| t.key() == Some(key)).and_then(|t| t.value())
 }
+
+/// A client of any SDK on the emulator, with the static test credentials.
+macro_rules! emulator_client {
+    ($sdk:ident, $endpoint:expr) => {{
+        let config = $sdk::Config::builder()
+            .behavior_version($sdk::config::BehaviorVersion::latest())
+            .region($sdk::config::Region::new(crate::harness::REGION))
+            .endpoint_url($endpoint)
+            .credentials_provider($sdk::config::Credentials::new("testing", "testing", None, None, "static"))
+            .build();
+        $sdk::Client::from_conf(config)
+    }};
+}
+pub(crate) use emulator_client;

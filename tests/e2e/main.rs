@@ -3,5 +3,6 @@
 
 mod ami_snap;
 mod aws_view;
+mod dns_alias;
 mod harness;
 mod vpc_bootstrap;

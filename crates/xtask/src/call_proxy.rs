@@ -30,7 +30,7 @@ impl Call {
 }
 
 pub fn is_read_only(action: &str) -> bool {
-    ["Describe", "Get", "List"].iter().any(|p| action.starts_with(p))
+    ["Describe", "Get", "List", "GET ", "HEAD "].iter().any(|p| action.starts_with(p))
 }
 
 /// A running proxy; stops accepting when dropped.
@@ -127,18 +127,20 @@ fn header<'a>(head: &'a [String], name: &str) -> Option<&'a str> {
 }
 
 /// The API action of a request: `Action=` in a query-protocol form body (EC2, IAM, ...),
-/// or the `X-Amz-Target` header of a JSON-protocol one (SSM, ACM, ...).
+/// the `X-Amz-Target` header of a JSON-protocol one (SSM, ACM, ...), or for REST
+/// protocols (Route 53, S3, CloudFront) the method and path, e.g. `POST /2013-04-01/hostedzone/Z1/rrset/`.
 pub fn action_of(head: &[String], body: &[u8]) -> String {
     if let Some(target) = header(head, "x-amz-target") {
         return target.rsplit('.').next().unwrap_or(target).to_owned();
     }
     let text = String::from_utf8_lossy(body);
     let query = head.first().and_then(|l| l.split_whitespace().nth(1)).and_then(|p| p.split_once('?')).map(|(_, q)| q).unwrap_or("");
-    text.split('&')
-        .chain(query.split('&'))
-        .find_map(|pair| pair.strip_prefix("Action="))
-        .map(str::to_owned)
-        .unwrap_or_else(|| head.first().cloned().unwrap_or_default())
+    text.split('&').chain(query.split('&')).find_map(|pair| pair.strip_prefix("Action=")).map(str::to_owned).unwrap_or_else(|| {
+        let line = head.first().map(String::as_str).unwrap_or_default();
+        let mut parts = line.split_whitespace();
+        let (method, path) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+        format!("{method} {}", path.split('?').next().unwrap_or_default())
+    })
 }
 
 fn serve(conn: TcpStream, upstream: SocketAddr, delay: Duration, epoch: Instant, calls: &Mutex<Vec<Call>>) -> std::io::Result<()> {
@@ -248,6 +250,9 @@ mod tests {
         let head = vec!["POST / HTTP/1.1".to_owned(), "X-Amz-Target: AmazonSSM.GetParameter".to_owned()];
         assert_eq!(action_of(&head, b"{}"), "GetParameter");
         assert!(is_read_only("DescribeVpcs") && !is_read_only("CreateVpc") && !is_read_only("ModifyVpcAttribute"));
+        let head = vec!["POST /2013-04-01/hostedzone/Z1/rrset/?x=1 HTTP/1.1".to_owned()];
+        assert_eq!(action_of(&head, b"<xml/>"), "POST /2013-04-01/hostedzone/Z1/rrset/");
+        assert!(!is_read_only("POST /2013-04-01/hostedzone/Z1/rrset/") && is_read_only("GET /2013-04-01/change/C1"));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 /// Every binary: its name and clap command.
 pub fn commands() -> Vec<Command> {
-    vec![awsops_ami_snap::Cli::command(), awsops_vpc_bootstrap::Cli::command()]
+    vec![awsops_ami_snap::Cli::command(), awsops_dns_alias::Cli::command(), awsops_vpc_bootstrap::Cli::command()]
 }
 
 /// The JSON schemas of every document kind: (file name, schema).
@@ -32,6 +32,9 @@ pub fn schemas() -> Vec<(String, serde_json::Value)> {
         one::<awsops_core::kinds::AmiPruneDoc>(),
         one::<awsops_core::kinds::SnapshotDoc>(),
         one::<awsops_ami_snap::plan::Plan>(),
+        one::<awsops_core::kinds::CertificateDoc>(),
+        one::<awsops_core::kinds::LoadBalancerDoc>(),
+        one::<awsops_core::kinds::RecordDoc>(),
         one::<awsops_core::kinds::VpcDoc>(),
         one::<awsops_vpc_bootstrap::plan::Plan>(),
     ]

@@ -2,7 +2,9 @@
 //! command that prints them, so a reader depends only on the contract.
 
 pub mod ami;
+pub mod dns;
 pub mod vpc;
 
 pub use ami::{AmiDoc, AmiPruneDoc, PrunedSnapshot, SnapshotDoc};
+pub use dns::{AliasTarget, CertificateDoc, ChangeAction, LoadBalancerDoc, RecordChange, RecordDoc, RecordSet};
 pub use vpc::{VpcBastion, VpcDoc, VpcEndpoint, VpcNatGateway, VpcSubnet};

@@ -1,0 +1,233 @@
+//! dns-alias: points a name at an S3 website, a load balancer, a CloudFront distribution
+//! or any host, in the right hosted zone, with the right record type and alias zone id,
+//! changing Route 53 only when something differs, and waiting until the change is live.
+
+pub mod name;
+pub mod record;
+pub mod resolve;
+pub mod route53;
+pub mod s3_website;
+pub mod target;
+pub mod zones;
+
+use awsops_core::confirm::confirm;
+use awsops_core::document::{from_value, kind_of};
+use awsops_core::kinds::{CertificateDoc, LoadBalancerDoc, RecordDoc};
+use awsops_core::output::Output;
+use awsops_core::{CommandCli, CommonArgs, Document, Error, Outcome, Result};
+use clap::{Args, Parser, Subcommand};
+use name::DomainName;
+use record::{Action, Desired};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const NAME: &str = "dns-alias";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dns-alias",
+    version,
+    about = "Point a DNS name at an S3 website, load balancer, CloudFront or host, in Route 53",
+    long_about = "Point a DNS name at a target in Route 53: an S3 website (s3://BUCKET or its website host), \
+                  an ALB/NLB (DNS name or ARN), a CloudFront domain, or any other host. The hosted zone is \
+                  found by the longest matching suffix; alias A (and AAAA) records get the right alias zone \
+                  id, other hosts a CNAME. AWS's own rules are checked before any change, an unchanged \
+                  record is not touched, and the command waits until the change is INSYNC.\n\n\
+                  Without TARGET it reads a `certificate` (from cert-attach) or `load-balancer` document \
+                  from stdin. Prints a `record` document."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl CommandCli for Cli {
+    fn common(&self) -> &CommonArgs {
+        &self.common
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Make NAME point at TARGET (UPSERT only when different)
+    Set(SetArgs),
+    /// Remove NAME's records, only if they still point at TARGET
+    Delete(DeleteArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct Where {
+    /// The DNS name, e.g. www.example.com
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// s3://BUCKET, a website/ELB/CloudFront host, an ELB ARN, or any host [default: a document on stdin]
+    #[arg(value_name = "TARGET")]
+    pub target: Option<String>,
+    /// Read the `certificate` or `load-balancer` document from FILE (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Use this hosted zone instead of finding one by the name
+    #[arg(long, value_name = "ZONE_ID", env = "AWSOPS_ZONE_ID")]
+    pub zone_id: Option<String>,
+    /// Look among private hosted zones instead of public ones
+    #[arg(long)]
+    pub private: bool,
+    /// A CNAME to the target's host even where an alias is possible (never at the zone apex)
+    #[arg(long)]
+    pub cname: bool,
+    /// TTL of a CNAME, in seconds
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    pub ttl: i64,
+    /// Print the record document with the changes it would make, and change nothing
+    #[arg(long, env = "AWSOPS_DRY_RUN")]
+    pub dry_run: bool,
+    /// Do not wait for the change to be INSYNC
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Give up waiting for INSYNC after this long
+    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
+    pub timeout: Duration,
+}
+
+#[derive(Args, Debug)]
+pub struct SetArgs {
+    #[command(flatten)]
+    pub at: Where,
+}
+
+#[derive(Args, Debug)]
+pub struct DeleteArgs {
+    #[command(flatten)]
+    pub at: Where,
+    /// Do not ask; required when not on a terminal
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    awsops_core::waiter::parse_duration(text)
+}
+
+pub async fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Set(args) => apply(&cli.common, &args.at, false, false).await,
+        Command::Delete(args) => apply(&cli.common, &args.at, true, args.yes).await,
+    }
+}
+
+/// `--cname`: the target's host as a CNAME; only targets that are host names have one.
+fn cname_to(t: &target::Target, text: &str, ttl: i64) -> Result<Desired> {
+    match t {
+        target::Target::S3Website { region: Some(_), .. }
+        | target::Target::LoadBalancer { dns_name: Some(_), .. }
+        | target::Target::CloudFront { .. }
+        | target::Target::Host { .. } => Ok(Desired::Cname { host: DomainName::parse(text)?.as_str().to_owned(), ttl }),
+        _ => Err(Error::usage(format!("--cname needs a host name as the target, not {text}"))),
+    }
+}
+
+/// The target: the argument, or the load balancer of a document on stdin.
+enum Given {
+    Text(target::Target, String),
+    LoadBalancer(LoadBalancerDoc),
+}
+
+fn given(at: &Where) -> Result<Given> {
+    if let Some(text) = &at.target {
+        return Ok(Given::Text(target::classify(text)?, text.clone()));
+    }
+    let Some((origin, values)) = awsops_core::input::read_values(at.from.as_deref())? else {
+        return Err(Error::usage("no TARGET: give one, or pipe in a `certificate` or `load-balancer` document"));
+    };
+    let Some(value) = values.into_iter().next() else {
+        return Err(Error::usage(format!("{origin}: no document")));
+    };
+    match kind_of(&value) {
+        Some(LoadBalancerDoc::KIND) => Ok(Given::LoadBalancer(from_value::<LoadBalancerDoc>(value, &origin)?)),
+        Some(CertificateDoc::KIND) => {
+            let cert = from_value::<CertificateDoc>(value, &origin)?;
+            cert.load_balancer.map(Given::LoadBalancer).ok_or_else(|| {
+                Error::usage(format!("{origin}: certificate {} is not attached to a load balancer, so there is nothing to alias", cert.arn))
+            })
+        }
+        other => Err(Error::usage(format!(
+            "{origin}: expected a `certificate` or `load-balancer` document, got {}",
+            other.map(|k| format!("a `{k}` document")).unwrap_or_else(|| "JSON without a `kind`".into())
+        ))),
+    }
+}
+
+async fn apply(common: &CommonArgs, at: &Where, delete: bool, yes: bool) -> Result<Outcome> {
+    let name = DomainName::parse(&at.name)?;
+    if !(1..=2_147_483_647).contains(&at.ttl) {
+        return Err(Error::usage(format!("--ttl {}: expected 1 or more seconds", at.ttl)));
+    }
+    let given = given(at)?;
+    let config = common.aws.load().await?;
+    let region = config.region().map(ToString::to_string).unwrap_or_default();
+    let r53 = aws_sdk_route53::Client::new(&config);
+    let clients = resolve::Clients { config: &config, region: &region };
+    // The zone and the target are independent lookups: both at once.
+    let target = async {
+        Ok::<_, Error>(match &given {
+            Given::Text(t, text) if at.cname => (cname_to(t, text, at.ttl)?, text.clone(), t.kind()),
+            Given::Text(t, text) => (resolve::resolve(&clients, &name, t, at.ttl).await?, text.clone(), t.kind()),
+            Given::LoadBalancer(lb) if at.cname => {
+                (Desired::Cname { host: lb.dns_name.clone(), ttl: at.ttl }, lb.dns_name.clone(), "load-balancer")
+            }
+            Given::LoadBalancer(lb) => (resolve::from_load_balancer(lb), lb.dns_name.clone(), "load-balancer"),
+        })
+    };
+    let (all_zones, target) = tokio::join!(route53::zones(&r53), target);
+    // The zone's errors first, whichever lookup finished first: the message does not depend on timing.
+    let zone = zones::choose(&name, &all_zones?, at.private, at.zone_id.as_deref())?.clone();
+    let (desired, target_text, target_kind) = target?;
+    if zone.private && target_kind == "cloudfront" && !at.cname {
+        return Err(Error::usage("a CloudFront alias cannot be in a private hosted zone"));
+    }
+    let existing = route53::records_at(&r53, &zone.id, &name).await?;
+    let changes =
+        if delete { record::plan_delete(&name, &desired, &existing)? } else { record::plan_set(&name, &zone.name, &desired, &existing)? };
+    let records = if delete { changes.iter().map(|c| c.record.clone()).collect() } else { record::desired_sets(&name, &desired) };
+    let mut doc = RecordDoc {
+        name: name.as_str().to_owned(),
+        zone_id: zone.id.clone(),
+        zone_name: zone.name.clone(),
+        target: target_text,
+        target_kind: target_kind.to_owned(),
+        records,
+        changed: !changes.is_empty(),
+        changes: changes.clone(),
+        status: "unchanged".into(),
+        change_id: None,
+    };
+    let mut out = Output::stdout();
+    if at.dry_run {
+        if doc.changed {
+            doc.status = "planned".into();
+        }
+        out.emit(&doc)?;
+        return Ok(Outcome::Success);
+    }
+    if changes.is_empty() {
+        if delete {
+            tracing::warn!("{name}: no record points at {}; nothing to delete", doc.target);
+        }
+        out.emit(&doc)?;
+        return Ok(Outcome::Success);
+    }
+    if delete && !confirm(&format!("delete {} record(s) of {name}", changes.len()), yes)? {
+        return Err(Error::failed("not confirmed; nothing was changed"));
+    }
+    for c in &changes {
+        let verb = if c.action == Action::Delete { "delete" } else { "upsert" };
+        tracing::info!("{name}: {verb} {} -> {}", c.record.rtype, record::describe(&c.record));
+    }
+    let (id, status) = route53::change(&r53, &zone.id, &changes, &format!("dns-alias {}", if delete { "delete" } else { "set" })).await?;
+    doc.change_id = Some(id.clone());
+    doc.status = if at.no_wait { status } else { route53::wait_insync(&r53, &id, at.timeout).await? };
+    out.emit(&doc)?;
+    Ok(Outcome::Success)
+}

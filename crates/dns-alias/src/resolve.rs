@@ -1,0 +1,175 @@
+//! Turns a target into the records it needs, checking AWS's own rules first: an S3
+//! website alias needs a bucket named like the record with website hosting on; a load
+//! balancer's alias zone is its canonical zone (looked up through ELBv2); a CloudFront
+//! alias needs the name among the distribution's aliases and cannot sit in a private zone.
+
+use crate::name::DomainName;
+use crate::record::Desired;
+use crate::s3_website;
+use crate::target::Target;
+use aws_sdk_s3::error::ProvideErrorMetadata;
+use awsops_core::error::aws_error;
+use awsops_core::kinds::LoadBalancerDoc;
+use awsops_core::{Error, Result, all_items};
+
+/// CloudFront's alias hosted zone id, the same everywhere.
+pub const CLOUDFRONT_ZONE_ID: &str = "Z2FDTNDATAQYW2";
+
+pub struct Clients<'a> {
+    pub config: &'a aws_config::SdkConfig,
+    /// The configured region, where targets that do not name one are looked for.
+    pub region: &'a str,
+}
+
+impl Clients<'_> {
+    fn elbv2(&self, region: &str) -> aws_sdk_elasticloadbalancingv2::Client {
+        let conf = aws_sdk_elasticloadbalancingv2::config::Builder::from(self.config)
+            .region(aws_sdk_elasticloadbalancingv2::config::Region::new(region.to_owned()))
+            .build();
+        aws_sdk_elasticloadbalancingv2::Client::from_conf(conf)
+    }
+
+    fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        // Emulators answer path-style requests only; on AWS the SDK's own rules decide (and
+        // already use path style for dotted bucket names, which website buckets often have).
+        let conf = aws_sdk_s3::config::Builder::from(self.config)
+            .region(aws_sdk_s3::config::Region::new(region.to_owned()))
+            .force_path_style(self.config.endpoint_url().is_some())
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
+    }
+}
+
+pub async fn resolve(c: &Clients<'_>, name: &DomainName, target: &Target, ttl: i64) -> Result<Desired> {
+    match target {
+        Target::Host { name: host } => Ok(Desired::Cname { host: host.as_str().to_owned(), ttl }),
+        Target::S3Website { bucket, region } => s3_website_alias(c, name, bucket, region.as_deref()).await,
+        Target::LoadBalancer { dns_name, arn, region } => {
+            let lb = load_balancer(c, dns_name.as_deref(), arn.as_deref(), region.as_deref().unwrap_or(c.region)).await?;
+            Ok(from_load_balancer(&lb))
+        }
+        Target::CloudFront { domain } => cloudfront_alias(c, name, domain).await,
+    }
+}
+
+pub fn from_load_balancer(lb: &LoadBalancerDoc) -> Desired {
+    Desired::Alias { dns_name: lb.dns_name.clone(), zone_id: lb.canonical_zone_id.clone(), ipv6: lb.dualstack }
+}
+
+async fn s3_website_alias(c: &Clients<'_>, name: &DomainName, bucket: &str, region: Option<&str>) -> Result<Desired> {
+    if bucket != name.as_str() {
+        return Err(Error::usage(format!(
+            "an S3 website alias needs the bucket named like the record: {name} cannot alias bucket {bucket} (name the bucket {name}, or point a CNAME at its website host)"
+        )));
+    }
+    let s3 = c.s3(region.unwrap_or(c.region));
+    let region = match region {
+        Some(r) => r.to_owned(),
+        None => {
+            let out = s3.get_bucket_location().bucket(bucket).send().await.map_err(|e| bucket_error(bucket, "GetBucketLocation", e))?;
+            match out.location_constraint().map(|l| l.as_str().to_owned()) {
+                Some(l) if !l.is_empty() => l,
+                _ => "us-east-1".to_owned(),
+            }
+        }
+    };
+    let s3 = c.s3(&region);
+    s3.get_bucket_website().bucket(bucket).send().await.map_err(|e| bucket_error(bucket, "GetBucketWebsite", e))?;
+    let zone_id = s3_website::zone_id(&region).ok_or_else(|| {
+        Error::usage(format!("no S3 website hosted zone id is known for {region}; point a CNAME at the bucket's website host"))
+    })?;
+    let endpoint = s3_website::endpoint(&region).unwrap_or_default();
+    Ok(Desired::Alias { dns_name: endpoint, zone_id: zone_id.to_owned(), ipv6: false })
+}
+
+fn bucket_error<E: ProvideErrorMetadata + std::error::Error + 'static>(bucket: &str, operation: &str, e: E) -> Error {
+    match e.code() {
+        Some("NoSuchBucket") => Error::usage(format!("no S3 bucket named {bucket}")),
+        Some("NoSuchWebsiteConfiguration") => {
+            Error::usage(format!("bucket {bucket} has website hosting off; turn it on (index document) first"))
+        }
+        _ => Error::from_aws(operation, e),
+    }
+}
+
+/// A load balancer by ARN or DNS name, as the document dns-alias reads.
+pub async fn load_balancer(c: &Clients<'_>, dns_name: Option<&str>, arn: Option<&str>, region: &str) -> Result<LoadBalancerDoc> {
+    let elb = c.elbv2(region);
+    let found = match arn {
+        Some(arn) => {
+            let out = elb.describe_load_balancers().load_balancer_arns(arn).send().await.map_err(|e| {
+                let err = Error::from_aws("DescribeLoadBalancers", e);
+                if awsops_core::error::is_not_found(&err) { Error::usage(format!("no load balancer {arn}")) } else { err }
+            })?;
+            out.load_balancers().first().cloned()
+        }
+        None => {
+            let want = dns_name.unwrap_or_default().trim_start_matches("dualstack.").to_ascii_lowercase();
+            let all: Vec<_> = all_items!(elb.describe_load_balancers(), "DescribeLoadBalancers")?;
+            all.into_iter().find(|lb| lb.dns_name().is_some_and(|d| d.eq_ignore_ascii_case(&want)))
+        }
+    };
+    let lb = found.ok_or_else(|| Error::usage(format!("no load balancer {} in {region}", arn.or(dns_name).unwrap_or_default())))?;
+    let ip = lb.ip_address_type().map(|t| t.as_str().to_owned()).unwrap_or_default();
+    Ok(LoadBalancerDoc {
+        arn: lb.load_balancer_arn().unwrap_or_default().to_owned(),
+        name: lb.load_balancer_name().unwrap_or_default().to_owned(),
+        region: region.to_owned(),
+        dns_name: lb.dns_name().unwrap_or_default().to_ascii_lowercase(),
+        canonical_zone_id: lb.canonical_hosted_zone_id().unwrap_or_default().to_owned(),
+        dualstack: ip.starts_with("dualstack"),
+    })
+}
+
+async fn cloudfront_alias(c: &Clients<'_>, name: &DomainName, domain: &str) -> Result<Desired> {
+    let cf = aws_sdk_cloudfront::Client::new(c.config);
+    let out = cf.list_distributions().send().await.map_err(aws_error("ListDistributions"))?;
+    let items = out.distribution_list().map(|l| l.items()).unwrap_or_default();
+    let dist = items
+        .iter()
+        .find(|d| d.domain_name().eq_ignore_ascii_case(domain))
+        .ok_or_else(|| Error::usage(format!("no CloudFront distribution with domain {domain} in this account")))?;
+    let mut aliases: Vec<String> = dist.aliases().map(|a| a.items().to_vec()).unwrap_or_default();
+    let mut ipv6 = dist.is_ipv6_enabled();
+    if !aliases.iter().any(|a| alias_covers(a, name)) {
+        // The summary can lag or be trimmed (some endpoints omit it): ask the distribution itself.
+        let full = cf.get_distribution().id(dist.id()).send().await.map_err(aws_error("GetDistribution"))?;
+        if let Some(config) = full.distribution().and_then(|d| d.distribution_config()) {
+            aliases = config.aliases().map(|a| a.items().to_vec()).unwrap_or_default();
+            ipv6 = config.is_ipv6_enabled().unwrap_or(ipv6);
+        }
+    }
+    let covered = aliases.iter().any(|a| alias_covers(a, name));
+    if !covered {
+        return Err(Error::usage(format!(
+            "{name} is not among the alternate domain names of distribution {} ({}); add it there first",
+            dist.id(),
+            if aliases.is_empty() { "it has none".to_owned() } else { aliases.join(", ") }
+        )));
+    }
+    Ok(Desired::Alias { dns_name: domain.to_owned(), zone_id: CLOUDFRONT_ZONE_ID.to_owned(), ipv6 })
+}
+
+/// Whether a distribution's alternate domain name (exact, or `*.parent` for one label) covers `name`.
+pub fn alias_covers(alias: &str, name: &DomainName) -> bool {
+    let alias = alias.trim_end_matches('.').to_ascii_lowercase();
+    match alias.strip_prefix("*.") {
+        Some(parent) => name.as_str().strip_suffix(parent).is_some_and(|head| head.ends_with('.') && !head[..head.len() - 1].contains('.')),
+        None => alias == name.as_str(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_aliases_cover_one_label() {
+        let n = |s: &str| DomainName::parse(s).unwrap();
+        assert!(alias_covers("cdn.example.com", &n("cdn.example.com")));
+        assert!(alias_covers("*.example.com", &n("cdn.example.com")));
+        assert!(!alias_covers("*.example.com", &n("a.cdn.example.com")));
+        assert!(!alias_covers("*.example.com", &n("example.com")));
+        assert!(!alias_covers("cdn.example.com", &n("www.example.com")));
+    }
+}

@@ -1,0 +1,88 @@
+//! Which hosted zone a name belongs in: the longest zone name that contains it, among
+//! public zones (or private ones, when asked), or the zone a `--zone-id` pins. Two zones
+//! of the same name are reported, never guessed between.
+
+use crate::name::DomainName;
+use awsops_core::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zone {
+    /// Without the `/hostedzone/` prefix.
+    pub id: String,
+    /// Normalised: lowercase, no trailing dot.
+    pub name: String,
+    pub private: bool,
+}
+
+impl Zone {
+    pub fn new(id: &str, name: &str, private: bool) -> Zone {
+        Zone { id: id.trim_start_matches("/hostedzone/").to_owned(), name: name.trim_end_matches('.').to_ascii_lowercase(), private }
+    }
+}
+
+pub fn choose<'a>(name: &DomainName, zones: &'a [Zone], private: bool, pinned: Option<&str>) -> Result<&'a Zone> {
+    if let Some(id) = pinned {
+        let id = id.trim_start_matches("/hostedzone/");
+        let zone = zones.iter().find(|z| z.id == id).ok_or_else(|| Error::usage(format!("no hosted zone {id} in this account")))?;
+        if !name.is_within(&zone.name) {
+            return Err(Error::usage(format!("{name} is not within zone {} ({})", zone.name, zone.id)));
+        }
+        return Ok(zone);
+    }
+    let longest = zones.iter().filter(|z| z.private == private && name.is_within(&z.name)).map(|z| z.name.len()).max();
+    let kind = if private { "private" } else { "public" };
+    let Some(longest) = longest else {
+        return Err(Error::usage(format!(
+            "no {kind} hosted zone for {name}{}",
+            if private { "" } else { " (add --private for a private zone)" }
+        )));
+    };
+    let best: Vec<&Zone> = zones.iter().filter(|z| z.private == private && name.is_within(&z.name) && z.name.len() == longest).collect();
+    match best.as_slice() {
+        [one] => Ok(one),
+        many => Err(Error::usage(format!(
+            "{} {kind} hosted zones are named {}: {}; pass --zone-id to choose",
+            many.len(),
+            many[0].name,
+            many.iter().map(|z| z.id.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zones() -> Vec<Zone> {
+        vec![
+            Zone::new("/hostedzone/Z1", "example.com.", false),
+            Zone::new("Z2", "api.example.com", false),
+            Zone::new("Z3", "example.com", true),
+            Zone::new("Z4", "dup.org", false),
+            Zone::new("Z5", "dup.org", false),
+        ]
+    }
+
+    fn pick(name: &str, private: bool, pinned: Option<&str>) -> Result<String> {
+        let z = zones();
+        choose(&DomainName::parse(name).unwrap(), &z, private, pinned).map(|z| z.id.clone())
+    }
+
+    #[test]
+    fn the_longest_suffix_wins_by_label() {
+        assert_eq!(pick("www.example.com", false, None).unwrap(), "Z1");
+        assert_eq!(pick("example.com", false, None).unwrap(), "Z1");
+        assert_eq!(pick("v1.api.example.com", false, None).unwrap(), "Z2");
+        assert_eq!(pick("www.example.com", true, None).unwrap(), "Z3");
+        assert!(pick("www.notexample.com", false, None).unwrap_err().to_string().contains("no public hosted zone"));
+    }
+
+    #[test]
+    fn duplicates_are_reported_and_pins_are_checked() {
+        let err = pick("www.dup.org", false, None).unwrap_err();
+        assert!(err.to_string().contains("Z4, Z5") && err.to_string().contains("--zone-id"), "{err}");
+        assert_eq!(pick("www.dup.org", false, Some("/hostedzone/Z5")).unwrap(), "Z5");
+        assert!(pick("www.other.org", false, Some("Z5")).unwrap_err().to_string().contains("not within"));
+        assert!(pick("www.dup.org", false, Some("Z9")).unwrap_err().to_string().contains("no hosted zone Z9"));
+    }
+}
