@@ -2,21 +2,19 @@
 //! or any host, in the right hosted zone, with the right record type and alias zone id,
 //! changing Route 53 only when something differs, and waiting until the change is live.
 
-pub mod name;
 pub mod record;
 pub mod resolve;
-pub mod route53;
 pub mod s3_website;
 pub mod target;
-pub mod zones;
 
 use awsops_core::confirm::confirm;
+use awsops_core::dns_name::DomainName;
 use awsops_core::document::{from_value, kind_of};
 use awsops_core::kinds::{CertificateDoc, LoadBalancerDoc, RecordDoc};
 use awsops_core::output::Output;
 use awsops_core::{CommandCli, CommonArgs, Document, Error, Outcome, Result};
+use awsops_core::{hosted_zone as zones, route53};
 use clap::{Args, Parser, Subcommand};
-use name::DomainName;
 use record::{Action, Desired};
 use std::path::PathBuf;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! holds: an UPSERT only where something differs, the deletion of what a new type cannot
 //! live beside (a CNAME and an A at one name), and deletes only of records that still match.
 
-use crate::name::DomainName;
+use awsops_core::dns_name::DomainName;
 use awsops_core::{Error, Result};
 
 pub use awsops_core::kinds::{AliasTarget as Alias, ChangeAction as Action, RecordChange as Change, RecordSet};

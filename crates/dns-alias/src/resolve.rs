@@ -3,11 +3,11 @@
 //! balancer's alias zone is its canonical zone (looked up through ELBv2); a CloudFront
 //! alias needs the name among the distribution's aliases and cannot sit in a private zone.
 
-use crate::name::DomainName;
 use crate::record::Desired;
 use crate::s3_website;
 use crate::target::Target;
 use aws_sdk_s3::error::ProvideErrorMetadata;
+use awsops_core::dns_name::DomainName;
 use awsops_core::error::aws_error;
 use awsops_core::kinds::LoadBalancerDoc;
 use awsops_core::{Error, Result, all_items};

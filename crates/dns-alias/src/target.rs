@@ -2,8 +2,8 @@
 //! or a website endpoint host), a load balancer (ELB DNS name or ARN), a CloudFront
 //! domain, or any other host (which becomes a CNAME). No AWS call is needed to decide.
 
-use crate::name::DomainName;
 use crate::s3_website;
+use awsops_core::dns_name::DomainName;
 use awsops_core::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

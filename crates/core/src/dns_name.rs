@@ -2,7 +2,7 @@
 //! hyphens or underscores, 253 characters in all, a `*` only as the whole first label),
 //! lowercased, without the trailing dot, so comparing two names is comparing strings.
 
-use awsops_core::{Error, Result};
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DomainName(String);

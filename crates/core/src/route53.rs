@@ -1,20 +1,19 @@
 //! Route 53 calls: the account's hosted zones, the record sets at one name, a change
 //! batch, and the wait until a change is INSYNC (with backoff and a deadline).
 
-use crate::name::{DomainName, unescape};
-use crate::record::{Action, Alias, Change, RecordSet};
-use crate::zones::Zone;
+use crate::dns_name::{DomainName, unescape};
+use crate::error::{Error, Result, aws_error};
+use crate::hosted_zone::Zone;
+use crate::kinds::{AliasTarget as Alias, ChangeAction as Action, RecordChange as Change, RecordSet};
+use crate::waiter::{Poll, Waiter};
 use aws_sdk_route53::Client;
 use aws_sdk_route53::types::{
     AliasTarget, Change as ApiChange, ChangeAction, ChangeBatch, ChangeStatus, ResourceRecord, ResourceRecordSet, RrType,
 };
-use awsops_core::error::aws_error;
-use awsops_core::waiter::{Poll, Waiter};
-use awsops_core::{Error, Result, all_items};
 use std::time::Duration;
 
 pub async fn zones(route53: &Client) -> Result<Vec<Zone>> {
-    let zones: Vec<_> = all_items!(route53.list_hosted_zones(), "ListHostedZones")?;
+    let zones: Vec<_> = crate::all_items!(route53.list_hosted_zones(), "ListHostedZones")?;
     Ok(zones.iter().map(|z| Zone::new(z.id(), z.name(), z.config().is_some_and(|c| c.private_zone()))).collect())
 }
 

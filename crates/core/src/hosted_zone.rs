@@ -2,8 +2,8 @@
 //! public zones (or private ones, when asked), or the zone a `--zone-id` pins. Two zones
 //! of the same name are reported, never guessed between.
 
-use crate::name::DomainName;
-use awsops_core::{Error, Result};
+use crate::dns_name::DomainName;
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Zone {
