@@ -5,6 +5,7 @@
 
 use crate::aws_view::{Ec2View, emulator_client};
 use crate::harness::{CallProxy, Moto, TestCommand};
+use crate::web_stack::web_load_balancer;
 use std::time::Duration;
 
 fn dns(endpoint: &str) -> TestCommand {
@@ -66,29 +67,8 @@ impl Lab {
 
     /// An application load balancer in a fresh VPC: (ARN, DNS name, canonical zone id).
     fn load_balancer(&self) -> (String, String, String) {
-        let ec2 = &self.aws.client;
-        let vpc = self.aws.block(ec2.create_vpc().cidr_block("10.9.0.0/16").send()).unwrap().vpc().unwrap().vpc_id().unwrap().to_owned();
-        let subnets: Vec<String> = ["a", "c"]
-            .iter()
-            .enumerate()
-            .map(|(i, az)| {
-                let s = self
-                    .aws
-                    .block(
-                        ec2.create_subnet()
-                            .vpc_id(&vpc)
-                            .cidr_block(format!("10.9.{i}.0/24"))
-                            .availability_zone(format!("ap-northeast-2{az}"))
-                            .send(),
-                    )
-                    .unwrap();
-                s.subnet().unwrap().subnet_id().unwrap().to_owned()
-            })
-            .collect();
-        let elb = emulator_client!(aws_sdk_elasticloadbalancingv2, self.moto.url());
-        let out = self.aws.block(elb.create_load_balancer().name("web").set_subnets(Some(subnets)).send()).unwrap();
-        let lb = &out.load_balancers()[0];
-        (lb.load_balancer_arn().unwrap().to_owned(), lb.dns_name().unwrap().to_owned(), lb.canonical_hosted_zone_id().unwrap().to_owned())
+        let lb = web_load_balancer(&self.aws, &self.moto.url(), "web", 9, false);
+        (lb.arn, lb.dns_name, lb.canonical_zone_id)
     }
 }
 

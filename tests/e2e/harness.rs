@@ -12,6 +12,7 @@ pub use xtask::moto::{Moto, REGION, free_port};
 pub fn binary(name: &str) -> PathBuf {
     match name {
         "ami-snap" => PathBuf::from(env!("CARGO_BIN_EXE_ami-snap")),
+        "cert-attach" => PathBuf::from(env!("CARGO_BIN_EXE_cert-attach")),
         "dns-alias" => PathBuf::from(env!("CARGO_BIN_EXE_dns-alias")),
         "vpc-bootstrap" => PathBuf::from(env!("CARGO_BIN_EXE_vpc-bootstrap")),
         other => panic!("unknown binary {other}"),

@@ -3,6 +3,8 @@
 
 mod ami_snap;
 mod aws_view;
+mod cert_attach;
 mod dns_alias;
 mod harness;
 mod vpc_bootstrap;
+mod web_stack;

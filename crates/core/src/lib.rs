@@ -16,6 +16,8 @@ pub mod error;
 pub mod hosted_zone;
 pub mod input;
 pub mod kinds;
+#[cfg(feature = "elbv2")]
+pub mod load_balancer;
 pub mod logging;
 pub mod output;
 pub mod ownership;

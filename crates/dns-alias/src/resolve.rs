@@ -10,7 +10,8 @@ use aws_sdk_s3::error::ProvideErrorMetadata;
 use awsops_core::dns_name::DomainName;
 use awsops_core::error::aws_error;
 use awsops_core::kinds::LoadBalancerDoc;
-use awsops_core::{Error, Result, all_items};
+use awsops_core::load_balancer::{self, LbRef};
+use awsops_core::{Error, Result};
 
 /// CloudFront's alias hosted zone id, the same everywhere.
 pub const CLOUDFRONT_ZONE_ID: &str = "Z2FDTNDATAQYW2";
@@ -94,31 +95,12 @@ fn bucket_error<E: ProvideErrorMetadata + std::error::Error + 'static>(bucket: &
 
 /// A load balancer by ARN or DNS name, as the document dns-alias reads.
 pub async fn load_balancer(c: &Clients<'_>, dns_name: Option<&str>, arn: Option<&str>, region: &str) -> Result<LoadBalancerDoc> {
-    let elb = c.elbv2(region);
-    let found = match arn {
-        Some(arn) => {
-            let out = elb.describe_load_balancers().load_balancer_arns(arn).send().await.map_err(|e| {
-                let err = Error::from_aws("DescribeLoadBalancers", e);
-                if awsops_core::error::is_not_found(&err) { Error::usage(format!("no load balancer {arn}")) } else { err }
-            })?;
-            out.load_balancers().first().cloned()
-        }
-        None => {
-            let want = dns_name.unwrap_or_default().trim_start_matches("dualstack.").to_ascii_lowercase();
-            let all: Vec<_> = all_items!(elb.describe_load_balancers(), "DescribeLoadBalancers")?;
-            all.into_iter().find(|lb| lb.dns_name().is_some_and(|d| d.eq_ignore_ascii_case(&want)))
-        }
+    let which = match arn {
+        Some(arn) => LbRef::Arn(arn.to_owned()),
+        None => LbRef::parse(dns_name.unwrap_or_default())?,
     };
-    let lb = found.ok_or_else(|| Error::usage(format!("no load balancer {} in {region}", arn.or(dns_name).unwrap_or_default())))?;
-    let ip = lb.ip_address_type().map(|t| t.as_str().to_owned()).unwrap_or_default();
-    Ok(LoadBalancerDoc {
-        arn: lb.load_balancer_arn().unwrap_or_default().to_owned(),
-        name: lb.load_balancer_name().unwrap_or_default().to_owned(),
-        region: region.to_owned(),
-        dns_name: lb.dns_name().unwrap_or_default().to_ascii_lowercase(),
-        canonical_zone_id: lb.canonical_hosted_zone_id().unwrap_or_default().to_owned(),
-        dualstack: ip.starts_with("dualstack"),
-    })
+    let lb = load_balancer::find(&c.elbv2(region), &which, region).await?;
+    Ok(load_balancer::document(&lb, region))
 }
 
 async fn cloudfront_alias(c: &Clients<'_>, name: &DomainName, domain: &str) -> Result<Desired> {

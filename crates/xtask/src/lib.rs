@@ -19,7 +19,12 @@ use std::path::{Path, PathBuf};
 
 /// Every binary: its name and clap command.
 pub fn commands() -> Vec<Command> {
-    vec![awsops_ami_snap::Cli::command(), awsops_dns_alias::Cli::command(), awsops_vpc_bootstrap::Cli::command()]
+    vec![
+        awsops_ami_snap::Cli::command(),
+        awsops_cert_attach::Cli::command(),
+        awsops_dns_alias::Cli::command(),
+        awsops_vpc_bootstrap::Cli::command(),
+    ]
 }
 
 /// The JSON schemas of every document kind: (file name, schema).

@@ -97,6 +97,15 @@ pub struct CertificateDoc {
     /// The load balancer the certificate serves on, when attached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer: Option<LoadBalancerDoc>,
+    /// The DNS validation records (kept in place so that ACM can renew).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub validation_records: Vec<RecordSet>,
+    /// Whether anything was (or, in a dry run, would be) changed.
+    #[serde(default)]
+    pub changed: bool,
+    /// What was (or would be) done, one line each, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
 }
 
 impl Document for CertificateDoc {
