@@ -5,6 +5,7 @@ mod ami_snap;
 mod aws_view;
 mod cert_attach;
 mod dns_alias;
+mod efs_mount;
 mod harness;
 mod vpc_bootstrap;
 mod web_stack;

@@ -3,8 +3,10 @@
 
 pub mod ami;
 pub mod dns;
+pub mod efs;
 pub mod vpc;
 
 pub use ami::{AmiDoc, AmiPruneDoc, PrunedSnapshot, SnapshotDoc};
 pub use dns::{AliasTarget, CertificateDoc, ChangeAction, LoadBalancerDoc, RecordChange, RecordDoc, RecordSet};
+pub use efs::{EfsAccessPoint, EfsDoc, EfsMountDoc, EfsMountTarget};
 pub use vpc::{VpcBastion, VpcDoc, VpcEndpoint, VpcNatGateway, VpcSubnet};
