@@ -80,6 +80,19 @@ fn vpc_bootstrap_pipes_into_create_and_a_rerun_only_reads() {
     assert!(aws.block(efs_client.describe_file_systems().send()).unwrap().file_systems().is_empty());
     assert!(aws.block(aws.client.describe_security_groups().group_ids(sg).send()).is_err(), "the NFS group is gone");
     efs(&moto.url()).args(["status", "shared"]).run().usage_error("no EFS file system shared");
+
+    // A destroy interrupted after the file system went (simulated here) leaves the group; a re-run removes it.
+    let again = efs(&moto.url()).args(["create", "--name", "shared"]).stdin(vpc.stdout.clone()).run().ok().remove(0);
+    let fs_id = again["file_system_id"].as_str().unwrap();
+    for t in again["mount_targets"].as_array().unwrap() {
+        aws.block(efs_client.delete_mount_target().mount_target_id(t["id"].as_str().unwrap()).send()).unwrap();
+    }
+    aws.block(efs_client.delete_file_system().file_system_id(fs_id).send()).unwrap();
+    let sg = again["security_group_id"].as_str().unwrap();
+    assert!(aws.block(aws.client.describe_security_groups().group_ids(sg).send()).is_ok());
+    efs(&moto.url()).args(["destroy", "shared", "--yes"]).run().ok();
+    assert!(aws.block(aws.client.describe_security_groups().group_ids(sg).send()).is_err(), "the leftover group is gone");
+    efs(&moto.url()).args(["destroy", "shared", "--yes"]).run().usage_error("no EFS file system shared");
 }
 
 /// A file system in us-east-1 (the AZ moto's instance metadata reports is us-east-1a),

@@ -12,7 +12,7 @@ use aws_sdk_efs::types::{
 use awsops_core::ec2::{filter, gone_is_ok, retry_codes, tag_spec};
 use awsops_core::error::{aws_error, is_not_found};
 use awsops_core::kinds::{EfsAccessPoint, EfsDoc, EfsMountTarget};
-use awsops_core::ownership::{Ownership, ROLE_TAG, STACK_TAG};
+use awsops_core::ownership::{Ownership, ROLE_TAG, STACK_TAG, TOOL_TAG};
 use awsops_core::waiter::{Poll, Waiter};
 use awsops_core::{Error, Result};
 use std::time::Duration;
@@ -99,11 +99,13 @@ pub async fn find(c: &Clients, which: &str) -> Result<FileSystemDescription> {
     found.ok_or_else(|| Error::usage(format!("no EFS file system {which} in {}", c.region)))
 }
 
-async fn find_group(c: &Clients, owner: &Ownership, vpc_id: &str) -> Result<Option<String>> {
+/// The NFS group efs-mount made for this file system name (in `vpc_id`, or anywhere).
+async fn find_group(c: &Clients, owner: &Ownership, vpc_id: Option<&str>) -> Result<Option<String>> {
     let out = c
         .ec2
         .describe_security_groups()
-        .filters(filter("vpc-id", [vpc_id]))
+        .set_filters(vpc_id.map(|v| vec![filter("vpc-id", [v])]))
+        .filters(filter(&format!("tag:{TOOL_TAG}"), [crate::NAME]))
         .filters(filter(&format!("tag:{STACK_TAG}"), [owner.stack.as_str()]))
         .filters(filter(&format!("tag:{ROLE_TAG}"), [SG_ROLE]))
         .send()
@@ -114,7 +116,7 @@ async fn find_group(c: &Clients, owner: &Ownership, vpc_id: &str) -> Result<Opti
 
 /// The NFS group: found by its tags or created; then every client group admitted on 2049.
 async fn ensure_group(c: &Clients, owner: &Ownership, vpc_id: &str, clients: &[String], changes: &mut Vec<String>) -> Result<String> {
-    let id = match find_group(c, owner, vpc_id).await? {
+    let id = match find_group(c, owner, Some(vpc_id)).await? {
         Some(id) => id,
         None => {
             let name = format!("efs-{}", owner.stack);
@@ -490,23 +492,36 @@ pub async fn destroy(c: &Clients, fs: &FileSystemDescription, timeout: Duration)
     )?;
     changes.push(format!("deleted file system {fs_id}"));
     // Only the group efs-mount made for this file system (its tags say so).
-    let owner = Ownership::new(crate::NAME, fs.creation_token()).ok();
-    let ours = match (&owner, &vpc) {
-        (Some(owner), Some(vpc)) => find_group(c, owner, vpc).await?,
-        _ => None,
+    let ours = match Ownership::new(crate::NAME, fs.creation_token()) {
+        Ok(owner) => find_group(c, &owner, vpc.as_deref()).await?,
+        Err(_) => None,
     };
     if let Some(id) = ours.filter(|id| group.as_deref().is_none_or(|g| g == id)) {
-        gone_is_ok(
-            retry_codes(
-                "DeleteSecurityGroup",
-                |code| code == "DependencyViolation",
-                timeout,
-                || c.ec2.delete_security_group().group_id(&id).send(),
-            )
-            .await
-            .map(drop),
-        )?;
+        delete_group(c, &id, timeout).await?;
         changes.push(format!("deleted security group {id}"));
     }
     Ok(changes)
+}
+
+/// A group left by a destroy that stopped after deleting the file system: found by its
+/// tags (the name is the only thing left to go by) and deleted, so a re-run converges.
+pub async fn destroy_leftovers(c: &Clients, name: &str, timeout: Duration) -> Result<Option<String>> {
+    let Ok(owner) = Ownership::new(crate::NAME, name) else { return Ok(None) };
+    let Some(id) = find_group(c, &owner, None).await? else { return Ok(None) };
+    delete_group(c, &id, timeout).await?;
+    Ok(Some(id))
+}
+
+/// Deletes a security group, retrying while the mount targets' network interfaces drain.
+async fn delete_group(c: &Clients, id: &str, timeout: Duration) -> Result<()> {
+    gone_is_ok(
+        retry_codes(
+            "DeleteSecurityGroup",
+            |code| code == "DependencyViolation",
+            timeout,
+            || c.ec2.delete_security_group().group_id(id).send(),
+        )
+        .await
+        .map(drop),
+    )
 }

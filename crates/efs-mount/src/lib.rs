@@ -486,7 +486,16 @@ fn old_spec(fstab_text: &str, mount_point: &str) -> String {
 
 async fn destroy(common: &CommonArgs, args: &DestroyArgs) -> Result<Outcome> {
     let c = clients(common).await?;
-    let fs = file_system::find(&c, &args.which.file_system).await?;
+    let fs = match file_system::find(&c, &args.which.file_system).await {
+        Ok(fs) => fs,
+        // No file system by that name: what an interrupted destroy left (its group) still goes.
+        Err(e) if e.exit_code() == 2 && !args.which.file_system.starts_with("fs-") && !args.dry_run && args.yes => {
+            let Some(group) = file_system::destroy_leftovers(&c, &args.which.file_system, args.timeout).await? else { return Err(e) };
+            tracing::info!("no file system {} is left; deleted its security group {group}", args.which.file_system);
+            return Ok(Outcome::Success);
+        }
+        Err(e) => return Err(e),
+    };
     let mut doc = file_system::document(&c, &fs).await?;
     let mut out = Output::stdout();
     if args.dry_run {
