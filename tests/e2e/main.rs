@@ -7,5 +7,6 @@ mod cert_attach;
 mod dns_alias;
 mod efs_mount;
 mod harness;
+mod iam_audit;
 mod vpc_bootstrap;
 mod web_stack;

@@ -24,6 +24,7 @@ pub fn commands() -> Vec<Command> {
         awsops_cert_attach::Cli::command(),
         awsops_dns_alias::Cli::command(),
         awsops_efs_mount::Cli::command(),
+        awsops_iam_audit::Cli::command(),
         awsops_vpc_bootstrap::Cli::command(),
     ]
 }
@@ -39,7 +40,9 @@ pub fn schemas() -> Vec<(String, serde_json::Value)> {
         one::<awsops_core::kinds::SnapshotDoc>(),
         one::<awsops_ami_snap::plan::Plan>(),
         one::<awsops_core::kinds::CertificateDoc>(),
+        one::<awsops_core::kinds::AuditSummaryDoc>(),
         one::<awsops_core::kinds::EfsDoc>(),
+        one::<awsops_core::kinds::FindingDoc>(),
         one::<awsops_core::kinds::EfsMountDoc>(),
         one::<awsops_core::kinds::LoadBalancerDoc>(),
         one::<awsops_core::kinds::RecordDoc>(),

@@ -1,0 +1,49 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[iam-audit] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'iam-audit'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'iam-audit'= {
+            cand --region 'AWS region, e.g. ap-northeast-2'
+            cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
+            cand --offline 'Audit this saved get-account-authorization-details JSON instead of calling AWS'
+            cand --credential-report 'With --offline: a saved credential report (CSV) for the credential checks'
+            cand --format 'format'
+            cand --fail-on 'Exit 3 when an unsuppressed finding is at or above this severity'
+            cand --suppressions 'Accepted findings: a JSON list of {check, resource, reason, expires}'
+            cand --key-max-age 'Flag access keys older than this many days'
+            cand --unused-days 'Flag access keys and passwords unused for this many days'
+            cand --role-unused-days 'Flag roles unused for this many days'
+            cand --root-recent-days 'Flag root use within this many days'
+            cand --min-password-length 'The password length the policy must require at least'
+            cand --jobs 'Concurrent access-advisor jobs'
+            cand --timeout 'Give up waiting for the credential report (and access advisor) after this long'
+            cand --now 'The audit''s "now" as seconds since the epoch (reproducible reports and tests)'
+            cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand -q 'Errors only on stderr, and no progress'
+            cand --quiet 'Errors only on stderr, and no progress'
+            cand --access-advisor 'Also ask the access advisor which allowed services each user and role never used'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,224 @@
+//! An account's principals and policies as the checks see them, built from
+//! GetAccountAuthorizationDetails (live) or from its saved JSON (`aws iam
+//! get-account-authorization-details > details.json`, for offline audits).
+
+use crate::policy::PolicyDocument;
+use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
+use awsops_core::{Error, Result};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default)]
+pub struct Principal {
+    pub name: String,
+    pub arn: String,
+    /// Seconds since the epoch.
+    pub created: Option<i64>,
+    pub inline: Vec<(String, PolicyDocument)>,
+    /// Managed policy ARNs attached directly.
+    pub attached: Vec<String>,
+    /// Users only: the groups they are in.
+    pub groups: Vec<String>,
+    /// Roles only.
+    pub trust: Option<PolicyDocument>,
+    pub last_used: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ManagedPolicy {
+    pub name: String,
+    pub arn: String,
+    pub document: PolicyDocument,
+    pub aws_managed: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Account {
+    pub id: String,
+    pub users: Vec<Principal>,
+    pub groups: Vec<Principal>,
+    pub roles: Vec<Principal>,
+    pub policies: BTreeMap<String, ManagedPolicy>,
+}
+
+impl Account {
+    /// Every policy document that applies to a principal: its inline and attached ones,
+    /// and (for users) those of its groups.
+    pub fn effective<'a>(&'a self, p: &'a Principal) -> Vec<&'a PolicyDocument> {
+        let mut docs: Vec<&PolicyDocument> = p.inline.iter().map(|(_, d)| d).collect();
+        docs.extend(p.attached.iter().filter_map(|arn| self.policies.get(arn).map(|m| &m.document)));
+        for g in p.groups.iter().filter_map(|name| self.groups.iter().find(|g| &g.name == name)) {
+            docs.extend(g.inline.iter().map(|(_, d)| d));
+            docs.extend(g.attached.iter().filter_map(|arn| self.policies.get(arn).map(|m| &m.document)));
+        }
+        docs
+    }
+
+    pub fn account_of(arn: &str) -> String {
+        arn.split(':').nth(4).unwrap_or_default().to_owned()
+    }
+
+    /// From the API's pages.
+    pub fn from_pages(pages: &[GetAccountAuthorizationDetailsOutput]) -> Account {
+        let mut account = Account::default();
+        for page in pages {
+            for u in page.user_detail_list() {
+                account.users.push(Principal {
+                    name: u.user_name().unwrap_or_default().to_owned(),
+                    arn: u.arn().unwrap_or_default().to_owned(),
+                    created: u.create_date().map(|d| d.secs()),
+                    inline: u
+                        .user_policy_list()
+                        .iter()
+                        .map(|p| {
+                            (p.policy_name().unwrap_or_default().to_owned(), PolicyDocument::parse(p.policy_document().unwrap_or_default()))
+                        })
+                        .collect(),
+                    attached: u.attached_managed_policies().iter().filter_map(|a| a.policy_arn().map(str::to_owned)).collect(),
+                    groups: u.group_list().to_vec(),
+                    ..Principal::default()
+                });
+            }
+            for g in page.group_detail_list() {
+                account.groups.push(Principal {
+                    name: g.group_name().unwrap_or_default().to_owned(),
+                    arn: g.arn().unwrap_or_default().to_owned(),
+                    created: g.create_date().map(|d| d.secs()),
+                    inline: g
+                        .group_policy_list()
+                        .iter()
+                        .map(|p| {
+                            (p.policy_name().unwrap_or_default().to_owned(), PolicyDocument::parse(p.policy_document().unwrap_or_default()))
+                        })
+                        .collect(),
+                    attached: g.attached_managed_policies().iter().filter_map(|a| a.policy_arn().map(str::to_owned)).collect(),
+                    ..Principal::default()
+                });
+            }
+            for r in page.role_detail_list() {
+                account.roles.push(Principal {
+                    name: r.role_name().unwrap_or_default().to_owned(),
+                    arn: r.arn().unwrap_or_default().to_owned(),
+                    created: r.create_date().map(|d| d.secs()),
+                    inline: r
+                        .role_policy_list()
+                        .iter()
+                        .map(|p| {
+                            (p.policy_name().unwrap_or_default().to_owned(), PolicyDocument::parse(p.policy_document().unwrap_or_default()))
+                        })
+                        .collect(),
+                    attached: r.attached_managed_policies().iter().filter_map(|a| a.policy_arn().map(str::to_owned)).collect(),
+                    trust: r.assume_role_policy_document().map(PolicyDocument::parse),
+                    last_used: r.role_last_used().and_then(|l| l.last_used_date()).map(|d| d.secs()),
+                    ..Principal::default()
+                });
+            }
+            for p in page.policies() {
+                let arn = p.arn().unwrap_or_default().to_owned();
+                let document = p
+                    .policy_version_list()
+                    .iter()
+                    .find(|v| v.is_default_version())
+                    .and_then(|v| v.document())
+                    .map(PolicyDocument::parse)
+                    .unwrap_or_default();
+                account.policies.insert(
+                    arn.clone(),
+                    ManagedPolicy {
+                        name: p.policy_name().unwrap_or_default().to_owned(),
+                        aws_managed: arn.contains(":iam::aws:"),
+                        arn,
+                        document,
+                    },
+                );
+            }
+        }
+        account.id =
+            account.users.iter().chain(&account.roles).map(|p| Account::account_of(&p.arn)).find(|a| !a.is_empty()).unwrap_or_default();
+        account
+    }
+
+    /// From the saved JSON of `aws iam get-account-authorization-details` (documents may be
+    /// objects or URL-encoded strings; dates ISO 8601).
+    pub fn from_saved(value: &Value, origin: &str) -> Result<Account> {
+        if value.get("UserDetailList").is_none() && value.get("RoleDetailList").is_none() {
+            return Err(Error::usage(format!(
+                "{origin}: not the output of get-account-authorization-details (no UserDetailList/RoleDetailList)"
+            )));
+        }
+        let list = |key: &str| value.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+        let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let inline = |v: &Value, key: &str| {
+            v.get(key)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .map(|p| (text(p, "PolicyName"), PolicyDocument::from_value(p.get("PolicyDocument").unwrap_or(&Value::Null))))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let attached = |v: &Value| {
+            v.get("AttachedManagedPolicies")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().map(|p| text(p, "PolicyArn")).collect())
+                .unwrap_or_default()
+        };
+        let date = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).and_then(crate::credential_report::parse_time);
+        let mut account = Account::default();
+        for u in list("UserDetailList") {
+            account.users.push(Principal {
+                name: text(&u, "UserName"),
+                arn: text(&u, "Arn"),
+                created: date(&u, "CreateDate"),
+                inline: inline(&u, "UserPolicyList"),
+                attached: attached(&u),
+                groups: u
+                    .get("GroupList")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(|g| g.as_str().map(str::to_owned)).collect())
+                    .unwrap_or_default(),
+                ..Principal::default()
+            });
+        }
+        for g in list("GroupDetailList") {
+            account.groups.push(Principal {
+                name: text(&g, "GroupName"),
+                arn: text(&g, "Arn"),
+                created: date(&g, "CreateDate"),
+                inline: inline(&g, "GroupPolicyList"),
+                attached: attached(&g),
+                ..Principal::default()
+            });
+        }
+        for r in list("RoleDetailList") {
+            account.roles.push(Principal {
+                name: text(&r, "RoleName"),
+                arn: text(&r, "Arn"),
+                created: date(&r, "CreateDate"),
+                inline: inline(&r, "RolePolicyList"),
+                attached: attached(&r),
+                trust: r.get("AssumeRolePolicyDocument").map(PolicyDocument::from_value),
+                last_used: r.get("RoleLastUsed").and_then(|l| date(l, "LastUsedDate")),
+                ..Principal::default()
+            });
+        }
+        for p in list("Policies") {
+            let arn = text(&p, "Arn");
+            let document = p
+                .get("PolicyVersionList")
+                .and_then(Value::as_array)
+                .and_then(|vs| vs.iter().find(|v| v.get("IsDefaultVersion").and_then(Value::as_bool) == Some(true)))
+                .and_then(|v| v.get("Document"))
+                .map(PolicyDocument::from_value)
+                .unwrap_or_default();
+            account.policies.insert(
+                arn.clone(),
+                ManagedPolicy { name: text(&p, "PolicyName"), aws_managed: arn.contains(":iam::aws:"), arn, document },
+            );
+        }
+        account.id =
+            account.users.iter().chain(&account.roles).map(|p| Account::account_of(&p.arn)).find(|a| !a.is_empty()).unwrap_or_default();
+        Ok(account)
+    }
+}

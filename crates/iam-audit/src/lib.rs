@@ -1,0 +1,251 @@
+//! iam-audit: an account's IAM posture from a handful of API calls (or a saved
+//! authorization-details file): findings as JSON Lines, a table or SARIF, and an exit
+//! status CI can gate on.
+
+pub mod account;
+pub mod checks;
+pub mod collect;
+pub mod credential_report;
+pub mod policy;
+pub mod render;
+pub mod suppress;
+
+use awsops_core::kinds::{AuditSummaryDoc, FindingDoc, Severity, SkippedCheck};
+use awsops_core::output::Output;
+use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
+use clap::{Parser, ValueEnum};
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const NAME: &str = "iam-audit";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `finding` documents, then an `iam-audit-summary`, one JSON object per line
+    Json,
+    Table,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Level {
+    fn severity(self) -> Severity {
+        match self {
+            Level::Low => Severity::Low,
+            Level::Medium => Severity::Medium,
+            Level::High => Severity::High,
+            Level::Critical => Severity::Critical,
+        }
+    }
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "iam-audit",
+    version,
+    about = "Audit an account's IAM: root, users, keys, password policy, admin and escalation paths, role trust",
+    long_about = "Audit an account's IAM posture from GetAccountAuthorizationDetails, the credential report, the \
+                  password policy and the account summary (collected concurrently: a few calls, not one per \
+                  user), or offline from a saved `aws iam get-account-authorization-details` file. Prints one \
+                  `finding` document per problem (check id, severity, resource ARN, evidence, remediation) and an \
+                  `iam-audit-summary`; `--format table` for people, `--format sarif` for code-scanning \
+                  dashboards. `--fail-on SEVERITY` exits 3 when an unsuppressed finding is at or above it. \
+                  Checks whose data the endpoint cannot give are listed as not run; the rest still run.\n\n\
+                  IAM permissions: iam:GetAccountAuthorizationDetails, iam:GenerateCredentialReport, \
+                  iam:GetCredentialReport, iam:GetAccountPasswordPolicy, iam:GetAccountSummary; with \
+                  --access-advisor also iam:GenerateServiceLastAccessedDetails, iam:GetServiceLastAccessedDetails."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Audit this saved get-account-authorization-details JSON instead of calling AWS
+    #[arg(long, value_name = "FILE")]
+    pub offline: Option<PathBuf>,
+    /// With --offline: a saved credential report (CSV) for the credential checks
+    #[arg(long, value_name = "FILE", requires = "offline")]
+    pub credential_report: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "json", env = "AWSOPS_FORMAT")]
+    pub format: Format,
+    /// Exit 3 when an unsuppressed finding is at or above this severity
+    #[arg(long, value_enum, value_name = "SEVERITY", env = "AWSOPS_FAIL_ON")]
+    pub fail_on: Option<Level>,
+    /// Accepted findings: a JSON list of {check, resource, reason, expires}
+    #[arg(long, value_name = "FILE", env = "AWSOPS_SUPPRESSIONS")]
+    pub suppressions: Option<PathBuf>,
+    /// Flag access keys older than this many days
+    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    pub key_max_age: i64,
+    /// Flag access keys and passwords unused for this many days
+    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    pub unused_days: i64,
+    /// Flag roles unused for this many days
+    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    pub role_unused_days: i64,
+    /// Flag root use within this many days
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    pub root_recent_days: i64,
+    /// The password length the policy must require at least
+    #[arg(long, default_value_t = 14, value_name = "CHARS")]
+    pub min_password_length: i32,
+    /// Also ask the access advisor which allowed services each user and role never used
+    #[arg(long)]
+    pub access_advisor: bool,
+    /// Concurrent access-advisor jobs
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub jobs: usize,
+    /// Give up waiting for the credential report (and access advisor) after this long
+    #[arg(long, default_value = "2m", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
+    pub timeout: Duration,
+    /// The audit's "now" as seconds since the epoch (reproducible reports and tests)
+    #[arg(long, hide = true, value_name = "EPOCH")]
+    pub now: Option<i64>,
+}
+
+impl CommandCli for Cli {
+    fn common(&self) -> &CommonArgs {
+        &self.common
+    }
+}
+
+fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    awsops_core::waiter::parse_duration(text)
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
+}
+
+pub async fn run(cli: Cli) -> Result<Outcome> {
+    for (flag, v) in [("--key-max-age", cli.key_max_age), ("--unused-days", cli.unused_days), ("--role-unused-days", cli.role_unused_days)]
+    {
+        if v < 0 {
+            return Err(Error::usage(format!("{flag} {v}: expected 0 or more days")));
+        }
+    }
+    let suppressions = cli.suppressions.as_deref().map(suppress::load).transpose()?;
+    let now = cli.now.unwrap_or_else(now);
+    let thresholds = checks::Thresholds {
+        key_max_age_days: cli.key_max_age,
+        unused_days: cli.unused_days,
+        role_unused_days: cli.role_unused_days,
+        root_recent_days: cli.root_recent_days,
+        password_min_length: cli.min_password_length,
+        ..checks::Thresholds::default()
+    };
+    let mut extra_skipped = Vec::new();
+    let mut advisor = None;
+    let inputs = match &cli.offline {
+        Some(path) => offline(path, cli.credential_report.as_deref(), now)?,
+        None => {
+            let config = cli.common.aws.load().await?;
+            let iam = aws_sdk_iam::Client::new(&config);
+            let inputs = collect::collect(&iam, now, cli.timeout).await?;
+            if cli.access_advisor {
+                let arns: Vec<String> = inputs.account.users.iter().chain(&inputs.account.roles).map(|p| p.arn.clone()).collect();
+                match collect::never_used_services(&iam, &arns, cli.jobs, cli.timeout).await {
+                    Ok(found) => advisor = Some(found),
+                    Err(why) => extra_skipped.push(SkippedCheck { check: "unused-services".into(), reason: why }),
+                }
+            }
+            inputs
+        }
+    };
+    let mut outcome = checks::run_all(&inputs, &thresholds);
+    if let Some(found) = advisor {
+        outcome.run.push("unused-services".into());
+        for (arn, services) in found.into_iter().filter(|(_, s)| !s.is_empty()) {
+            outcome.findings.push(FindingDoc {
+                check: "unused-services".into(),
+                severity: Severity::Low,
+                title: format!("{} may use {} services it never used", arn.rsplit('/').next().unwrap_or_default(), services.len()),
+                resource: arn,
+                evidence: json!({"services": services}),
+                remediation: "Remove permissions for services the principal does not use.".into(),
+                suppressed: None,
+            });
+        }
+    }
+    outcome.skipped.extend(extra_skipped);
+    if let Some(s) = &suppressions {
+        suppress::apply(&mut outcome.findings, s, now);
+    }
+    outcome
+        .findings
+        .sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.check.cmp(&b.check)).then_with(|| a.resource.cmp(&b.resource)));
+    let mut counts = std::collections::BTreeMap::new();
+    for s in Severity::ALL {
+        counts.insert(s.as_str().to_owned(), outcome.findings.iter().filter(|f| f.suppressed.is_none() && f.severity == s).count());
+    }
+    let fail_on = cli.fail_on.map(Level::severity);
+    let failed = fail_on.is_some_and(|t| outcome.findings.iter().any(|f| f.suppressed.is_none() && f.severity >= t));
+    let summary = AuditSummaryDoc {
+        account_id: inputs.account.id.clone(),
+        users: inputs.account.users.len(),
+        groups: inputs.account.groups.len(),
+        roles: inputs.account.roles.len(),
+        policies: inputs.account.policies.len(),
+        findings: counts,
+        suppressed: outcome.findings.iter().filter(|f| f.suppressed.is_some()).count(),
+        checks_run: outcome.run.clone(),
+        checks_skipped: outcome.skipped.clone(),
+        fail_on,
+        failed,
+    };
+    for s in &summary.checks_skipped {
+        tracing::warn!("not run: {} ({})", s.check, s.reason);
+    }
+    match cli.format {
+        Format::Json => {
+            let mut out = Output::stdout();
+            for f in &outcome.findings {
+                out.emit(f)?;
+            }
+            out.emit(&summary)?;
+        }
+        Format::Table => write_stdout(render::table(&outcome.findings, &summary).as_bytes())?,
+        Format::Sarif => {
+            let mut text =
+                serde_json::to_string_pretty(&render::sarif(&outcome.findings, &summary)).map_err(|e| Error::failed(e.to_string()))?;
+            text.push('\n');
+            write_stdout(text.as_bytes())?;
+        }
+    }
+    Ok(if failed { Outcome::FoundFailures } else { Outcome::Success })
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::ClosedStdout),
+        other => other.map_err(|e| Error::failed(format!("cannot write stdout: {e}"))),
+    }
+}
+
+fn offline(path: &std::path::Path, report: Option<&std::path::Path>, now: i64) -> Result<checks::Inputs> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::usage(format!("{}: not JSON ({e})", path.display())))?;
+    let account = account::Account::from_saved(&value, &path.display().to_string())?;
+    let report = match report {
+        Some(p) => {
+            let csv = std::fs::read_to_string(p).map_err(|e| Error::usage(format!("cannot read {}: {e}", p.display())))?;
+            Ok(credential_report::parse(&csv).map_err(|e| Error::usage(format!("{}: {e}", p.display())))?)
+        }
+        None => Err("offline: no credential report given (--credential-report)".to_owned()),
+    };
+    Ok(checks::Inputs {
+        account,
+        report,
+        password_policy: Err("offline: the password policy is not in the saved file".into()),
+        summary: Err("offline: the account summary is not in the saved file".into()),
+        now,
+    })
+}

@@ -1,0 +1,213 @@
+//! iam-audit against a moto account seeded with known problems and clean principals:
+//! every seeded problem found, nothing clean flagged, a handful of calls whatever the
+//! number of users, `--fail-on` exit statuses, suppressions, table and SARIF output, and
+//! the offline mode on a saved authorization-details file.
+
+use crate::aws_view::{Ec2View, emulator_client};
+use crate::harness::{CallProxy, Moto, TestCommand};
+use std::time::Duration;
+
+const ADMIN: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+const ALL_BUT_BILLING: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"aws-portal:*","Resource":"*"}]}"#;
+const ESCALATE: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:CreatePolicyVersion","iam:ListPolicies"],"Resource":"*"}]}"#;
+const S3_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+const READ: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"arn:aws:s3:::reports/*"}]}"#;
+const PASS_AND_RUN: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:PassRole","ec2:RunInstances"],"Resource":"*"}]}"#;
+
+fn trust(principal: &str, condition: &str) -> String {
+    format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"{condition}}}]}}"#)
+}
+
+struct Seeded {
+    moto: Moto,
+}
+
+/// The account: problems on alice..grace and some roles; bob, partner-ok and app are clean.
+fn seed() -> Seeded {
+    let moto = Moto::start();
+    let aws = Ec2View::new(&moto.url());
+    let iam = emulator_client!(aws_sdk_iam, moto.url());
+    for name in ["alice", "bob", "carol", "dave", "erin", "frank", "grace"] {
+        aws.block(iam.create_user().user_name(name).send()).unwrap();
+    }
+    aws.block(iam.create_login_profile().user_name("alice").password("Correct-horse-1!").send()).unwrap();
+    aws.block(iam.create_login_profile().user_name("bob").password("Correct-horse-2!").send()).unwrap();
+    let mfa = aws.block(iam.create_virtual_mfa_device().virtual_mfa_device_name("bob").send()).unwrap();
+    let serial = mfa.virtual_mfa_device().unwrap().serial_number().to_owned();
+    aws.block(
+        iam.enable_mfa_device()
+            .user_name("bob")
+            .serial_number(&serial)
+            .authentication_code1("123456")
+            .authentication_code2("654321")
+            .send(),
+    )
+    .unwrap();
+    aws.block(iam.create_group().group_name("readers").send()).unwrap();
+    let read = aws.block(iam.create_policy().policy_name("read-reports").policy_document(READ).send()).unwrap();
+    aws.block(iam.attach_group_policy().group_name("readers").policy_arn(read.policy().unwrap().arn().unwrap()).send()).unwrap();
+    aws.block(iam.add_user_to_group().group_name("readers").user_name("bob").send()).unwrap();
+    for _ in 0..2 {
+        aws.block(iam.create_access_key().user_name("carol").send()).unwrap();
+    }
+    aws.block(iam.put_user_policy().user_name("dave").policy_name("admin").policy_document(ADMIN).send()).unwrap();
+    let everything = aws.block(iam.create_policy().policy_name("everything").policy_document(ALL_BUT_BILLING).send()).unwrap();
+    aws.block(iam.create_group().group_name("admins").send()).unwrap();
+    aws.block(iam.attach_group_policy().group_name("admins").policy_arn(everything.policy().unwrap().arn().unwrap()).send()).unwrap();
+    aws.block(iam.add_user_to_group().group_name("admins").user_name("erin").send()).unwrap();
+    aws.block(iam.put_user_policy().user_name("frank").policy_name("escalate").policy_document(ESCALATE).send()).unwrap();
+    let s3_all = aws.block(iam.create_policy().policy_name("s3-all").policy_document(S3_ALL).send()).unwrap();
+    aws.block(iam.attach_user_policy().user_name("grace").policy_arn(s3_all.policy().unwrap().arn().unwrap()).send()).unwrap();
+    let roles = [
+        ("public", trust(r#"{"AWS":"*"}"#, "")),
+        ("partner", trust(r#"{"AWS":"arn:aws:iam::222222222222:root"}"#, "")),
+        ("partner-ok", trust(r#"{"AWS":"arn:aws:iam::222222222222:root"}"#, r#","Condition":{"StringEquals":{"sts:ExternalId":"k3y"}}"#)),
+        ("app", trust(r#"{"Service":"ec2.amazonaws.com"}"#, "")),
+        ("deployer", trust(r#"{"Service":"codebuild.amazonaws.com"}"#, "")),
+    ];
+    for (name, doc) in &roles {
+        aws.block(iam.create_role().role_name(*name).assume_role_policy_document(doc).send()).unwrap();
+    }
+    aws.block(iam.put_role_policy().role_name("app").policy_name("read").policy_document(READ).send()).unwrap();
+    aws.block(iam.put_role_policy().role_name("deployer").policy_name("deploy").policy_document(PASS_AND_RUN).send()).unwrap();
+    aws.block(iam.update_account_password_policy().minimum_password_length(8).send()).unwrap();
+    Seeded { moto }
+}
+
+fn audit(endpoint: &str) -> TestCommand {
+    TestCommand::new("iam-audit", endpoint)
+}
+
+fn name_of(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+#[test]
+fn every_seeded_problem_is_found_and_nothing_clean_is_flagged() {
+    let s = seed();
+    let proxy = CallProxy::start(s.moto.addr(), Duration::ZERO).unwrap();
+    let docs = audit(&proxy.url()).run().ok();
+    let (summary, findings) = docs.split_last().unwrap();
+    assert_eq!(summary["kind"], "iam-audit-summary");
+    let found: Vec<(String, String)> =
+        findings.iter().map(|f| (f["check"].as_str().unwrap().to_owned(), name_of(f["resource"].as_str().unwrap()).to_owned())).collect();
+    let has = |check: &str, who: &str| found.iter().any(|(c, r)| c == check && r == who);
+    for (check, who) in [
+        ("root-mfa-off", "arn:aws:iam::123456789012:root"),
+        ("user-console-without-mfa", "alice"),
+        ("user-two-active-keys", "carol"),
+        ("inline-policy", "dave"),
+        ("admin-policy", "dave"),
+        ("admin-principal", "dave"),
+        ("admin-policy", "everything"),
+        ("admin-principal", "erin"),
+        ("privilege-escalation", "frank"),
+        ("user-attached-policy", "grace"),
+        ("service-wildcard", "s3-all"),
+        ("role-trust-public", "public"),
+        ("role-trust-cross-account", "partner"),
+        ("passrole-wildcard", "deployer"),
+        ("privilege-escalation", "deployer"),
+        ("password-policy", "arn:aws:iam::123456789012:root"),
+    ] {
+        assert!(has(check, who), "{check} on {who} not found in {found:?}");
+    }
+    for clean in ["bob", "partner-ok", "readers", "read-reports"] {
+        assert!(!found.iter().any(|(_, r)| r == clean), "{clean} is clean: {found:?}");
+    }
+    // app has an inline policy (a finding of its own) but nothing else.
+    assert!(found.iter().filter(|(_, r)| r == "app").all(|(c, _)| c == "inline-policy"), "{found:?}");
+    for f in findings {
+        assert!(!f["remediation"].as_str().unwrap().is_empty() && f["evidence"].is_object(), "{f}");
+    }
+    // Collection is a handful of calls, not one per user.
+    let calls = proxy.calls();
+    assert!(calls.len() <= 8, "{:?}", calls.iter().map(|c| &c.action).collect::<Vec<_>>());
+    // moto's credential report has no <root_account> row: that one check says it could not run.
+    let skipped = summary["checks_skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{summary}");
+    assert_eq!(skipped[0]["check"], "root-used-recently");
+    assert!(skipped[0]["reason"].as_str().unwrap().contains("<root_account>"));
+
+    // Stricter thresholds reach carol's new keys (moto cannot backdate a key).
+    let strict = audit(&s.moto.url()).args(["--key-max-age", "0", "--now", "4102444800"]).run().ok();
+    assert!(strict.iter().any(|f| f["check"] == "access-key-old" && name_of(f["resource"].as_str().unwrap_or_default()) == "carol"));
+}
+
+#[test]
+fn fail_on_suppressions_and_formats() {
+    let s = seed();
+    let moto = s.moto.url();
+    let run = audit(&moto).args(["--fail-on", "critical"]).run();
+    assert_eq!(run.code, 3, "a critical finding fails the gate: {}", run.stderr);
+    assert_eq!(run.documents().last().unwrap()["failed"], true);
+
+    // Accept every critical and high finding (with reasons): the gate passes, the findings still print.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("accepted.json");
+    std::fs::write(
+        &file,
+        r#"[{"check":"*","resource":"*","reason":"lab account","expires":"2099-01-01"},
+            {"check":"root-mfa-off","resource":"*","reason":"expired","expires":"2000-01-01"}]"#,
+    )
+    .unwrap();
+    let passed = audit(&moto).args(["--fail-on", "high", "--suppressions", file.to_str().unwrap()]).run();
+    assert_eq!(passed.code, 0, "{}", passed.stderr);
+    let docs = passed.documents();
+    assert!(docs.iter().filter(|d| d["kind"] == "finding").all(|d| d["suppressed"] == "lab account"));
+
+    let table = audit(&moto).args(["--format", "table"]).run();
+    assert_eq!(table.code, 0);
+    assert!(table.stdout.starts_with("SEVERITY") && table.stdout.contains("role-trust-public"), "{}", table.stdout);
+    let sarif = audit(&moto).args(["--format", "sarif"]).run();
+    let v: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert!(v["runs"][0]["results"].as_array().unwrap().iter().any(|r| r["ruleId"] == "admin-principal"));
+
+    // The emulator has no access advisor: that check is reported as not run, the rest still run.
+    let advisor = audit(&moto).args(["--access-advisor"]).run().ok();
+    let summary = advisor.last().unwrap();
+    assert!(summary["checks_skipped"].as_array().unwrap().iter().any(|c| c["check"] == "unused-services"), "{summary}");
+    assert!(advisor.iter().any(|d| d["check"] == "admin-principal"));
+
+    std::fs::write(&file, "[{\"check\":\"x\"}]").unwrap();
+    audit(&moto).args(["--suppressions", file.to_str().unwrap()]).run().usage_error("not a JSON list of suppressions");
+}
+
+#[test]
+fn a_saved_authorization_details_file_is_audited_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("details.json");
+    let details = serde_json::json!({
+        "UserDetailList": [
+            {"UserName": "ops", "Arn": "arn:aws:iam::333333333333:user/ops", "CreateDate": "2020-01-01T00:00:00Z", "GroupList": [],
+             "UserPolicyList": [{"PolicyName": "admin", "PolicyDocument": serde_json::from_str::<serde_json::Value>(ADMIN).unwrap()}],
+             "AttachedManagedPolicies": []}
+        ],
+        "GroupDetailList": [],
+        "RoleDetailList": [
+            {"RoleName": "open", "Arn": "arn:aws:iam::333333333333:role/open", "CreateDate": "2020-01-01T00:00:00Z",
+             "AssumeRolePolicyDocument": "%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%22%2A%22%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D",
+             "RolePolicyList": [], "AttachedManagedPolicies": [], "RoleLastUsed": {}}
+        ],
+        "Policies": []
+    });
+    std::fs::write(&saved, details.to_string()).unwrap();
+    // No endpoint at all: offline needs none.
+    let docs = audit("http://127.0.0.1:9").args(["--offline", saved.to_str().unwrap(), "--now", "1800000000"]).run().ok();
+    let checks: Vec<&str> = docs.iter().filter_map(|d| d["check"].as_str()).collect();
+    for want in ["admin-principal", "admin-policy", "role-trust-public", "role-unused"] {
+        assert!(checks.contains(&want), "{want} in {checks:?}");
+    }
+    let summary = docs.last().unwrap();
+    assert_eq!(summary["account_id"], "333333333333");
+    let skipped: Vec<&str> = summary["checks_skipped"].as_array().unwrap().iter().map(|s| s["check"].as_str().unwrap()).collect();
+    assert!(skipped.contains(&"user-console-without-mfa") && skipped.contains(&"password-policy"), "{skipped:?}");
+    std::fs::write(&saved, "{\"kind\":\"vpc\"}").unwrap();
+    audit("http://127.0.0.1:9")
+        .args(["--offline", saved.to_str().unwrap()])
+        .run()
+        .usage_error("not the output of get-account-authorization-details");
+}
