@@ -35,6 +35,16 @@ ensure_sshd() {
   [ -x /usr/sbin/sshd ] || { say "sshd is still missing after apt-get install"; return 1; }
 }
 
+# GNU time, which the iam benchmark reads peak memory from.
+ensure_gnu_time() {
+  [ -x /usr/bin/time ] && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  say "installing time with apt"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq time >/dev/null
+}
+
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }

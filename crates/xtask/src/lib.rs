@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod bench_ami;
+pub mod bench_iam;
 pub mod call_proxy;
 pub mod moto;
 

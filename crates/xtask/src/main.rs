@@ -1,13 +1,14 @@
 //! `cargo xtask docs [--check]`: regenerates completions, man pages and JSON schemas, or
 //! (with --check) fails when the committed ones are stale.
-//! `cargo xtask bench vpc|ami [--runs N] [--delay-ms N]`: the benchmarks (run them via
+//! `cargo xtask bench vpc|ami [--runs N] [--delay-ms N]`, `cargo xtask bench iam [--runs N]
+//! [--users N,N]`: the benchmarks (run them via
 //! scripts/bench, which builds the binaries and installs moto and boto3).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask bench vpc|ami [--runs N] [--delay-ms N]";
+const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench iam [--runs N] [--users N,N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +33,16 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        ["bench", "iam", rest @ ..] => match iam_options(rest).and_then(|o| xtask::bench_iam::bench(&o)) {
+            Ok(report) => {
+                let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("xtask: bench iam: {e}\n{USAGE}");
+                ExitCode::FAILURE
+            }
+        },
         ["bench", which @ ("vpc" | "ami"), rest @ ..] => match bench_options(&root, rest) {
             Ok(options) => match if *which == "vpc" {
                 xtask::bench::bench(&options)
@@ -57,6 +68,29 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn iam_options(args: &[&str]) -> Result<xtask::bench_iam::Options, String> {
+    let env_path = |name: &str| std::env::var_os(name).map(PathBuf::from).ok_or_else(|| format!("{name} is not set (run scripts/bench)"));
+    let mut options = xtask::bench_iam::Options {
+        iam_audit: env_path("AWSOPS_BENCH_IAM_AUDIT")?,
+        python: env_path("AWSOPS_BENCH_PYTHON")?,
+        runs: 5,
+        sizes: vec![100, 1000],
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match *flag {
+            "--runs" => options.runs = value.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("--runs {value}: a positive number"))?,
+            "--users" => {
+                options.sizes =
+                    value.split(',').map(|n| n.parse().map_err(|_| format!("--users {value}: numbers"))).collect::<Result<_, String>>()?
+            }
+            _ => return Err(format!("unknown: {flag}")),
+        }
+    }
+    Ok(options)
 }
 
 fn ami_options(vpc: &xtask::bench::Options) -> Result<xtask::bench_ami::Options, String> {
