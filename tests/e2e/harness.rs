@@ -15,6 +15,7 @@ pub fn binary(name: &str) -> PathBuf {
         "cert-attach" => PathBuf::from(env!("CARGO_BIN_EXE_cert-attach")),
         "efs-mount" => PathBuf::from(env!("CARGO_BIN_EXE_efs-mount")),
         "iam-audit" => PathBuf::from(env!("CARGO_BIN_EXE_iam-audit")),
+        "bastion-ssh" => PathBuf::from(env!("CARGO_BIN_EXE_bastion-ssh")),
         "dns-alias" => PathBuf::from(env!("CARGO_BIN_EXE_dns-alias")),
         "vpc-bootstrap" => PathBuf::from(env!("CARGO_BIN_EXE_vpc-bootstrap")),
         other => panic!("unknown binary {other}"),

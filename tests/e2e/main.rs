@@ -3,6 +3,7 @@
 
 mod ami_snap;
 mod aws_view;
+mod bastion_ssh;
 mod cert_attach;
 mod dns_alias;
 mod efs_mount;

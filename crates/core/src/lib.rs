@@ -2,6 +2,7 @@
 //! JSON pipe contract, errors and exit statuses, logging and progress, waiters,
 //! ownership tags and the connect guard), so a command crate holds only its own job.
 
+pub mod atomic_file;
 pub mod aws_config;
 pub mod batch;
 pub mod cli;

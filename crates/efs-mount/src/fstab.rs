@@ -4,7 +4,6 @@
 //! a backup of the old file.
 
 use awsops_core::{Error, Result};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,41 +123,14 @@ pub fn read(path: &Path) -> Result<String> {
     }
 }
 
-/// A usage error unless the file (or, when missing, its directory) can be written: checked
-/// before anything is changed.
+/// A usage error unless the fstab (or, when missing, its directory) can be written.
 pub fn check_writable(path: &Path) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let unwritable =
-        |what: &Path, e: std::io::Error| Error::usage(format!("fstab {} is not writable ({}: {e})", path.display(), what.display()));
-    if path.is_dir() {
-        return Err(Error::usage(format!("fstab {} is a directory", path.display())));
-    }
-    if path.exists() {
-        std::fs::OpenOptions::new().append(true).open(path).map_err(|e| unwritable(path, e))?;
-    }
-    // The atomic rename needs a new file in the same directory.
-    tempfile::NamedTempFile::new_in(dir).map_err(|e| unwritable(dir, e))?;
-    Ok(())
+    awsops_core::atomic_file::check_writable(path, "fstab")
 }
 
-/// Writes `text` to `path` atomically, keeping the old file as `PATH.awsops.bak` and the
-/// old file's permissions.
+/// Writes the fstab atomically after a backup (`PATH.awsops.bak`).
 pub fn write(path: &Path, text: &str) -> Result<PathBuf> {
-    let failed = |what: &str, e: std::io::Error| Error::failed(format!("{what} {}: {e}", path.display()));
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let backup = PathBuf::from(format!("{}.awsops.bak", path.display()));
-    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
-    if path.exists() {
-        std::fs::copy(path, &backup).map_err(|e| failed("cannot back up", e))?;
-    }
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| failed("cannot write next to", e))?;
-    tmp.write_all(text.as_bytes()).map_err(|e| failed("cannot write", e))?;
-    tmp.as_file().sync_all().map_err(|e| failed("cannot sync", e))?;
-    if let Some(p) = permissions {
-        std::fs::set_permissions(tmp.path(), p).map_err(|e| failed("cannot set permissions like", e))?;
-    }
-    tmp.persist(path).map_err(|e| failed("cannot replace", e.error))?;
-    Ok(backup)
+    awsops_core::atomic_file::replace(path, text)
 }
 
 #[cfg(test)]

@@ -7,8 +7,10 @@
 pub mod bench;
 pub mod bench_ami;
 pub mod bench_iam;
+pub mod bench_ssh;
 pub mod call_proxy;
 pub mod moto;
+pub mod ssh_lab;
 
 use awsops_core::Document;
 use awsops_core::cli::SDK_ENVIRONMENT;
@@ -22,6 +24,7 @@ use std::path::{Path, PathBuf};
 pub fn commands() -> Vec<Command> {
     vec![
         awsops_ami_snap::Cli::command(),
+        awsops_bastion_ssh::Cli::command(),
         awsops_cert_attach::Cli::command(),
         awsops_dns_alias::Cli::command(),
         awsops_efs_mount::Cli::command(),
@@ -43,10 +46,12 @@ pub fn schemas() -> Vec<(String, serde_json::Value)> {
         one::<awsops_core::kinds::CertificateDoc>(),
         one::<awsops_core::kinds::AuditSummaryDoc>(),
         one::<awsops_core::kinds::EfsDoc>(),
+        one::<awsops_core::kinds::ExecDoc>(),
         one::<awsops_core::kinds::FindingDoc>(),
         one::<awsops_core::kinds::EfsMountDoc>(),
         one::<awsops_core::kinds::LoadBalancerDoc>(),
         one::<awsops_core::kinds::RecordDoc>(),
+        one::<awsops_core::kinds::SshConfigDoc>(),
         one::<awsops_core::kinds::VpcDoc>(),
         one::<awsops_vpc_bootstrap::plan::Plan>(),
     ]

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench iam [--runs N] [--users N,N]";
+const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench iam [--runs N] [--users N,N] | cargo xtask bench ssh [--runs N] [--mib N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +33,16 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        ["bench", "ssh", rest @ ..] => match ssh_options(rest).and_then(|o| xtask::bench_ssh::bench(&o)) {
+            Ok(report) => {
+                let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("xtask: bench ssh: {e}\n{USAGE}");
+                ExitCode::FAILURE
+            }
+        },
         ["bench", "iam", rest @ ..] => match iam_options(rest).and_then(|o| xtask::bench_iam::bench(&o)) {
             Ok(report) => {
                 let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
@@ -68,6 +78,27 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn ssh_options(args: &[&str]) -> Result<xtask::bench_ssh::Options, String> {
+    let env_path = |name: &str| std::env::var_os(name).map(PathBuf::from).ok_or_else(|| format!("{name} is not set (run scripts/bench)"));
+    let mut options = xtask::bench_ssh::Options {
+        bastion_ssh: env_path("AWSOPS_BENCH_BASTION_SSH")?,
+        python: env_path("AWSOPS_BENCH_PYTHON")?,
+        runs: 20,
+        stream_mib: 512,
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let n: usize = value.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("{flag} {value}: a positive number"))?;
+        match *flag {
+            "--runs" => options.runs = n,
+            "--mib" => options.stream_mib = n,
+            _ => return Err(format!("unknown: {flag}")),
+        }
+    }
+    Ok(options)
 }
 
 fn iam_options(args: &[&str]) -> Result<xtask::bench_iam::Options, String> {

@@ -5,10 +5,12 @@ pub mod ami;
 pub mod audit;
 pub mod dns;
 pub mod efs;
+pub mod ssh;
 pub mod vpc;
 
 pub use ami::{AmiDoc, AmiPruneDoc, PrunedSnapshot, SnapshotDoc};
 pub use audit::{AuditSummaryDoc, FindingDoc, Severity, SkippedCheck};
 pub use dns::{AliasTarget, CertificateDoc, ChangeAction, LoadBalancerDoc, RecordChange, RecordDoc, RecordSet};
 pub use efs::{EfsAccessPoint, EfsDoc, EfsMountDoc, EfsMountTarget};
+pub use ssh::{ExecDoc, SshConfigDoc};
 pub use vpc::{VpcBastion, VpcDoc, VpcEndpoint, VpcNatGateway, VpcSubnet};

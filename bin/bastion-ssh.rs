@@ -1,0 +1,1 @@
+awsops_core::bin!(awsops_bastion_ssh);

@@ -1,0 +1,163 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[bastion-ssh] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'bastion-ssh'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'bastion-ssh'= {
+            cand --region 'AWS region, e.g. ap-northeast-2'
+            cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
+            cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand -q 'Errors only on stderr, and no progress'
+            cand --quiet 'Errors only on stderr, and no progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand exec 'Run a command on the target(s): `bastion-ssh exec web-1 -- uptime`'
+            cand shell 'An interactive shell on the target'
+            cand forward 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT (repeat)'
+            cand config 'Write ProxyJump Host blocks for the bastion and private hosts into an ssh_config file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bastion-ssh;exec'= {
+            cand --jobs 'At most this many hosts at once'
+            cand --bastion 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document''s, or the instance tagged awsops:role=bastion]'
+            cand --from 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command''s)'
+            cand -l 'The user on the targets'
+            cand --user 'The user on the targets'
+            cand --bastion-user 'The user on the bastion [default: --user]'
+            cand -i 'A private key file (repeat) [default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa, then ssh-agent]'
+            cand --identity 'A private key file (repeat) [default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa, then ssh-agent]'
+            cand --known-hosts 'The known_hosts file both hops are checked against [default: ~/.ssh/known_hosts]'
+            cand --resolve 'Connect to ADDR:PORT for NAME (an instance''s address or a host), like curl''s --resolve (repeat)'
+            cand --allow 'Also allow connections to this network (repeat)'
+            cand --port 'SSH port of the targets'
+            cand --connect-timeout 'Give up connecting and authenticating after this long'
+            cand --region 'AWS region, e.g. ap-northeast-2'
+            cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
+            cand --all 'Run on every instance the target matches, printing one `exec` document each'
+            cand --accept-new 'Record unknown host keys instead of refusing (changed keys are always refused)'
+            cand --instance-connect 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it'
+            cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand -q 'Errors only on stderr, and no progress'
+            cand --quiet 'Errors only on stderr, and no progress'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'bastion-ssh;shell'= {
+            cand --bastion 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document''s, or the instance tagged awsops:role=bastion]'
+            cand --from 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command''s)'
+            cand -l 'The user on the targets'
+            cand --user 'The user on the targets'
+            cand --bastion-user 'The user on the bastion [default: --user]'
+            cand -i 'A private key file (repeat) [default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa, then ssh-agent]'
+            cand --identity 'A private key file (repeat) [default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa, then ssh-agent]'
+            cand --known-hosts 'The known_hosts file both hops are checked against [default: ~/.ssh/known_hosts]'
+            cand --resolve 'Connect to ADDR:PORT for NAME (an instance''s address or a host), like curl''s --resolve (repeat)'
+            cand --allow 'Also allow connections to this network (repeat)'
+            cand --port 'SSH port of the targets'
+            cand --connect-timeout 'Give up connecting and authenticating after this long'
+            cand --region 'AWS region, e.g. ap-northeast-2'
+            cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
+            cand --accept-new 'Record unknown host keys instead of refusing (changed keys are always refused)'
+            cand --instance-connect 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it'
+            cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand -q 'Errors only on stderr, and no progress'
+            cand --quiet 'Errors only on stderr, and no progress'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'bastion-ssh;forward'= {
+            cand -L '[BIND:]PORT:HOST:HOSTPORT, as seen from the target (repeat)'
+            cand --bastion 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document''s, or the instance tagged awsops:role=bastion]'
+            cand --from 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command''s)'
+            cand -l 'The user on the targets'
+            cand --user 'The user on the targets'
+            cand --bastion-user 'The user on the bastion [default: --user]'
+            cand -i 'A private key file (repeat) [default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa, then ssh-agent]'
+            cand --identity 'A private key file (repeat) [default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa, then ssh-agent]'
+            cand --known-hosts 'The known_hosts file both hops are checked against [default: ~/.ssh/known_hosts]'
+            cand --resolve 'Connect to ADDR:PORT for NAME (an instance''s address or a host), like curl''s --resolve (repeat)'
+            cand --allow 'Also allow connections to this network (repeat)'
+            cand --port 'SSH port of the targets'
+            cand --connect-timeout 'Give up connecting and authenticating after this long'
+            cand --region 'AWS region, e.g. ap-northeast-2'
+            cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
+            cand --accept-new 'Record unknown host keys instead of refusing (changed keys are always refused)'
+            cand --instance-connect 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it'
+            cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand -q 'Errors only on stderr, and no progress'
+            cand --quiet 'Errors only on stderr, and no progress'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'bastion-ssh;config'= {
+            cand --file 'The ssh_config file to keep the block in'
+            cand --select 'Only instances this target matches [default: every running instance in the bastion''s VPC]'
+            cand --prefix 'Prefix of the bastion''s Host alias'
+            cand --bastion 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document''s, or the instance tagged awsops:role=bastion]'
+            cand --from 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command''s)'
+            cand -l 'The user on the targets'
+            cand --user 'The user on the targets'
+            cand --bastion-user 'The user on the bastion [default: --user]'
+            cand -i 'A private key file (repeat) [default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa, then ssh-agent]'
+            cand --identity 'A private key file (repeat) [default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa, then ssh-agent]'
+            cand --known-hosts 'The known_hosts file both hops are checked against [default: ~/.ssh/known_hosts]'
+            cand --resolve 'Connect to ADDR:PORT for NAME (an instance''s address or a host), like curl''s --resolve (repeat)'
+            cand --allow 'Also allow connections to this network (repeat)'
+            cand --port 'SSH port of the targets'
+            cand --connect-timeout 'Give up connecting and authenticating after this long'
+            cand --region 'AWS region, e.g. ap-northeast-2'
+            cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
+            cand --accept-new 'Record unknown host keys instead of refusing (changed keys are always refused)'
+            cand --instance-connect 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it'
+            cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand -q 'Errors only on stderr, and no progress'
+            cand --quiet 'Errors only on stderr, and no progress'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'bastion-ssh;help'= {
+            cand exec 'Run a command on the target(s): `bastion-ssh exec web-1 -- uptime`'
+            cand shell 'An interactive shell on the target'
+            cand forward 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT (repeat)'
+            cand config 'Write ProxyJump Host blocks for the bastion and private hosts into an ssh_config file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'bastion-ssh;help;exec'= {
+        }
+        &'bastion-ssh;help;shell'= {
+        }
+        &'bastion-ssh;help;forward'= {
+        }
+        &'bastion-ssh;help;config'= {
+        }
+        &'bastion-ssh;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,523 @@
+//! bastion-ssh: reach private instances through a bastion with libssh2 (ssh2), with both
+//! hops' host keys checked: run commands (one host streamed, or many concurrently as
+//! documents), an interactive shell, local forwards, and ssh_config blocks for plain ssh.
+
+pub mod ec2_lookup;
+pub mod exec;
+pub mod forward;
+pub mod hop;
+pub mod known_hosts;
+pub mod pump;
+pub mod shell;
+pub mod ssh_config;
+pub mod target;
+
+use awsops_core::connect_guard::{ConnectGuard, parse_network};
+use awsops_core::kinds::{ExecDoc, SshConfigDoc, VpcDoc};
+use awsops_core::output::Output;
+use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
+use clap::{Args, Parser, Subcommand};
+use hop::{Auth, Endpoint};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use target::{Instance, TargetSpec};
+
+pub const NAME: &str = "bastion-ssh";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "bastion-ssh",
+    version,
+    about = "Run commands, shells and port forwards on private instances through a bastion, with host keys checked",
+    long_about = "Reach private instances through a bastion with libssh2: targets by instance id, Name tag, KEY=VALUE \
+                  tag or private IP (several matches are an error listing them, except for a tag, which runs on \
+                  all); the bastion by --bastion, a piped `vpc` document, or the instance tagged as the stack's \
+                  bastion. Both hops' host keys are checked against known_hosts (unknown: refused with its \
+                  fingerprint unless --accept-new; changed: always refused). Connections go only to the target \
+                  VPC, the bastion and --allow networks.\n\n\
+                  Exit status of exec: the remote command's, 255 when the connection fails; with several \
+                  targets, 0 when every command exited 0, else 1.\n\n\
+                  IAM permissions: ec2:DescribeInstances, ec2:DescribeVpcs; with --instance-connect \
+                  ec2-instance-connect:SendSSHPublicKey."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl CommandCli for Cli {
+    fn common(&self) -> &CommonArgs {
+        &self.common
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a command on the target(s): `bastion-ssh exec web-1 -- uptime`
+    Exec(ExecArgs),
+    /// An interactive shell on the target
+    Shell(ShellArgs),
+    /// Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT (repeat)
+    Forward(ForwardArgs),
+    /// Write ProxyJump Host blocks for the bastion and private hosts into an ssh_config file
+    Config(ConfigArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct HopArgs {
+    /// The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document's, or the instance tagged awsops:role=bastion]
+    #[arg(long, value_name = "BASTION", env = "AWSOPS_BASTION")]
+    pub bastion: Option<String>,
+    /// Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command's)
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// The user on the targets
+    #[arg(long, short = 'l', default_value = "ec2-user", value_name = "USER", env = "AWSOPS_SSH_USER")]
+    pub user: String,
+    /// The user on the bastion [default: --user]
+    #[arg(long, value_name = "USER")]
+    pub bastion_user: Option<String>,
+    /// A private key file (repeat) [default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa, then ssh-agent]
+    #[arg(long = "identity", short = 'i', value_name = "FILE")]
+    pub identities: Vec<PathBuf>,
+    /// The known_hosts file both hops are checked against [default: ~/.ssh/known_hosts]
+    #[arg(long, value_name = "FILE", env = "AWSOPS_KNOWN_HOSTS")]
+    pub known_hosts: Option<PathBuf>,
+    /// Record unknown host keys instead of refusing (changed keys are always refused)
+    #[arg(long)]
+    pub accept_new: bool,
+    /// Connect to ADDR:PORT for NAME (an instance's address or a host), like curl's --resolve (repeat)
+    #[arg(long, value_name = "NAME=ADDR:PORT")]
+    pub resolve: Vec<String>,
+    /// Also allow connections to this network (repeat)
+    #[arg(long, value_name = "CIDR")]
+    pub allow: Vec<String>,
+    /// SSH port of the targets
+    #[arg(long, default_value_t = 22, value_name = "PORT")]
+    pub port: u16,
+    /// Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it
+    #[arg(long)]
+    pub instance_connect: bool,
+    /// Give up connecting and authenticating after this long
+    #[arg(long, default_value = "15s", value_parser = parse_duration, value_name = "DURATION")]
+    pub connect_timeout: Duration,
+}
+
+#[derive(Args, Debug)]
+pub struct ExecArgs {
+    /// Instance id, Name tag, KEY=VALUE tag (runs on every match) or private IP
+    #[arg(value_name = "TARGET")]
+    pub target: String,
+    /// The command and its arguments
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<String>,
+    /// Run on every instance the target matches, printing one `exec` document each
+    #[arg(long)]
+    pub all: bool,
+    /// At most this many hosts at once
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub jobs: usize,
+    #[command(flatten)]
+    pub hop: HopArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ShellArgs {
+    #[arg(value_name = "TARGET")]
+    pub target: String,
+    #[command(flatten)]
+    pub hop: HopArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ForwardArgs {
+    #[arg(value_name = "TARGET")]
+    pub target: String,
+    /// [BIND:]PORT:HOST:HOSTPORT, as seen from the target (repeat)
+    #[arg(short = 'L', required = true, value_name = "SPEC")]
+    pub local: Vec<String>,
+    #[command(flatten)]
+    pub hop: HopArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    /// The ssh_config file to keep the block in
+    #[arg(long, default_value = "~/.ssh/config", value_name = "FILE")]
+    pub file: String,
+    /// Only instances this target matches [default: every running instance in the bastion's VPC]
+    #[arg(long, value_name = "TARGET")]
+    pub select: Option<String>,
+    /// Prefix of the bastion's Host alias
+    #[arg(long, default_value = "", value_name = "PREFIX")]
+    pub prefix: String,
+    #[command(flatten)]
+    pub hop: HopArgs,
+}
+
+fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    awsops_core::waiter::parse_duration(text)
+}
+
+fn home() -> PathBuf {
+    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default()
+}
+
+fn expand(path: &str) -> PathBuf {
+    match path.strip_prefix("~/") {
+        Some(rest) => home().join(rest),
+        None => PathBuf::from(path),
+    }
+}
+
+/// `NAME=ADDR:PORT` entries.
+fn resolve_map(entries: &[String]) -> Result<HashMap<String, SocketAddr>> {
+    entries
+        .iter()
+        .map(|e| {
+            let (name, addr) = e.split_once('=').ok_or_else(|| Error::usage(format!("--resolve {e}: expected NAME=ADDR:PORT")))?;
+            let addr: SocketAddr = addr.parse().map_err(|_| Error::usage(format!("--resolve {e}: {addr} is not ADDR:PORT")))?;
+            Ok((name.to_owned(), addr))
+        })
+        .collect()
+}
+
+/// Everything the SSH part needs, found before connecting.
+struct Plan {
+    bastion: Endpoint,
+    bastion_instance: Option<String>,
+    targets: Vec<Instance>,
+    auth: Auth,
+    guard: ConnectGuard,
+    resolve: HashMap<String, SocketAddr>,
+    hop: HopArgs,
+}
+
+impl Plan {
+    fn endpoint(&self, i: &Instance) -> Result<Endpoint> {
+        let host = i.private_ip.clone().ok_or_else(|| Error::usage(format!("instance {} has no private address", i.id)))?;
+        let connect_to = match self.resolve.get(&host) {
+            Some(a) => *a,
+            None => SocketAddr::new(host.parse::<IpAddr>().map_err(|_| Error::usage(format!("{host} is not an address")))?, self.hop.port),
+        };
+        self.guard.check(connect_to)?;
+        Ok(Endpoint { host, port: self.hop.port, user: self.hop.user.clone(), connect_to })
+    }
+}
+
+fn bastion_endpoint(text: &str, user: &str, resolve: &HashMap<String, SocketAddr>) -> Result<Endpoint> {
+    let (host, port) = match text.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') => {
+            (h.trim_matches(['[', ']']).to_owned(), p.parse().map_err(|_| Error::usage(format!("--bastion {text}: bad port")))?)
+        }
+        _ => (text.trim_matches(['[', ']']).to_owned(), 22),
+    };
+    let connect_to = match resolve.get(&host) {
+        Some(a) => *a,
+        None => (host.as_str(), port)
+            .to_socket_addrs()
+            .map_err(|e| Error::usage(format!("cannot resolve bastion {host}: {e}")))?
+            .next()
+            .ok_or_else(|| Error::usage(format!("bastion {host} has no address")))?,
+    };
+    Ok(Endpoint { host, port, user: user.to_owned(), connect_to })
+}
+
+async fn plan(common: &CommonArgs, hop: &HopArgs, target_text: Option<&str>, many: bool) -> Result<Plan> {
+    let resolve = resolve_map(&hop.resolve)?;
+    let mut guard = ConnectGuard::new(hop.allow.iter().map(|a| parse_network(a)).collect::<Result<Vec<_>>>()?);
+    for addr in resolve.values() {
+        guard.allow(addr.ip().into());
+    }
+    let mut identities = hop.identities.clone();
+    if identities.is_empty() && !hop.instance_connect {
+        identities = hop::default_identities();
+    }
+    for key in &identities {
+        hop::check_key_file(key)?;
+    }
+    let auth = Auth {
+        identities,
+        known_hosts: hop.known_hosts.clone().unwrap_or_else(|| home().join(".ssh/known_hosts")),
+        accept_new: hop.accept_new,
+        timeout: hop.connect_timeout,
+    };
+    // Only with --from: stdin belongs to the remote command.
+    let doc = match (&hop.bastion, &hop.from) {
+        (None, Some(from)) => awsops_core::input::read_one::<VpcDoc>(Some(from.as_path()))?,
+        _ => None,
+    };
+    let config = common.aws.load().await?;
+    let ec2 = aws_sdk_ec2::Client::new(&config);
+    let all = ec2_lookup::instances(&ec2).await?;
+    let targets: Vec<Instance> = match target_text {
+        Some(text) => {
+            let spec = TargetSpec::parse(text)?;
+            let found = target::select(&spec, &all);
+            if many || matches!(spec, TargetSpec::Tag(..)) {
+                if found.is_empty() {
+                    return Err(Error::usage(format!("no instance matches {text}")));
+                }
+                found.into_iter().cloned().collect()
+            } else {
+                vec![target::exactly_one(text, &found)?.clone()]
+            }
+        }
+        None => Vec::new(),
+    };
+    // The bastion: the flag, the document's, or the instance tagged as a bastion in the targets' VPC.
+    let bastion_user = hop.bastion_user.clone().unwrap_or_else(|| hop.user.clone());
+    let vpc_of_targets = targets.first().and_then(|t| t.vpc_id.clone()).or_else(|| doc.as_ref().map(|d| d.vpc_id.clone()));
+    let by_instance = |i: &Instance| -> Result<(Endpoint, Option<String>)> {
+        target::running(i)?;
+        let host =
+            i.public_ip.clone().or_else(|| i.private_ip.clone()).ok_or_else(|| Error::usage(format!("bastion {} has no address", i.id)))?;
+        Ok((bastion_endpoint(&host, &bastion_user, &resolve)?, Some(i.id.clone())))
+    };
+    let (bastion, bastion_instance) = match (&hop.bastion, &doc) {
+        (Some(text), _) if text.contains('.') || text.contains(':') => (bastion_endpoint(text, &bastion_user, &resolve)?, None),
+        (Some(text), _) => {
+            let spec = TargetSpec::parse(text)?;
+            by_instance(target::exactly_one(text, &target::select(&spec, &all))?)?
+        }
+        (None, Some(d)) => {
+            let b = d.bastion.as_ref().ok_or_else(|| Error::usage(format!("the `vpc` document of {} has no bastion", d.name)))?;
+            let inst =
+                all.iter().find(|i| i.id == b.instance_id).ok_or_else(|| Error::usage(format!("no bastion instance {}", b.instance_id)))?;
+            by_instance(inst)?
+        }
+        (None, None) => {
+            let tagged: Vec<&Instance> = all
+                .iter()
+                .filter(|i| i.tags.iter().any(|(k, v)| k == awsops_core::ownership::ROLE_TAG && v == "bastion"))
+                .filter(|i| vpc_of_targets.is_none() || i.vpc_id == vpc_of_targets)
+                .collect();
+            by_instance(
+                target::exactly_one("awsops:role=bastion", &tagged)
+                    .map_err(|e| Error::usage(format!("no bastion: give --bastion, or pipe in a `vpc` document ({e})")))?,
+            )?
+        }
+    };
+    guard.allow(bastion.connect_to.ip().into());
+    if let Some(vpc) = vpc_of_targets {
+        for cidr in ec2_lookup::vpc_cidrs(&ec2, &vpc).await? {
+            guard.allow(parse_network(&cidr)?);
+        }
+    }
+    let mut plan = Plan { bastion, bastion_instance, targets, auth, guard, resolve, hop: hop.clone() };
+    if hop.instance_connect {
+        instance_connect(&config, &mut plan).await?;
+    }
+    Ok(plan)
+}
+
+/// A one-minute ed25519 key (made by ssh-keygen, no shell) pushed to each hop that is an instance.
+async fn instance_connect(config: &aws_config::SdkConfig, plan: &mut Plan) -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("bastion-ssh-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::failed(format!("cannot create {}: {e}", dir.display())))?;
+    let key = dir.join("id_ed25519");
+    let _ = std::fs::remove_file(&key);
+    let out = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "bastion-ssh instance connect", "-f"])
+        .arg(&key)
+        .output()
+        .map_err(|e| Error::failed(format!("cannot run ssh-keygen: {e}")))?;
+    if !out.status.success() {
+        return Err(Error::failed(format!("ssh-keygen failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
+    }
+    let public = std::fs::read_to_string(key.with_extension("pub")).map_err(|e| Error::failed(e.to_string()))?;
+    let client = aws_sdk_ec2instanceconnect::Client::new(config);
+    if let Some(id) = &plan.bastion_instance {
+        ec2_lookup::send_key(&client, id, &plan.bastion.user, public.trim()).await?;
+    }
+    for t in &plan.targets {
+        ec2_lookup::send_key(&client, &t.id, &plan.hop.user, public.trim()).await?;
+    }
+    plan.auth.identities = vec![key];
+    Ok(())
+}
+
+/// Both hops to one target.
+fn connect(plan: &Plan, target: &Instance) -> Result<ssh2::Session> {
+    let ep = plan.endpoint(target)?;
+    let bastion = hop::direct(&plan.guard, &plan.bastion, &plan.auth)?;
+    hop::through(&bastion, &ep, &plan.auth)
+}
+
+/// Runs the blocking SSH part off the async runtime.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| Error::failed(format!("SSH worker failed: {e}")))?
+}
+
+/// Like ssh: a failure to connect or authenticate is reported and exits 255.
+fn ssh_status(result: Result<i32>) -> Result<Outcome> {
+    match result {
+        Ok(status) => Ok(Outcome::Status(u8::try_from(status.clamp(0, 255)).unwrap_or(255))),
+        Err(e) if e.exit_code() == 2 => Err(e),
+        Err(e) => {
+            eprintln!("{NAME}: {e}");
+            Ok(Outcome::Status(255))
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Exec(args) => exec_command(&cli.common, args).await,
+        Command::Shell(args) => {
+            let plan = plan(&cli.common, &args.hop, Some(&args.target), false).await?;
+            ssh_status(
+                blocking(move || {
+                    let session = connect(&plan, &plan.targets[0])?;
+                    shell::run(&session)
+                })
+                .await,
+            )
+        }
+        Command::Forward(args) => {
+            let specs = args.local.iter().map(|s| forward::Forward::parse(s)).collect::<Result<Vec<_>>>()?;
+            let listeners = forward::bind(&specs)?;
+            let plan = plan(&cli.common, &args.hop, Some(&args.target), false).await?;
+            ssh_status(
+                blocking(move || {
+                    let session = connect(&plan, &plan.targets[0])?;
+                    for (l, f) in &listeners {
+                        tracing::info!(
+                            "forwarding {} to {}:{} via {}",
+                            l.local_addr().map(|a| a.to_string()).unwrap_or_default(),
+                            f.host,
+                            f.host_port,
+                            plan.targets[0].id
+                        );
+                    }
+                    forward::run(&session, listeners).map(|()| 0)
+                })
+                .await,
+            )
+        }
+        Command::Config(args) => config_command(&cli.common, args).await,
+    }
+}
+
+async fn exec_command(common: &CommonArgs, args: ExecArgs) -> Result<Outcome> {
+    let plan = plan(common, &args.hop, Some(&args.target), args.all).await?;
+    let command = exec::command_line(&args.command);
+    let fan_out = args.all || matches!(TargetSpec::parse(&args.target)?, TargetSpec::Tag(..));
+    if !fan_out {
+        return ssh_status(
+            blocking(move || {
+                let session = connect(&plan, &plan.targets[0])?;
+                exec::streamed(&session, &command, true)
+            })
+            .await,
+        );
+    }
+    for t in &plan.targets {
+        target::running(t)?;
+    }
+    let plan = std::sync::Arc::new(plan);
+    let command = std::sync::Arc::new(command);
+    let docs = blocking(move || {
+        let queue = std::sync::Mutex::new(plan.targets.clone().into_iter().enumerate().collect::<Vec<_>>());
+        let results = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for _ in 0..args.jobs.max(1).min(plan.targets.len()) {
+                scope.spawn(|| {
+                    while let Some((n, t)) = queue.lock().ok().and_then(|mut q| q.pop()) {
+                        let started = Instant::now();
+                        let outcome = connect(&plan, &t).and_then(|s| exec::captured(&s, &command));
+                        let (exit_status, out, err, error) = match outcome {
+                            Ok((status, out, err)) => (status, out, err, None),
+                            Err(e) => (255, Vec::new(), Vec::new(), Some(e.to_string())),
+                        };
+                        let doc = ExecDoc {
+                            host: t.name.clone().unwrap_or_else(|| t.id.clone()),
+                            instance_id: t.id.clone(),
+                            address: t.private_ip.clone().unwrap_or_default(),
+                            exit_status,
+                            stdout: String::from_utf8_lossy(&out).into_owned(),
+                            stderr: String::from_utf8_lossy(&err).into_owned(),
+                            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                            error,
+                        };
+                        if let Ok(mut r) = results.lock() {
+                            r.push((n, doc));
+                        }
+                    }
+                });
+            }
+        });
+        let mut docs = results.into_inner().unwrap_or_default();
+        docs.sort_by_key(|(n, _)| *n);
+        Ok(docs.into_iter().map(|(_, d)| d).collect::<Vec<_>>())
+    })
+    .await?;
+    let mut out = Output::stdout();
+    for d in &docs {
+        out.emit(d)?;
+    }
+    Ok(if docs.iter().all(|d| d.exit_status == 0) { Outcome::Success } else { Outcome::Status(1) })
+}
+
+async fn config_command(common: &CommonArgs, args: ConfigArgs) -> Result<Outcome> {
+    let path = expand(&args.file);
+    awsops_core::atomic_file::check_writable(&path, "ssh config")?;
+    let plan = plan(common, &args.hop, None, true).await?;
+    let config = common.aws.load().await?;
+    let all = ec2_lookup::instances(&aws_sdk_ec2::Client::new(&config)).await?;
+    let bastion_vpc = plan.bastion_instance.as_ref().and_then(|id| all.iter().find(|i| &i.id == id)).and_then(|b| b.vpc_id.clone());
+    let chosen: Vec<&Instance> = match &args.select {
+        Some(text) => target::select(&TargetSpec::parse(text)?, &all),
+        None => all.iter().filter(|i| i.vpc_id.is_some() && i.vpc_id == bastion_vpc).collect(),
+    };
+    let identity = plan.auth.identities.first().map(|p| p.display().to_string());
+    let bastion_alias = ssh_config::alias(&format!("{}bastion", args.prefix));
+    let mut entries = vec![ssh_config::HostEntry {
+        alias: bastion_alias.clone(),
+        host_name: plan.bastion.host.clone(),
+        port: plan.bastion.port,
+        user: plan.bastion.user.clone(),
+        identity_file: identity.clone(),
+        proxy_jump: None,
+    }];
+    let mut seen = std::collections::HashSet::new();
+    for i in chosen.iter().filter(|i| Some(&i.id) != plan.bastion_instance.as_ref() && i.state == "running") {
+        let Some(ip) = &i.private_ip else { continue };
+        let mut alias = ssh_config::alias(i.name.as_deref().unwrap_or(&i.id));
+        if alias.is_empty() || !seen.insert(alias.clone()) {
+            alias = i.id.clone();
+            seen.insert(alias.clone());
+        }
+        entries.push(ssh_config::HostEntry {
+            alias,
+            host_name: ip.clone(),
+            port: plan.hop.port,
+            user: plan.hop.user.clone(),
+            identity_file: identity.clone(),
+            proxy_jump: Some(bastion_alias.clone()),
+        });
+    }
+    let known = plan.hop.known_hosts.as_ref().map(|k| k.display().to_string());
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let new = ssh_config::upsert(&text, &ssh_config::block(&entries, known.as_deref()));
+    let backup = match &new {
+        Some(t) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| Error::failed(format!("cannot create {}: {e}", dir.display())))?;
+            }
+            Some(awsops_core::atomic_file::replace(&path, t)?.display().to_string())
+        }
+        None => None,
+    };
+    Output::stdout().emit(&SshConfigDoc {
+        path: path.display().to_string(),
+        hosts: entries.iter().map(|e| e.alias.clone()).collect(),
+        changed: new.is_some(),
+        backup: backup.filter(|_| !text.is_empty()),
+    })?;
+    Ok(Outcome::Success)
+}
