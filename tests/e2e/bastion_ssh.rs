@@ -16,6 +16,7 @@ use xtask::ssh_lab::SshLab;
 struct Fleet {
     moto: Moto,
     lab: SshLab,
+    bastion_id: String,
     bastion_ip: String,
     web: Vec<(String, String)>,
     known_hosts: PathBuf,
@@ -44,10 +45,10 @@ fn fleet(accept_any_key: bool) -> Fleet {
         let i = &out.instances()[0];
         (i.instance_id().unwrap().to_owned(), i.private_ip_address().unwrap().to_owned())
     };
-    let (_, bastion_ip) = launch("bastion", ("awsops:role", "bastion"));
+    let (bastion_id, bastion_ip) = launch("bastion", ("awsops:role", "bastion"));
     let web = vec![launch("web-1", ("role", "web")), launch("web-2", ("role", "web"))];
     let known_hosts = lab.dir.join("known_hosts");
-    Fleet { moto, lab, bastion_ip, web, known_hosts }
+    Fleet { moto, lab, bastion_id, bastion_ip, web, known_hosts }
 }
 
 impl Fleet {
@@ -100,6 +101,17 @@ fn exec_statuses_stdin_and_64_mib_each_way_through_the_jump() {
     assert_eq!(f.exec(&f.web[0].0, &["false"]).run().code, 1, "by instance id");
     let echoed = f.exec(&f.web[0].1, &["cat"]).stdin("hello through two hops\n").run();
     assert_eq!(echoed.stdout, "hello through two hops\n", "by private IP, with stdin: {}", echoed.stderr);
+
+    // The bastion named explicitly, or taken from a `vpc` document, instead of found by its tag.
+    let url = f.moto.url();
+    assert_eq!(f.cmd(&url, &["exec", "web-1", "--bastion", "bastion"]).args(["--", "true"]).run().code, 0);
+    assert_eq!(f.cmd(&url, &["exec", "web-1", "--bastion", &f.bastion_id]).args(["--", "true"]).run().code, 0);
+    let doc = serde_json::json!({"kind": "vpc", "schema_version": 1, "name": "lab", "region": crate::harness::REGION, "vpc_id": "vpc-lab",
+        "cidr": "10.1.0.0/16", "bastion": {"instance_id": f.bastion_id, "state": "running", "subnet_id": "subnet-lab"}});
+    let doc_file = f.lab.dir.join("vpc.json");
+    std::fs::write(&doc_file, format!("{doc}\n")).unwrap();
+    let from_doc = f.cmd(&url, &["exec", "web-1", "--from", doc_file.to_str().unwrap()]).args(["--", "true"]).run();
+    assert_eq!(from_doc.code, 0, "{}", from_doc.stderr);
 
     // 64 MiB up (checksummed remotely) and 64 MiB down (a file the target's sshd can read).
     let mut data = vec![0u8; 64 << 20];
