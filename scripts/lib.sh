@@ -22,27 +22,36 @@ ensure_moto() {
   export AWSOPS_MOTO_SERVER="$venv/bin/moto_server"
 }
 
-# OpenSSH's server (sshd) and client, from Debian's packages.
-ensure_sshd() {
-  if [ -x /usr/sbin/sshd ] && command -v ssh-keygen >/dev/null && command -v ssh >/dev/null; then
-    return 0
-  fi
+apt_install() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  say "installing openssh-server with apt"
+  say "installing $* with apt"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openssh-server openssh-client >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+# OpenSSH's server (sshd) and client, and iproute2 for the network namespaces the
+# bastion-ssh tests put the servers in.
+ensure_sshd() {
+  if [ -x /usr/sbin/sshd ] && command -v ssh-keygen >/dev/null && command -v ssh >/dev/null && command -v ip >/dev/null; then
+    return 0
+  fi
+  apt_install openssh-server openssh-client iproute2
   [ -x /usr/sbin/sshd ] || { say "sshd is still missing after apt-get install"; return 1; }
+}
+
+# What the build needs besides Rust: libssh2 (in the ssh2 crate) links OpenSSL, found with pkg-config.
+ensure_build_deps() {
+  if command -v pkg-config >/dev/null && pkg-config --exists openssl; then
+    return 0
+  fi
+  apt_install pkg-config libssl-dev
 }
 
 # GNU time, which the iam benchmark reads peak memory from.
 ensure_gnu_time() {
   [ -x /usr/bin/time ] && return 0
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  say "installing time with apt"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq time >/dev/null
+  apt_install time
 }
 
 free_port() {

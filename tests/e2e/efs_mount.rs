@@ -216,6 +216,21 @@ fn mount_takes_the_hosts_az_from_metadata_runs_the_exact_command_and_writes_fsta
     assert!(host.args("mount").is_none());
     assert_eq!(std::fs::read_to_string(host.path("fstab")).unwrap(), fstab);
 
+    // amazon-efs-utils: TLS, the chosen target pinned, an access point, read-only.
+    let efs_utils = efs(&moto.url())
+        .args(["mount", host.path("tls").to_str().unwrap(), "--region", "us-east-1", "--az", "us-east-1a", "--helper", "efs"])
+        .args(["--address", "127.0.0.1", "--access-point", "fsap-0123", "--read-only", "--dry-run"])
+        .args(host.flags())
+        .stdin(document.clone())
+        .run()
+        .ok()
+        .remove(0);
+    assert_eq!(efs_utils["method"], "efs");
+    let fs_id = efs_utils["file_system_id"].as_str().unwrap();
+    let argv: Vec<&str> = efs_utils["commands"][0].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert_eq!(argv[1..5], ["-t", "efs", "-o", "tls,mounttargetip=127.0.0.1,accesspoint=fsap-0123,ro"]);
+    assert_eq!(argv[5], format!("{fs_id}:/"));
+
     // Another AZ: the target of a fixed AZ, flagged (and warned about).
     let other = mount_cmd(&moto, &host, &host.path("elsewhere"), &["--az", "us-east-1f", "--dry-run"]).stdin(document.clone()).run();
     let other_doc = other.documents().remove(0);

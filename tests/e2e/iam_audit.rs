@@ -211,3 +211,42 @@ fn a_saved_authorization_details_file_is_audited_offline() {
         .run()
         .usage_error("not the output of get-account-authorization-details");
 }
+
+#[test]
+fn offline_with_a_saved_credential_report_and_thresholds() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("details.json");
+    std::fs::write(
+        &saved,
+        serde_json::json!({"UserDetailList": [{"UserName": "ops", "Arn": "arn:aws:iam::333333333333:user/ops", "GroupList": [],
+                           "UserPolicyList": [], "AttachedManagedPolicies": []}], "GroupDetailList": [], "RoleDetailList": [], "Policies": []})
+        .to_string(),
+    )
+    .unwrap();
+    let report = dir.path().join("report.csv");
+    std::fs::write(
+        &report,
+        "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,\
+access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,\
+access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,\
+cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n\
+ops,arn:aws:iam::333333333333:user/ops,2026-01-01T00:00:00+00:00,true,2026-11-01T00:00:00+00:00,N/A,N/A,false,\
+true,2026-10-01T00:00:00+00:00,2026-11-20T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n",
+    )
+    .unwrap();
+    let now = "1795392000"; // 2026-11-23
+    let run = |extra: &[&str]| {
+        let docs = audit("http://127.0.0.1:9")
+            .args(["--offline", saved.to_str().unwrap(), "--credential-report", report.to_str().unwrap(), "--now", now])
+            .args(extra)
+            .run()
+            .ok();
+        docs.iter().filter_map(|d| d["check"].as_str().map(str::to_owned)).collect::<Vec<_>>()
+    };
+    // The report's checks run offline: a console user without MFA; the 53-day-old key is young by default.
+    let default = run(&[]);
+    assert!(default.contains(&"user-console-without-mfa".to_owned()), "{default:?}");
+    assert!(!default.contains(&"access-key-old".to_owned()), "{default:?}");
+    assert!(run(&["--key-max-age", "30"]).contains(&"access-key-old".to_owned()));
+    audit("http://127.0.0.1:9").args(["--offline", saved.to_str().unwrap(), "--unused-days=-1"]).run().usage_error("--unused-days");
+}

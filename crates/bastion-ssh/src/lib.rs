@@ -188,6 +188,8 @@ fn resolve_map(entries: &[String]) -> Result<HashMap<String, SocketAddr>> {
 
 /// Everything the SSH part needs, found before connecting.
 struct Plan {
+    /// Every live instance of the region, as looked up once.
+    instances: Vec<Instance>,
     bastion: Endpoint,
     bastion_instance: Option<String>,
     targets: Vec<Instance>,
@@ -308,7 +310,7 @@ async fn plan(common: &CommonArgs, hop: &HopArgs, target_text: Option<&str>, man
             guard.allow(parse_network(&cidr)?);
         }
     }
-    let mut plan = Plan { bastion, bastion_instance, targets, auth, guard, resolve, hop: hop.clone() };
+    let mut plan = Plan { instances: all, bastion, bastion_instance, targets, auth, guard, resolve, hop: hop.clone() };
     if hop.instance_connect {
         instance_connect(&config, &mut plan).await?;
     }
@@ -359,7 +361,9 @@ fn ssh_status(result: Result<i32>) -> Result<Outcome> {
         Ok(status) => Ok(Outcome::Status(u8::try_from(status.clamp(0, 255)).unwrap_or(255))),
         Err(e) if e.exit_code() == 2 => Err(e),
         Err(e) => {
-            eprintln!("{NAME}: {e}");
+            if let Some(line) = e.render(NAME, false) {
+                eprintln!("{line}");
+            }
             Ok(Outcome::Status(255))
         }
     }
@@ -467,11 +471,10 @@ async fn config_command(common: &CommonArgs, args: ConfigArgs) -> Result<Outcome
     let path = expand(&args.file);
     awsops_core::atomic_file::check_writable(&path, "ssh config")?;
     let plan = plan(common, &args.hop, None, true).await?;
-    let config = common.aws.load().await?;
-    let all = ec2_lookup::instances(&aws_sdk_ec2::Client::new(&config)).await?;
+    let all = &plan.instances;
     let bastion_vpc = plan.bastion_instance.as_ref().and_then(|id| all.iter().find(|i| &i.id == id)).and_then(|b| b.vpc_id.clone());
     let chosen: Vec<&Instance> = match &args.select {
-        Some(text) => target::select(&TargetSpec::parse(text)?, &all),
+        Some(text) => target::select(&TargetSpec::parse(text)?, all),
         None => all.iter().filter(|i| i.vpc_id.is_some() && i.vpc_id == bastion_vpc).collect(),
     };
     let identity = plan.auth.identities.first().map(|p| p.display().to_string());

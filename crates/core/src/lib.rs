@@ -28,6 +28,7 @@ pub mod route53;
 pub mod run_lock;
 pub mod runner;
 pub mod waiter;
+pub mod wildcard;
 
 pub use cli::{CommandCli, CommonArgs};
 pub use document::Document;

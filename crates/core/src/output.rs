@@ -36,6 +36,11 @@ impl<W: Write> Output<W> {
         writeln!(self.out, "{text}").and_then(|()| self.out.flush()).map_err(write_error)
     }
 
+    /// Writes text that is not a document (a table, a SARIF log) and flushes.
+    pub fn write_text(&mut self, text: &str) -> Result<()> {
+        self.out.write_all(text.as_bytes()).and_then(|()| self.out.flush()).map_err(write_error)
+    }
+
     pub fn into_inner(self) -> W {
         self.out
     }

@@ -368,6 +368,19 @@ async fn wait_mount_targets(c: &Clients, fs_id: &str, timeout: Duration) -> Resu
         .await
 }
 
+/// The security group on the mount targets (they all carry the same one), if any.
+async fn nfs_group(c: &Clients, target: Option<&Target>) -> Result<Option<String>> {
+    let Some(t) = target else { return Ok(None) };
+    let out = c
+        .efs
+        .describe_mount_target_security_groups()
+        .mount_target_id(&t.target.id)
+        .send()
+        .await
+        .map_err(aws_error("DescribeMountTargetSecurityGroups"))?;
+    Ok(out.security_groups().first().cloned())
+}
+
 /// The `efs` document of a file system as it is.
 pub async fn document(c: &Clients, fs: &FileSystemDescription) -> Result<EfsDoc> {
     let fs_id = fs.file_system_id();
@@ -392,19 +405,7 @@ pub async fn document(c: &Clients, fs: &FileSystemDescription) -> Result<EfsDoc>
             if is_not_found(&err) || err.aws_code() == Some("PolicyNotFound") { false } else { return Err(err) }
         }
     };
-    let security_group_id = match targets.first() {
-        Some(t) => c
-            .efs
-            .describe_mount_target_security_groups()
-            .mount_target_id(&t.target.id)
-            .send()
-            .await
-            .map_err(aws_error("DescribeMountTargetSecurityGroups"))?
-            .security_groups()
-            .first()
-            .cloned(),
-        None => None,
-    };
+    let security_group_id = nfs_group(c, targets.first()).await?;
     let access_points = aps
         .map_err(aws_error("DescribeAccessPoints"))?
         .access_points()
@@ -448,19 +449,7 @@ pub async fn destroy(c: &Clients, fs: &FileSystemDescription, timeout: Duration)
     let mut changes = Vec::new();
     let targets = mount_targets(c, &fs_id).await?;
     let vpc = targets.first().map(|t| t.vpc.clone());
-    let group = match targets.first() {
-        Some(t) => c
-            .efs
-            .describe_mount_target_security_groups()
-            .mount_target_id(&t.target.id)
-            .send()
-            .await
-            .map_err(aws_error("DescribeMountTargetSecurityGroups"))?
-            .security_groups()
-            .first()
-            .cloned(),
-        None => None,
-    };
+    let group = nfs_group(c, targets.first()).await?;
     for t in &targets {
         gone_is_ok(
             c.efs.delete_mount_target().mount_target_id(&t.target.id).send().await.map(drop).map_err(aws_error("DeleteMountTarget")),

@@ -15,7 +15,6 @@ use awsops_core::output::Output;
 use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
 use clap::{Parser, ValueEnum};
 use serde_json::json;
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -211,23 +210,15 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
             }
             out.emit(&summary)?;
         }
-        Format::Table => write_stdout(render::table(&outcome.findings, &summary).as_bytes())?,
+        Format::Table => Output::stdout().write_text(&render::table(&outcome.findings, &summary))?,
         Format::Sarif => {
             let mut text =
                 serde_json::to_string_pretty(&render::sarif(&outcome.findings, &summary)).map_err(|e| Error::failed(e.to_string()))?;
             text.push('\n');
-            write_stdout(text.as_bytes())?;
+            Output::stdout().write_text(&text)?;
         }
     }
     Ok(if failed { Outcome::FoundFailures } else { Outcome::Success })
-}
-
-fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::ClosedStdout),
-        other => other.map_err(|e| Error::failed(format!("cannot write stdout: {e}"))),
-    }
 }
 
 fn offline(path: &std::path::Path, report: Option<&std::path::Path>, now: i64) -> Result<checks::Inputs> {

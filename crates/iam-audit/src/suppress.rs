@@ -3,8 +3,8 @@
 //! again). A suppressed finding is still printed, marked with its reason, and does not
 //! count towards `--fail-on`.
 
-use crate::policy::wildcard;
 use awsops_core::kinds::FindingDoc;
+use awsops_core::wildcard::matches as wildcard;
 use awsops_core::{Error, Result};
 use serde::Deserialize;
 use std::path::Path;

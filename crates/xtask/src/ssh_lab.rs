@@ -152,7 +152,13 @@ impl SshLab {
             if bastion && target {
                 return;
             }
-            assert!(Instant::now() < deadline, "the test sshd servers did not start listening");
+            if Instant::now() >= deadline {
+                let logs: Vec<String> = ["bastion", "target"]
+                    .iter()
+                    .map(|n| format!("{n}: {}", std::fs::read_to_string(self.dir.join(format!("sshd_{n}.log"))).unwrap_or_default().trim()))
+                    .collect();
+                panic!("the test sshd servers did not start listening (bastion {bastion}, target {target}); logs: {}", logs.join("; "));
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
