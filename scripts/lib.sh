@@ -40,6 +40,15 @@ ensure_sshd() {
   [ -x /usr/sbin/sshd ] || { say "sshd is still missing after apt-get install"; return 1; }
 }
 
+# util-linux's findmnt, unshare and mount: the efs-mount tests check every fstab they write
+# the way the system reads it (`findmnt --verify`, `mount --fake -a` in a private namespace).
+ensure_host_tools() {
+  if command -v findmnt >/dev/null && command -v unshare >/dev/null && command -v mount >/dev/null; then
+    return 0
+  fi
+  apt_install util-linux mount
+}
+
 # What the build needs besides Rust: libssh2 (in the ssh2 crate) links OpenSSL, found with pkg-config.
 ensure_build_deps() {
   if command -v pkg-config >/dev/null && pkg-config --exists openssl; then

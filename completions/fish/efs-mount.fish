@@ -64,8 +64,8 @@ complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -s h -l help
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l from -d 'Read the `efs` document from FILE (`-` for stdin) [default: stdin when piped]' -r -F
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l file-system -d 'The file system by name or id instead of a document (looked up in EFS)' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l az -d 'This host\'s AZ (name or id) instead of asking instance metadata' -r
-complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l imds-endpoint -d 'The instance metadata service' -r
-complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l access-point -d 'Mount through this access point (needs amazon-efs-utils)' -r
+complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l imds-endpoint -d 'The instance metadata service [default: the SDK\'s, http://169.254.169.254; AWS_EC2_METADATA_DISABLED=true turns it off]' -r
+complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l access-point -d 'Mount through this access point (needs amazon-efs-utils; checked to belong to the file system)' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l helper -d 'Use amazon-efs-utils (mount -t efs, TLS) or the kernel NFS client [default: efs-utils when installed]' -r -f -a "efs\t''
 nfs\t''"
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l address -d 'Connect to this address instead of the mount target\'s (unusual networks, tests)' -r
@@ -76,6 +76,7 @@ complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l mounts-fil
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
+complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l offline -d 'Trust the document without asking EFS (ids are still checked against their patterns): for hosts without elasticfilesystem:Describe* permissions'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l read-only -d 'Mount read-only'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l no-check -d 'Skip the TCP check of port 2049 before mounting'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l dry-run -d 'Print the commands and the fstab change, and change nothing'

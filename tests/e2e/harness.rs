@@ -55,6 +55,11 @@ impl TestCommand {
         self
     }
 
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.arg(arg);
+        self
+    }
+
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.cmd.env(key, value);
         self
@@ -113,4 +118,20 @@ impl Run {
         assert_eq!(lines.len(), 1, "one line on stderr, got: {}", self.stderr);
         assert!(lines[0].contains(needle), "{:?} does not mention {needle:?}", lines[0]);
     }
+}
+
+/// Checks a document against its published JSON Schema (`schemas/KIND.vN.json`) with the
+/// `jsonschema` package that moto's venv carries: Err names what does not conform.
+pub fn check_schema(doc: &serde_json::Value) -> Result<(), String> {
+    let kind = doc["kind"].as_str().ok_or("no kind")?;
+    let version = doc["schema_version"].as_u64().ok_or("no schema_version")?;
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schemas/{kind}.v{version}.json"));
+    let python = xtask::moto::moto_server_path().with_file_name("python");
+    let out = Command::new(&python)
+        .args(["-c", "import json, sys, jsonschema\ntry:\n    jsonschema.validate(json.loads(sys.argv[2]), json.load(open(sys.argv[1])))\nexcept jsonschema.ValidationError as e:\n    sys.exit(e.message)"])
+        .arg(&schema)
+        .arg(doc.to_string())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {} (moto's venv, for jsonschema): {e}", python.display()));
+    if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).trim().to_owned()) }
 }

@@ -7,6 +7,7 @@ mod bastion_ssh;
 mod cert_attach;
 mod dns_alias;
 mod efs_mount;
+mod efs_mount_host;
 mod harness;
 mod iam_audit;
 mod vpc_bootstrap;

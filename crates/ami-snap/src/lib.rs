@@ -84,7 +84,7 @@ pub struct ChangeArgs {
     #[arg(long, default_value_t = 8, value_name = "N", env = "AWSOPS_JOBS")]
     pub jobs: usize,
     /// Give up waiting for images and snapshots after this long, e.g. 30m, 2h
-    #[arg(long, default_value = "1h", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
+    #[arg(long, default_value = "1h", value_parser = awsops_core::waiter::parse_timeout, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
     pub timeout: Duration,
 }
 

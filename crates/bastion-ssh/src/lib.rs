@@ -160,7 +160,7 @@ pub struct ConfigArgs {
 }
 
 fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    awsops_core::waiter::parse_duration(text)
+    awsops_core::waiter::parse_timeout(text)
 }
 
 fn home() -> PathBuf {
@@ -512,7 +512,7 @@ async fn config_command(common: &CommonArgs, args: ConfigArgs) -> Result<Outcome
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| Error::failed(format!("cannot create {}: {e}", dir.display())))?;
             }
-            Some(awsops_core::atomic_file::replace(&path, t)?.display().to_string())
+            Some(awsops_core::atomic_file::replace(&path, t, 0o600)?.display().to_string())
         }
         None => None,
     };

@@ -98,7 +98,7 @@ impl CommandCli for Cli {
 }
 
 fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    awsops_core::waiter::parse_duration(text)
+    awsops_core::waiter::parse_timeout(text)
 }
 
 /// The load balancer side, looked up before anything changes.

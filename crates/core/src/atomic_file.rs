@@ -1,40 +1,89 @@
-//! Replacing a configuration file (fstab, ssh_config) safely: the old file kept as
-//! `PATH.awsops.bak`, the new text written to a temporary file in the same directory,
-//! synced, given the old permissions, and renamed over the old one.
+//! Replacing a configuration file (fstab, ssh_config) safely, on a machine other users
+//! share: a symlinked file is written through to the file it points at; the old text is
+//! kept as `REAL.awsops.bak`, made as a fresh private temporary file and renamed into
+//! place (so a link planted at the backup's name is replaced, never followed); the new
+//! text goes to a temporary file in the same directory, is synced, given the old file's
+//! owner, group and mode (or `new_mode` for a new file), and renamed over the old one.
 
 use crate::error::{Error, Result};
 use std::io::Write;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-/// Writes `text` to `path` atomically; returns the backup's path (made only when `path` existed).
-pub fn replace(path: &Path, text: &str) -> Result<PathBuf> {
-    let failed = |what: &str, e: std::io::Error| Error::failed(format!("{what} {}: {e}", path.display()));
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let backup = PathBuf::from(format!("{}.awsops.bak", path.display()));
-    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
-    if path.exists() {
-        std::fs::copy(path, &backup).map_err(|e| failed("cannot back up", e))?;
+/// The file a write to `path` must change: `path` itself, or the end of its symlink chain.
+/// A dangling link resolves to where it points (the file is created there).
+pub fn real_path(path: &Path) -> Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target =
+                    std::fs::read_link(&current).map_err(|e| Error::usage(format!("cannot read the link {}: {e}", current.display())))?;
+                current = match current.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(current),
+        }
     }
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| failed("cannot write next to", e))?;
-    tmp.write_all(text.as_bytes()).map_err(|e| failed("cannot write", e))?;
+    Err(Error::usage(format!("{}: too many levels of symbolic links", path.display())))
+}
+
+fn dir_of(path: &Path) -> &Path {
+    path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// `text` into a new temporary file next to `real`, synced, with the given owner and mode.
+fn staged(real: &Path, text: &[u8], owner: Option<(u32, u32)>, mode: u32) -> Result<tempfile::NamedTempFile> {
+    let failed = |what: &str, e: std::io::Error| Error::failed(format!("{what} {}: {e}", real.display()));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir_of(real)).map_err(|e| failed("cannot write next to", e))?;
+    tmp.write_all(text).map_err(|e| failed("cannot write", e))?;
+    if let Some((uid, gid)) = owner {
+        std::os::unix::fs::fchown(tmp.as_file(), Some(uid), Some(gid)).map_err(|e| failed("cannot give the owner of", e))?;
+    }
+    tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(|e| failed("cannot set the mode of", e))?;
     tmp.as_file().sync_all().map_err(|e| failed("cannot sync", e))?;
-    if let Some(p) = permissions {
-        std::fs::set_permissions(tmp.path(), p).map_err(|e| failed("cannot set permissions like", e))?;
-    }
-    tmp.persist(path).map_err(|e| failed("cannot replace", e.error))?;
+    Ok(tmp)
+}
+
+/// Writes `text` to `path` atomically (through a symlink to its target); returns the
+/// backup's path, made only when the file existed. `new_mode` is the mode of a file that
+/// did not exist (0o644 for fstab, 0o600 for ssh_config).
+pub fn replace(path: &Path, text: &str, new_mode: u32) -> Result<PathBuf> {
+    let real = real_path(path)?;
+    let failed = |what: &str, e: std::io::Error| Error::failed(format!("{what} {}: {e}", real.display()));
+    let backup = PathBuf::from(format!("{}.awsops.bak", real.display()));
+    let (owner, mode) = match std::fs::metadata(&real) {
+        Ok(meta) if meta.is_file() => {
+            let old = std::fs::read(&real).map_err(|e| failed("cannot back up", e))?;
+            let owner = Some((meta.uid(), meta.gid()));
+            let mode = meta.permissions().mode() & 0o7777;
+            staged(&real, &old, owner, mode)?.persist(&backup).map_err(|e| failed("cannot back up", e.error))?;
+            (owner, mode)
+        }
+        Ok(_) => return Err(Error::usage(format!("{} is not a regular file", real.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, new_mode),
+        Err(e) => return Err(failed("cannot read", e)),
+    };
+    staged(&real, text.as_bytes(), owner, mode)?.persist(&real).map_err(|e| failed("cannot replace", e.error))?;
     Ok(backup)
 }
 
-/// A usage error unless the file (or, when missing, its directory) can be written.
+/// A usage error unless the file (through its symlinks; or, when missing, its directory)
+/// can be read and written.
 pub fn check_writable(path: &Path, what: &str) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let real = real_path(path)?;
+    let dir = dir_of(&real);
     let unwritable =
         |p: &Path, e: std::io::Error| Error::usage(format!("{what} {} is not writable ({}: {e})", path.display(), p.display()));
-    if path.is_dir() {
-        return Err(Error::usage(format!("{what} {} is a directory", path.display())));
-    }
-    if path.exists() {
-        std::fs::OpenOptions::new().append(true).open(path).map_err(|e| unwritable(path, e))?;
+    match std::fs::metadata(&real) {
+        Ok(meta) if meta.is_dir() => return Err(Error::usage(format!("{what} {} is a directory", path.display()))),
+        Ok(meta) if !meta.is_file() => return Err(Error::usage(format!("{what} {} is not a regular file", path.display()))),
+        Ok(_) => {
+            std::fs::OpenOptions::new().read(true).append(true).open(&real).map_err(|e| unwritable(&real, e))?;
+        }
+        Err(_) => {}
     }
     tempfile::NamedTempFile::new_in(dir).map_err(|e| unwritable(dir, e))?;
     Ok(())
@@ -43,17 +92,73 @@ pub fn check_writable(path: &Path, what: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
 
     #[test]
     fn replaced_with_a_backup_and_checked_first() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("conf");
         std::fs::write(&path, "old\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
         check_writable(&path, "conf").unwrap();
-        let backup = replace(&path, "new\n").unwrap();
+        let backup = replace(&path, "new\n", 0o600).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
-        assert_eq!(std::fs::read_to_string(backup).unwrap(), "old\n");
+        assert_eq!(std::fs::read_to_string(&backup).unwrap(), "old\n");
+        assert_eq!((mode(&path), mode(&backup)), (0o640, 0o640), "the old mode is kept on both");
         assert_eq!(check_writable(dir.path(), "conf").unwrap_err().exit_code(), 2);
         assert_eq!(check_writable(Path::new("/nonexistent-dir/conf"), "conf").unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn a_new_file_gets_the_mode_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fstab");
+        replace(&path, "x\n", 0o644).unwrap();
+        assert_eq!(mode(&path), 0o644);
+        assert!(!dir.path().join("fstab.awsops.bak").exists(), "nothing to back up");
+    }
+
+    #[test]
+    fn a_symlinked_file_is_written_through_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles").join("config");
+        std::fs::create_dir(dir.path().join("dotfiles")).unwrap();
+        std::fs::write(&real, "old\n").unwrap();
+        let link = dir.path().join("config");
+        symlink("dotfiles/config", &link).unwrap();
+        let backup = replace(&link, "new\n", 0o600).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is kept");
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new\n");
+        assert_eq!(backup, PathBuf::from(format!("{}.awsops.bak", real.display())));
+        assert_eq!(std::fs::read_to_string(backup).unwrap(), "old\n");
+    }
+
+    #[test]
+    fn a_link_planted_at_the_backups_name_is_replaced_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fstab");
+        std::fs::write(&path, "secret old text\n").unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "victim\n").unwrap();
+        std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o600)).unwrap();
+        symlink(&victim, dir.path().join("fstab.awsops.bak")).unwrap();
+        let backup = replace(&path, "new\n", 0o644).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "victim\n", "the link's target is untouched");
+        assert!(!std::fs::symlink_metadata(&backup).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&backup).unwrap(), "secret old text\n");
+    }
+
+    #[test]
+    fn symlink_loops_and_special_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        symlink(dir.path().join("b"), &a).unwrap();
+        symlink(&a, dir.path().join("b")).unwrap();
+        assert_eq!(replace(&a, "x", 0o644).unwrap_err().exit_code(), 2);
+        assert_eq!(check_writable(Path::new("/dev/null"), "fstab").unwrap_err().exit_code(), 2);
     }
 }

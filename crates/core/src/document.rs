@@ -13,6 +13,12 @@ pub trait Document: Serialize + DeserializeOwned + JsonSchema {
     const KIND: &'static str;
     /// Bumped only for changes a reader could misread; added fields do not bump it.
     const SCHEMA_VERSION: u32;
+
+    /// Checks what the types cannot say (ids and addresses against their patterns) before a
+    /// reader acts on a document; a failure is a usage error naming the field.
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 #[derive(Serialize)]
@@ -34,14 +40,32 @@ pub fn kind_of(value: &Value) -> Option<&str> {
     value.get("kind").and_then(Value::as_str)
 }
 
-/// Decodes a value already known to be of kind `T::KIND`; unknown fields are ignored.
+/// Decodes a value already known to be of kind `T::KIND`; unknown fields are ignored, a
+/// `schema_version` newer than this reader knows is refused (it could mean something else),
+/// and the document's own checks run before anyone acts on it.
 pub fn from_value<T: Document>(value: Value, origin: &str) -> Result<T> {
     match kind_of(&value) {
         Some(kind) if kind == T::KIND => {}
         Some(kind) => return Err(Error::usage(format!("{origin}: expected a `{}` document, got a `{kind}` document", T::KIND))),
         None => return Err(Error::usage(format!("{origin}: expected a `{}` document, got JSON without a `kind`", T::KIND))),
     }
-    serde_json::from_value(value).map_err(|e| Error::usage(format!("{origin}: malformed `{}` document: {e}", T::KIND)))
+    match value.get("schema_version") {
+        None => {}
+        Some(v) => match v.as_u64() {
+            Some(n) if n <= u64::from(T::SCHEMA_VERSION) => {}
+            Some(n) => {
+                return Err(Error::usage(format!(
+                    "{origin}: `{}` document of schema version {n}, newer than this reader's {}: upgrade awsops",
+                    T::KIND,
+                    T::SCHEMA_VERSION
+                )));
+            }
+            None => return Err(Error::usage(format!("{origin}: `{}` document: schema_version is not a whole number: {v}", T::KIND))),
+        },
+    }
+    let doc: T = serde_json::from_value(value).map_err(|e| Error::usage(format!("{origin}: malformed `{}` document: {e}", T::KIND)))?;
+    doc.validate().map_err(|e| Error::usage(format!("{origin}: `{}` document: {e}", T::KIND)))?;
+    Ok(doc)
 }
 
 /// The JSON Schema of a document, with its envelope fields.
@@ -103,6 +127,17 @@ mod tests {
         let err = from_value::<Thing>(serde_json::json!({"kind": "thing"}), "stdin").unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.to_string().contains("malformed"));
+    }
+
+    #[test]
+    fn newer_schema_versions_are_refused_older_accepted() {
+        let err = from_value::<Thing>(serde_json::json!({"kind": "thing", "schema_version": 2, "id": "x"}), "stdin").unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("schema version 2, newer than this reader's 1"), "{err}");
+        let err = from_value::<Thing>(serde_json::json!({"kind": "thing", "schema_version": "1", "id": "x"}), "stdin").unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        from_value::<Thing>(serde_json::json!({"kind": "thing", "schema_version": 1, "id": "x"}), "stdin").unwrap();
+        from_value::<Thing>(serde_json::json!({"kind": "thing", "id": "x"}), "stdin").unwrap();
     }
 
     #[test]

@@ -67,7 +67,7 @@ where
     Fut: Future<Output = std::result::Result<T, E>>,
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let deadline = tokio::time::Instant::now() + budget;
+    let deadline = crate::waiter::deadline_after(tokio::time::Instant::now(), budget);
     let mut attempt = 0;
     loop {
         match call().await {

@@ -41,7 +41,7 @@ impl Waiter {
         Fut: Future<Output = Result<Poll<T>>>,
     {
         let start = Instant::now();
-        let deadline = start + self.timeout;
+        let deadline = deadline_after(start, self.timeout);
         let mut attempt = 0u32;
         loop {
             let state = match poll().await? {
@@ -64,9 +64,49 @@ impl Waiter {
     }
 }
 
-/// Parses `90s`, `15m`, `1h 30m` (the value of every `--timeout`).
+/// The longest `--timeout` accepted: a year is already "no practical limit".
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(366 * 24 * 3600);
+
+/// `start + timeout`, saturating instead of overflowing (no panic is an answer to input).
+pub fn deadline_after<I>(start: I, timeout: Duration) -> I
+where
+    I: Copy + std::ops::Add<Duration, Output = I> + CheckedAddDuration,
+{
+    start.checked_add_duration(timeout).unwrap_or_else(|| start + MAX_TIMEOUT)
+}
+
+/// `checked_add` of both `std` and `tokio` instants.
+pub trait CheckedAddDuration: Sized {
+    fn checked_add_duration(self, d: Duration) -> Option<Self>;
+}
+
+impl CheckedAddDuration for Instant {
+    fn checked_add_duration(self, d: Duration) -> Option<Self> {
+        self.checked_add(d)
+    }
+}
+
+impl CheckedAddDuration for tokio::time::Instant {
+    fn checked_add_duration(self, d: Duration) -> Option<Self> {
+        self.checked_add(d)
+    }
+}
+
+/// Parses `90s`, `15m`, `1h 30m`, `30d` (ages and other spans).
 pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
     humantime::parse_duration(text).map_err(|e| format!("invalid duration {text:?}: {e} (try 90s, 15m or 1h)"))
+}
+
+/// Parses the value of every `--timeout`: a duration of more than zero and at most a year.
+pub fn parse_timeout(text: &str) -> std::result::Result<Duration, String> {
+    let d = parse_duration(text)?;
+    if d.is_zero() {
+        return Err(format!("invalid duration {text:?}: must be more than zero"));
+    }
+    if d > MAX_TIMEOUT {
+        return Err(format!("invalid duration {text:?}: at most {}", format_duration(MAX_TIMEOUT)));
+    }
+    Ok(d)
 }
 
 pub fn format_duration(d: Duration) -> String {
@@ -87,6 +127,19 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::cell::Cell;
+
+    #[test]
+    fn timeouts_are_bounded_and_deadlines_saturate() {
+        assert_eq!(parse_timeout("90s").unwrap(), Duration::from_secs(90));
+        assert!(parse_timeout("0s").unwrap_err().contains("more than zero"));
+        assert!(parse_timeout("200000000000000d").is_err(), "no panic, and refused");
+        assert!(parse_timeout("400d").unwrap_err().contains("at most"));
+        parse_timeout("365d").unwrap();
+        let now = Instant::now();
+        assert_eq!(deadline_after(now, Duration::MAX), now + MAX_TIMEOUT);
+        let t = tokio::time::Instant::now();
+        assert_eq!(deadline_after(t, Duration::from_secs(5)), t + Duration::from_secs(5));
+    }
 
     #[test]
     fn backoff_doubles_then_caps() {

@@ -105,7 +105,7 @@ pub struct DeleteArgs {
 }
 
 fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    awsops_core::waiter::parse_duration(text)
+    awsops_core::waiter::parse_timeout(text)
 }
 
 pub async fn run(cli: Cli) -> Result<Outcome> {

@@ -1,46 +1,59 @@
-//! The client host: its AZ from instance metadata (IMDSv2: a session token, then the
-//! placement), whether a path is already mounted, whether amazon-efs-utils is installed,
-//! a TCP probe of the NFS port, and running a command without a shell.
+//! The client host: its AZ from instance metadata (IMDSv2 through the SDK's own client:
+//! session token, retries, `AWS_EC2_METADATA_SERVICE_ENDPOINT[_MODE]`, and
+//! `AWS_EC2_METADATA_DISABLED` honoured), what is mounted where, whether amazon-efs-utils
+//! is installed, a TCP probe of the NFS port, and running a command without a shell.
 
+use awsops_core::aws_ids;
 use awsops_core::{Error, Result};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::Duration;
 
-/// One plain-HTTP request to the metadata service; the body of a 200 answer.
-fn imds_request(endpoint: &str, method: &str, path: &str, header: &str) -> std::result::Result<String, String> {
-    let hostport = endpoint.trim_start_matches("http://").trim_end_matches('/');
-    let addr: SocketAddr =
-        hostport.to_socket_addrs().map_err(|e| e.to_string())?.next().ok_or_else(|| format!("{hostport} does not resolve"))?;
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(1)).map_err(|e| e.to_string())?;
-    stream.set_read_timeout(Some(Duration::from_secs(2))).map_err(|e| e.to_string())?;
-    let request = format!("{method} {path} HTTP/1.1\r\nHost: {hostport}\r\n{header}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).map_err(|e| e.to_string())?;
-    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
-    let status = head.split_whitespace().nth(1).unwrap_or_default();
-    if status != "200" {
-        return Err(format!("{method} {path} answered {status}"));
+/// Whether the SDK's switch for instance metadata says "off".
+fn metadata_disabled() -> bool {
+    std::env::var("AWS_EC2_METADATA_DISABLED").is_ok_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
+/// The host's AZ from IMDSv2 (at `endpoint`, else where the SDK's settings say).
+pub async fn availability_zone(endpoint: Option<&str>) -> Result<String> {
+    if metadata_disabled() {
+        return Err(Error::usage("instance metadata is disabled (AWS_EC2_METADATA_DISABLED=true): give --az"));
     }
-    // Chunked answers are not expected from IMDS; a body is a short text.
-    Ok(body.trim().to_owned())
+    let mut builder = aws_config::imds::Client::builder()
+        .max_attempts(3)
+        .connect_timeout(Duration::from_secs(1))
+        .read_timeout(Duration::from_secs(2))
+        .operation_timeout(Duration::from_secs(10));
+    let place = endpoint.unwrap_or("the default endpoint");
+    if let Some(url) = endpoint {
+        builder = builder.endpoint(url).map_err(|e| Error::usage(format!("--imds-endpoint {url:?}: {e}")))?;
+    }
+    let az = builder
+        .build()
+        .get("/latest/meta-data/placement/availability-zone")
+        .await
+        .map_err(|e| Error::usage(format!("cannot tell this host's AZ from instance metadata at {place} ({e}); give --az")))?;
+    let az = az.as_ref().trim().to_owned();
+    aws_ids::check("instance metadata's availability zone", aws_ids::AVAILABILITY_ZONE, &az)?;
+    Ok(az)
 }
 
-/// The host's AZ from IMDSv2 at `endpoint` (e.g. http://169.254.169.254).
-pub fn availability_zone(endpoint: &str) -> Result<String> {
-    let token = imds_request(endpoint, "PUT", "/latest/api/token", "X-aws-ec2-metadata-token-ttl-seconds: 60\r\n")
-        .map_err(|e| Error::usage(format!("cannot tell this host's AZ from instance metadata at {endpoint} ({e}); give --az")))?;
-    imds_request(endpoint, "GET", "/latest/meta-data/placement/availability-zone", &format!("X-aws-ec2-metadata-token: {token}\r\n"))
-        .map_err(|e| Error::usage(format!("cannot tell this host's AZ from instance metadata at {endpoint} ({e}); give --az")))
-}
-
-/// Whether `mount_point` is a mount point according to a mounts table (`/proc/self/mounts` format).
-pub fn is_mounted(mounts_file: &Path, mount_point: &str) -> Result<bool> {
+/// What is mounted at `mount_point` (source, type) according to a mounts table
+/// (`/proc/self/mounts` format, fields escaped as in fstab); the last mount wins.
+pub fn mounted_at(mounts_file: &Path, mount_point: &str) -> Result<Option<(String, String)>> {
     let text = std::fs::read_to_string(mounts_file).map_err(|e| Error::failed(format!("cannot read {}: {e}", mounts_file.display())))?;
     let want = mount_point.trim_end_matches('/');
-    Ok(text.lines().filter_map(|l| l.split_whitespace().nth(1)).any(|m| crate::fstab::unescape(m).trim_end_matches('/') == want))
+    Ok(text
+        .lines()
+        .rev()
+        .filter_map(crate::fstab::fields)
+        .find(|f| f.len() > 2 && crate::fstab::unescape(f[1]).trim_end_matches('/') == want)
+        .map(|f| (crate::fstab::unescape(f[0]), f[2].to_owned())))
+}
+
+/// Mount types an EFS mount shows in the mount table (efs-utils mounts NFSv4 through a local TLS tunnel).
+pub fn is_nfs(fstype: &str) -> bool {
+    matches!(fstype, "nfs4" | "nfs" | "efs")
 }
 
 /// amazon-efs-utils installs the `mount.efs` helper.
@@ -85,9 +98,19 @@ mod tests {
     fn mount_tables_are_read_by_mount_point() {
         let dir = tempfile::tempdir().unwrap();
         let table = dir.path().join("mounts");
-        std::fs::write(&table, "proc /proc proc rw 0 0\n10.0.1.9:/ /mnt/shared\\040files nfs4 rw 0 0\n").unwrap();
-        assert!(is_mounted(&table, "/mnt/shared files/").unwrap());
-        assert!(!is_mounted(&table, "/mnt").unwrap());
+        std::fs::write(&table, "proc /proc proc rw 0 0\n10.0.1.9:/ /mnt/shared\\040files nfs4 rw 0 0\n/dev/sda1 /boot ext4 rw 0 0\n")
+            .unwrap();
+        assert_eq!(mounted_at(&table, "/mnt/shared files/").unwrap(), Some(("10.0.1.9:/".into(), "nfs4".into())));
+        assert_eq!(mounted_at(&table, "/mnt").unwrap(), None);
+        let (_, fstype) = mounted_at(&table, "/boot").unwrap().unwrap();
+        assert!(!is_nfs(&fstype));
+    }
+
+    #[tokio::test]
+    async fn metadata_can_be_switched_off_and_bad_endpoints_are_usage_errors() {
+        // Whether or not AWS_EC2_METADATA_DISABLED is set around the test, both answers are usage errors.
+        let err = availability_zone(Some("not a url")).await.unwrap_err();
+        assert_eq!(err.exit_code(), 2);
     }
 
     #[test]

@@ -3,14 +3,9 @@
 //! (amazon-efs-utils with TLS when installed, else NFSv4.1 with AWS's recommended
 //! options), the exact argv to run, and the fstab entry that makes it survive a reboot.
 
-use crate::fstab::Entry;
+use crate::fstab::{BOOT_OPTIONS, Entry, NFS_OPTIONS};
 use awsops_core::kinds::{EfsDoc, EfsMountTarget};
 use awsops_core::{Error, Result};
-
-/// AWS's recommended NFS client options for EFS.
-pub const NFS_OPTIONS: [&str; 7] = ["nfsvers=4.1", "rsize=1048576", "wsize=1048576", "hard", "timeo=600", "retrans=2", "noresvport"];
-/// Boot must not hang on, nor wait for, a network file system.
-pub const BOOT_OPTIONS: [&str; 2] = ["_netdev", "nofail"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -71,9 +66,16 @@ pub struct Options<'a> {
     pub read_only: bool,
 }
 
+/// The package that provides `mount -t efs` (and TLS to EFS).
+pub const EFS_UTILS_PACKAGE: &str = "amazon-efs-utils";
+
 pub fn plan(fs: &EfsDoc, o: &Options) -> Result<MountPlan> {
-    if !o.mount_point.starts_with('/') {
-        return Err(Error::usage(format!("mount point {}: give an absolute path", o.mount_point)));
+    let mount_point = crate::mount_point::check(o.mount_point)?;
+    if fs.require_tls && !o.efs_utils {
+        return Err(Error::usage(format!(
+            "file system {} requires TLS (its policy denies plain NFS): install {EFS_UTILS_PACKAGE} for `mount -t efs -o tls`",
+            fs.file_system_id
+        )));
     }
     if let Some(ap) = o.access_point
         && !fs.access_points.is_empty()
@@ -108,15 +110,9 @@ pub fn plan(fs: &EfsDoc, o: &Options) -> Result<MountPlan> {
         options.push("ro".into());
     }
     let mount_options = options.join(",");
-    let argv = ["mount", "-t", fstype, "-o", &mount_options, &spec, o.mount_point].iter().map(|s| (*s).to_owned()).collect();
+    let argv = ["mount", "-t", fstype, "-o", &mount_options, &spec, &mount_point].iter().map(|s| (*s).to_owned()).collect();
     options.extend(BOOT_OPTIONS.iter().map(|s| (*s).to_owned()));
-    Ok(MountPlan {
-        target: target.clone(),
-        cross_az,
-        method,
-        argv,
-        entry: Entry { spec, mount_point: o.mount_point.trim_end_matches('/').to_owned(), fstype: fstype.into(), options },
-    })
+    Ok(MountPlan { target: target.clone(), cross_az, method, argv, entry: Entry { spec, mount_point, fstype: fstype.into(), options } })
 }
 
 #[cfg(test)]
@@ -199,6 +195,10 @@ mod tests {
         assert!(plan(&fs(vec![]), &opts(None, false)).unwrap_err().to_string().contains("no mount targets"));
         let f = fs(vec![target("ap-northeast-2a", "10.0.1.9", "available")]);
         assert_eq!(plan(&f, &Options { mount_point: "mnt", ..opts(None, false) }).unwrap_err().exit_code(), 2);
+        assert_eq!(plan(&f, &Options { mount_point: "/", ..opts(None, false) }).unwrap_err().exit_code(), 2);
+        let tls = EfsDoc { require_tls: true, ..f.clone() };
+        assert!(plan(&tls, &opts(None, false)).unwrap_err().to_string().contains(EFS_UTILS_PACKAGE));
+        assert!(plan(&tls, &opts(None, true)).is_ok());
         assert!(plan(&f, &Options { access_point: Some("fsap-1"), ..opts(None, false) }).unwrap_err().to_string().contains("efs-utils"));
     }
 }

@@ -2,7 +2,6 @@
 //! lifecycle days EFS accepts, throughput settings, subnets (one VPC, one per AZ), and
 //! the file-system policy that refuses clients not using TLS.
 
-use crate::file_system::Placement;
 use awsops_core::{Error, Result};
 
 /// The IA transition periods EFS offers.
@@ -38,6 +37,14 @@ impl AccessPointSpec {
     }
 }
 
+/// The subnets' VPC and AZs, checked: known, one VPC, one subnet per AZ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub vpc_id: String,
+    /// (subnet id, AZ name)
+    pub subnets: Vec<(String, String)>,
+}
+
 #[derive(Debug, Clone)]
 pub struct CreateSpec {
     pub name: String,
@@ -49,6 +56,24 @@ pub struct CreateSpec {
     pub backups: bool,
     pub require_tls: bool,
     pub access_points: Vec<AccessPointSpec>,
+}
+
+impl CreateSpec {
+    /// The defaults of `create --name shared`, for tests.
+    #[cfg(test)]
+    pub(crate) fn example() -> CreateSpec {
+        CreateSpec {
+            name: "shared".into(),
+            kms_key: None,
+            performance_mode: "generalPurpose".into(),
+            throughput_mode: "elastic".into(),
+            provisioned_mibps: None,
+            ia_after_days: Some(30),
+            backups: true,
+            require_tls: false,
+            access_points: vec![],
+        }
+    }
 }
 
 pub fn check(spec: &CreateSpec) -> Result<()> {
@@ -109,17 +134,7 @@ mod tests {
     use super::*;
 
     fn spec() -> CreateSpec {
-        CreateSpec {
-            name: "shared".into(),
-            kms_key: None,
-            performance_mode: "generalPurpose".into(),
-            throughput_mode: "elastic".into(),
-            provisioned_mibps: None,
-            ia_after_days: Some(30),
-            backups: true,
-            require_tls: false,
-            access_points: vec![],
-        }
+        CreateSpec::example()
     }
 
     #[test]
