@@ -177,7 +177,7 @@ fn create_needs_subnets_and_makes_no_call_without_them() {
     // No --subnet, no document (stdin is not a pipe), then an empty pipe, then --from - on an empty pipe.
     efs(&proxy.url()).args(["create", "--name", "x", "--client-sg", "sg-0123abcd"]).run().usage_error("no subnets");
     efs(&proxy.url()).args(["create", "--name", "x", "--client-sg", "sg-0123abcd"]).stdin("").run().usage_error("no subnets");
-    efs(&proxy.url()).args(["create", "--name", "x", "--from", "-"]).stdin("").run().usage_error("no `vpc` document");
+    efs(&proxy.url()).args(["create", "--name", "x", "--from", "-"]).stdin("").run().usage_error("--from stdin: no documents");
     efs(&proxy.url())
         .args(["create", "--name", "x", "--subnet", "subnet-0123abcd,subnet-0123abcd", "--client-sg", "sg-0123abcd"])
         .run()
@@ -195,4 +195,47 @@ fn create_needs_subnets_and_makes_no_call_without_them() {
         "no AWS call before the input is known good: {:?}",
         proxy.calls().iter().map(|c| &c.action).collect::<Vec<_>>()
     );
+}
+
+#[test]
+fn two_creates_at_once_end_with_one_set_of_resources() {
+    let moto = Moto::start();
+    let vpc = TestCommand::new("vpc-bootstrap", &moto.url())
+        .args(["create", "race", "--cidr", "10.4.0.0/16", "--az", "a,c", "--nat", "none"])
+        .env("AWSOPS_SSH_FROM", "203.0.113.7/32")
+        .run();
+    assert_eq!(vpc.code, 0, "{}", vpc.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let network = dir.path().join("vpc.json");
+    std::fs::write(&network, &vpc.stdout).unwrap();
+    // The same stack twice at once (a retried CI job): the creation token, the group's name
+    // and one mount target per AZ make the loser find what the winner made.
+    let runs: Vec<_> = (0..2)
+        .map(|_| {
+            efs(&moto.url()).args(["create", "--name", "race", "--from", network.to_str().unwrap()]).spawn(std::process::Stdio::piped())
+        })
+        .collect();
+    let outputs: Vec<_> = runs.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+    for out in &outputs {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let ids: Vec<serde_json::Value> =
+        outputs.iter().map(|o| serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["file_system_id"].clone()).collect();
+    assert_eq!(ids[0], ids[1], "one file system");
+    let efs_client = emulator_client!(aws_sdk_efs, moto.url());
+    let aws = Ec2View::new(&moto.url());
+    assert_eq!(aws.block(efs_client.describe_file_systems().send()).unwrap().file_systems().len(), 1);
+    let targets = aws.block(efs_client.describe_mount_targets().file_system_id(ids[0].as_str().unwrap()).send()).unwrap();
+    assert_eq!(targets.mount_targets().len(), 2, "one mount target per AZ");
+    let groups = aws
+        .block(
+            aws.client
+                .describe_security_groups()
+                .filters(aws_sdk_ec2::types::Filter::builder().name("tag:awsops:tool").values("efs-mount").build())
+                .send(),
+        )
+        .unwrap();
+    assert_eq!(groups.security_groups().len(), 1, "one NFS group");
+    let again = efs(&moto.url()).args(["create", "--name", "race", "--from", network.to_str().unwrap(), "--dry-run"]).run().ok().remove(0);
+    assert_eq!(again["changed"], false, "{again}");
 }

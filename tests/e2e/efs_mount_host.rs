@@ -448,7 +448,18 @@ fn hostile_documents_system_directories_and_foreign_lines_change_nothing() {
     for system in ["/", "/boot", "/usr/", "/proc/1"] {
         refused(mount(system, &document, &[]), "mount point");
     }
-    refused(mount("/data", &document, &[]), "ext4 mount of /dev/sdb1");
+    refused(mount("/data", &document, &[]), "ext4 mount of \"/dev/sdb1\"");
+    refused(mount("/etc/ssh", &document, &[]), "mount point");
+    // A link planted where the mount point will be (e.g. by another user in /tmp) would put
+    // the file system over /etc: refused.
+    std::os::unix::fs::symlink("/etc", host.path("planted")).unwrap();
+    refused(mount(host.path("planted").to_str().unwrap(), &document, &[]), "symbolic link");
+    refused(mount(host.path("planted/below").to_str().unwrap(), &document, &[]), "symbolic link");
+    // Another file system's line, or another server's, for the mount point is not replaced.
+    let fs_line = format!("{before}fs-99999999:/ {shared} efs tls,_netdev,nofail 0 0\n");
+    std::fs::write(host.path("fstab"), &fs_line).unwrap();
+    refused(mount(shared, &document, &[]), "not one efs-mount manages for this file system");
+    std::fs::write(host.path("fstab"), &before).unwrap();
     let data = host.path("data");
     std::fs::write(host.path("fstab"), format!("{before}/dev/sdc1 {} ext4 defaults 0 2\n", data.display())).unwrap();
     refused(mount(data.to_str().unwrap(), &document, &[]), "not one efs-mount manages");
@@ -478,6 +489,7 @@ fn unusual_mount_point_names_get_one_line_that_the_system_reads_back() {
     let moto = Moto::start();
     let document = east_file_system(&moto);
     let host = Host::new();
+    std::fs::write(host.path("doc.json"), &document).unwrap();
     for name in ["with space", "nb\u{a0}sp", "back\\slash", "hash#not-a-comment"] {
         let mp = host.path(name);
         let mount = || {
@@ -499,6 +511,25 @@ fn unusual_mount_point_names_get_one_line_that_the_system_reads_back() {
     }
     let fstab = std::fs::read_to_string(host.path("fstab")).unwrap();
     assert_eq!(fstab.lines().filter(|l| l.contains("127.0.0.1:/")).count(), 4, "{fstab}");
+
+    // Ten mounts at once on one fstab (a fleet's user-data scripts): no line is lost.
+    let runs: Vec<_> = (0..10)
+        .map(|i| {
+            efs(&moto.url())
+                .args(["mount", host.path(&format!("parallel-{i}")).to_str().unwrap(), "--az", "us-east-1a", "--helper", "nfs"])
+                .args(["--address", "127.0.0.1", "--no-check", "--offline", "--from", host.path("doc.json").to_str().unwrap()])
+                .args(["--mount-program", host.path("fake-mount").to_str().unwrap()])
+                .args(host.flags())
+                .spawn(std::process::Stdio::null())
+        })
+        .collect::<Vec<_>>();
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let fstab = std::fs::read_to_string(host.path("fstab")).unwrap();
+    assert_eq!(fstab.lines().filter(|l| l.contains("/parallel-")).count(), 10, "{fstab}");
+    check_fstab_with_system_tools(&host.path("fstab"));
 
     // A symlinked fstab is written through (the link stays) and keeps its mode.
     let real = host.path("real-fstab");

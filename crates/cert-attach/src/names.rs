@@ -48,14 +48,8 @@ impl CertNames {
     /// A token that makes RequestCertificate idempotent for an hour: the same names and key
     /// give the same token (ACM allows 32 word characters).
     pub fn idempotency_token(&self, key_algorithm: &str) -> String {
-        // FNV-1a, 64 bit: stable across builds and platforms, unlike std's hasher.
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         let text = format!("{key_algorithm}|{}|{}", self.domain, self.as_strings().join(","));
-        for byte in text.bytes() {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        format!("certattach{hash:016x}")
+        format!("certattach{:016x}", awsops_core::stable_hash::fnv1a(text.as_bytes()))
     }
 }
 

@@ -4,10 +4,13 @@
 //! place (so a link planted at the backup's name is replaced, never followed); the new
 //! text goes to a temporary file in the same directory, is synced, given the old file's
 //! owner, group and mode (or `new_mode` for a new file), and renamed over the old one.
+//! Links are followed as the kernel's `protected_symlinks` would: never a link another user
+//! planted in a sticky world-writable directory. An edit (read, change, write) runs under a
+//! lock in a private per-user directory, so two runs at once never lose each other's line.
 
 use crate::error::{Error, Result};
 use std::io::Write;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// The file a write to `path` must change: `path` itself, or the end of its symlink chain.
@@ -17,6 +20,7 @@ pub fn real_path(path: &Path) -> Result<PathBuf> {
     for _ in 0..40 {
         match std::fs::symlink_metadata(&current) {
             Ok(meta) if meta.file_type().is_symlink() => {
+                refuse_planted_link(&current, &meta)?;
                 let target =
                     std::fs::read_link(&current).map_err(|e| Error::usage(format!("cannot read the link {}: {e}", current.display())))?;
                 current = match current.parent() {
@@ -28,6 +32,23 @@ pub fn real_path(path: &Path) -> Result<PathBuf> {
         }
     }
     Err(Error::usage(format!("{}: too many levels of symbolic links", path.display())))
+}
+
+/// The rule of the kernel's `fs.protected_symlinks`, applied whatever the sysctl says: in a
+/// sticky world-writable directory (like /tmp) a link is followed only when it belongs to
+/// us or to the directory's owner; anyone else's link there could aim our write anywhere.
+fn refuse_planted_link(link: &Path, meta: &std::fs::Metadata) -> Result<()> {
+    let Ok(dir) = std::fs::metadata(dir_of(link)) else { return Ok(()) };
+    let shared = dir.permissions().mode() & 0o1002 == 0o1002;
+    let me = rustix::process::geteuid().as_raw();
+    if shared && meta.uid() != me && meta.uid() != dir.uid() {
+        return Err(Error::usage(format!(
+            "{} is a symbolic link another user (uid {}) made in a shared directory; not following it",
+            link.display(),
+            meta.uid()
+        )));
+    }
+    Ok(())
 }
 
 fn dir_of(path: &Path) -> &Path {
@@ -53,7 +74,7 @@ fn staged(real: &Path, text: &[u8], owner: Option<(u32, u32)>, mode: u32) -> Res
 pub fn replace(path: &Path, text: &str, new_mode: u32) -> Result<PathBuf> {
     let real = real_path(path)?;
     let failed = |what: &str, e: std::io::Error| Error::failed(format!("{what} {}: {e}", real.display()));
-    let backup = PathBuf::from(format!("{}.awsops.bak", real.display()));
+    let backup = backup_path(&real);
     let (owner, mode) = match std::fs::metadata(&real) {
         Ok(meta) if meta.is_file() => {
             let old = std::fs::read(&real).map_err(|e| failed("cannot back up", e))?;
@@ -70,10 +91,72 @@ pub fn replace(path: &Path, text: &str, new_mode: u32) -> Result<PathBuf> {
     Ok(backup)
 }
 
+fn backup_path(real: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.awsops.bak", real.display()))
+}
+
+/// Reads the file, lets `change` compute its new text (`None`: no change) and writes it,
+/// all under an exclusive lock, so concurrent edits of one file are applied one after the
+/// other and none is lost. Returns the backup's path when the file was written.
+pub fn edit(path: &Path, new_mode: u32, change: impl FnOnce(&str) -> Result<Option<String>>) -> Result<Option<PathBuf>> {
+    let real = real_path(path)?;
+    let _lock = edit_lock(&real)?;
+    let old = match std::fs::read_to_string(&real) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::usage(format!("cannot read {}: {e}", real.display()))),
+    };
+    match change(&old)? {
+        Some(text) => replace(&real, &text, new_mode).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A private (0700, ours) directory for lock files: `$XDG_RUNTIME_DIR/awsops`, else
+/// `~/.cache/awsops/locks`. Never a shared directory another user could plant a file in.
+pub fn private_lock_dir() -> Result<PathBuf> {
+    let dir = match std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
+        Some(run) => PathBuf::from(run).join("awsops"),
+        None => {
+            let home = std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .ok_or_else(|| Error::usage("neither XDG_RUNTIME_DIR nor HOME is set: no private place for a lock file"))?;
+            PathBuf::from(home).join(".cache").join("awsops").join("locks")
+        }
+    };
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .map_err(|e| Error::usage(format!("cannot make the lock directory {}: {e}", dir.display())))?;
+    let meta = std::fs::symlink_metadata(&dir).map_err(|e| Error::usage(format!("cannot read {}: {e}", dir.display())))?;
+    if !meta.is_dir() || meta.uid() != rustix::process::geteuid().as_raw() || meta.permissions().mode() & 0o077 != 0 {
+        return Err(Error::usage(format!("the lock directory {} is not a private directory of this user", dir.display())));
+    }
+    Ok(dir)
+}
+
+/// The lock of one file's edits: named after its real path, blocking until it is free.
+fn edit_lock(real: &Path) -> Result<std::fs::File> {
+    let name = format!("edit-{:016x}.lock", crate::stable_hash::fnv1a(real.as_os_str().as_encoded_bytes()));
+    let path = private_lock_dir()?.join(name);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::usage(format!("cannot open the lock file {}: {e}", path.display())))?;
+    file.lock().map_err(|e| Error::failed(format!("cannot lock {}: {e}", path.display())))?;
+    Ok(file)
+}
+
 /// A usage error unless the file (through its symlinks; or, when missing, its directory)
-/// can be read and written.
+/// can be read and written, and its backup can be made.
 pub fn check_writable(path: &Path, what: &str) -> Result<()> {
     let real = real_path(path)?;
+    if std::fs::symlink_metadata(backup_path(&real)).is_ok_and(|m| m.is_dir()) {
+        return Err(Error::usage(format!("{what} backup {} is a directory; remove it", backup_path(&real).display())));
+    }
     let dir = dir_of(&real);
     let unwritable =
         |p: &Path, e: std::io::Error| Error::usage(format!("{what} {} is not writable ({}: {e})", path.display(), p.display()));
@@ -150,6 +233,56 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "victim\n", "the link's target is untouched");
         assert!(!std::fs::symlink_metadata(&backup).unwrap().file_type().is_symlink());
         assert_eq!(std::fs::read_to_string(&backup).unwrap(), "secret old text\n");
+    }
+
+    /// Needs root (as the whole suite does) to give a link to another user.
+    #[test]
+    fn another_users_link_in_a_shared_directory_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "victim\n").unwrap();
+        let link = shared.join("fstab");
+        symlink(&victim, &link).unwrap();
+        replace(&link, "ours\n", 0o644).unwrap_or_else(|e| panic!("our own link is followed: {e}"));
+        std::fs::write(&victim, "victim\n").unwrap();
+        std::os::unix::fs::lchown(&link, Some(12345), Some(12345)).expect("lchown needs root, as the test suite does");
+        let err = replace(&link, "planted\n", 0o644).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("another user"), "{err}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "victim\n");
+    }
+
+    #[test]
+    fn concurrent_edits_are_applied_one_after_the_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fstab");
+        let threads: Vec<_> = (0..16)
+            .map(|i| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    edit(&path, 0o644, |old| {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                        Ok(Some(format!("{old}line {i}\n")))
+                    })
+                    .unwrap()
+                })
+            })
+            .collect();
+        threads.into_iter().for_each(|t| drop(t.join().unwrap()));
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 16, "no edit lost");
+        assert_eq!(edit(&path, 0o644, |_| Ok(None)).unwrap(), None, "no change, no write");
+    }
+
+    #[test]
+    fn a_directory_at_the_backups_name_is_refused_before_any_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fstab");
+        std::fs::write(&path, "x\n").unwrap();
+        std::fs::create_dir(dir.path().join("fstab.awsops.bak")).unwrap();
+        assert_eq!(check_writable(&path, "fstab").unwrap_err().exit_code(), 2);
     }
 
     #[test]

@@ -52,7 +52,8 @@ pub fn from_value<T: Document>(value: Value, origin: &str) -> Result<T> {
     match value.get("schema_version") {
         None => {}
         Some(v) => match v.as_u64() {
-            Some(n) if n <= u64::from(T::SCHEMA_VERSION) => {}
+            Some(n) if (1..=u64::from(T::SCHEMA_VERSION)).contains(&n) => {}
+            Some(0) => return Err(Error::usage(format!("{origin}: `{}` document: schema_version 0 is not a version", T::KIND))),
             Some(n) => {
                 return Err(Error::usage(format!(
                     "{origin}: `{}` document of schema version {n}, newer than this reader's {}: upgrade awsops",

@@ -114,6 +114,11 @@ pub fn read_values(from: Option<&Path>) -> Result<Option<(String, Vec<Value>)>> 
             parse_stream(std::io::BufReader::new(file), &origin)?
         }
     };
+    // Asked for by name (`--from -` or a file) yet empty: the upstream step failed or the
+    // path is wrong; going on without it would act on something else.
+    if from.is_some() && values.is_empty() {
+        return Err(Error::usage(format!("--from {origin}: no documents in it")));
+    }
     Ok(Some((origin, values)))
 }
 
@@ -193,6 +198,16 @@ mod tests {
     fn other_kinds_alongside_are_ignored() {
         let values = parse_stream(r#"{"kind":"plan"} {"kind":"vpc","vpc_id":"v"}"#.as_bytes(), "stdin").unwrap();
         assert_eq!(select::<Vpc>(values, "stdin").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_empty_source_named_with_from_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty.json");
+        std::fs::write(&path, "\n").unwrap();
+        let err = read::<Vpc>(Some(&path)).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("no documents"), "{err}");
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod progress;
 pub mod route53;
 pub mod run_lock;
 pub mod runner;
+pub mod stable_hash;
 pub mod waiter;
 pub mod wildcard;
 

@@ -15,26 +15,20 @@ use awsops_core::{CommonArgs, Error, Outcome, Result};
 /// before any call: never "every subnet of the region".
 fn network(args: &CreateArgs) -> Result<(Vec<String>, Vec<String>)> {
     let (mut subnets, mut groups) = (args.subnets.clone(), args.client_sgs.clone());
-    if subnets.is_empty() || groups.is_empty() {
-        let vpc = awsops_core::input::read_one::<VpcDoc>(args.from.as_deref())?;
-        if vpc.is_none()
-            && let Some(from) = &args.from
-        {
-            return Err(Error::usage(format!("--from {}: no `vpc` document in it", from.display())));
-        }
-        if let Some(vpc) = vpc {
-            if subnets.is_empty() {
-                let mut private: Vec<_> = vpc.subnets_in_tier("private").collect();
-                private.sort_by(|a, b| a.name.cmp(&b.name));
-                for s in private {
-                    if !subnets.iter().any(|id| vpc.subnets.iter().any(|o| &o.id == id && o.az == s.az)) {
-                        subnets.push(s.id.clone());
-                    }
+    if (subnets.is_empty() || groups.is_empty())
+        && let Some(vpc) = awsops_core::input::read_one::<VpcDoc>(args.from.as_deref())?
+    {
+        if subnets.is_empty() {
+            let mut private: Vec<_> = vpc.subnets_in_tier("private").collect();
+            private.sort_by(|a, b| a.name.cmp(&b.name));
+            for s in private {
+                if !subnets.iter().any(|id| vpc.subnets.iter().any(|o| &o.id == id && o.az == s.az)) {
+                    subnets.push(s.id.clone());
                 }
             }
-            if groups.is_empty() {
-                groups = ["web", "private"].iter().filter_map(|k| vpc.security_groups.get(*k).cloned()).collect();
-            }
+        }
+        if groups.is_empty() {
+            groups = ["web", "private"].iter().filter_map(|k| vpc.security_groups.get(*k).cloned()).collect();
         }
     }
     if subnets.is_empty() {

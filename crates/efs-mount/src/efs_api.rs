@@ -589,6 +589,11 @@ async fn wait_targets_gone(c: &Clients, fs_id: &str, timeout: Duration) -> Resul
         .await
 }
 
+/// Whether the file system's policy denies clients not using TLS.
+pub async fn requires_tls(c: &Clients, fs_id: &str) -> Result<bool> {
+    Ok(current_policy(c, fs_id).await?.is_some_and(|p| p.contains("aws:SecureTransport")))
+}
+
 /// Whether an access point belongs to the file system (before its id reaches fstab).
 pub async fn access_point_of(c: &Clients, fs_id: &str, access_point: &str) -> Result<bool> {
     match c.efs.describe_access_points().access_point_id(access_point).send().await {

@@ -109,10 +109,25 @@ fn same_entry(line: &str, entry: &Entry) -> bool {
         && theirs == ours
 }
 
-fn refuse_foreign(lines: &[&str], matching: &[usize], mount_point: &str) -> Result<()> {
-    match matching.iter().find(|i| !is_managed(lines[**i])) {
+/// Whether a managed line mounts this file system: `efs` of its id, or NFS from one of its
+/// mount targets' addresses. Another file system's or server's line is not replaced.
+pub fn is_for(line: &str, fs_id: &str, addresses: &[String]) -> bool {
+    let Some(f) = fields(line) else { return false };
+    if f.len() < 3 || !is_managed(line) {
+        return false;
+    }
+    let spec = unescape(f[0]);
+    let host = spec.split(':').next().unwrap_or_default();
+    match f[2] {
+        "efs" => host == fs_id,
+        _ => addresses.iter().any(|a| a == host),
+    }
+}
+
+fn refuse_foreign(lines: &[&str], matching: &[usize], mount_point: &str, ours: &dyn Fn(&str) -> bool) -> Result<()> {
+    match matching.iter().find(|i| !ours(lines[**i])) {
         Some(i) => Err(Error::usage(format!(
-            "fstab line {} for {mount_point} is not one efs-mount manages ({:?}); edit it by hand",
+            "fstab line {} for {mount_point} is not one efs-mount manages for this file system ({:?}); edit it by hand",
             i + 1,
             lines[*i]
         ))),
@@ -122,12 +137,12 @@ fn refuse_foreign(lines: &[&str], matching: &[usize], mount_point: &str) -> Resu
 
 /// The text with exactly one line for the entry's mount point (the first such line is
 /// replaced in place, later ones removed); `None` when nothing changes. A line for that
-/// mount point that efs-mount does not manage is a usage error: nothing is changed.
-pub fn upsert(text: &str, entry: &Entry) -> Result<Option<String>> {
+/// mount point that `ours` does not accept is a usage error: nothing is changed.
+pub fn upsert(text: &str, entry: &Entry, ours: &dyn Fn(&str) -> bool) -> Result<Option<String>> {
     let target = entry.mount_point.trim_end_matches('/');
     let lines: Vec<&str> = text.lines().collect();
     let matching: Vec<usize> = (0..lines.len()).filter(|i| mount_point_of(lines[*i]).as_deref() == Some(target)).collect();
-    refuse_foreign(&lines, &matching, target)?;
+    refuse_foreign(&lines, &matching, target, ours)?;
     if matching.len() == 1 && same_entry(lines[matching[0]], entry) {
         return Ok(None);
     }
@@ -156,7 +171,7 @@ pub fn remove(text: &str, mount_point: &str) -> Result<Option<String>> {
     let target = mount_point.trim_end_matches('/');
     let lines: Vec<&str> = text.lines().collect();
     let matching: Vec<usize> = (0..lines.len()).filter(|i| mount_point_of(lines[*i]).as_deref() == Some(target)).collect();
-    refuse_foreign(&lines, &matching, target)?;
+    refuse_foreign(&lines, &matching, target, &is_managed)?;
     if matching.is_empty() {
         return Ok(None);
     }
@@ -190,8 +205,14 @@ pub fn diff(old: &str, new: &str) -> Vec<String> {
     out
 }
 
-/// The file's text (a missing file is empty), or a usage error when it cannot be read.
+/// The file's text (a missing file is empty), or a usage error when it cannot be read or
+/// is not a regular file (a FIFO would block forever).
 pub fn read(path: &Path) -> Result<String> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(Error::usage(format!("{} is not a regular file", path.display())));
+    }
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
@@ -204,15 +225,20 @@ pub fn check_writable(path: &Path) -> Result<()> {
     awsops_core::atomic_file::check_writable(path, "fstab")
 }
 
-/// Writes the fstab atomically after a backup (`PATH.awsops.bak`); a new fstab is 0644.
-pub fn write(path: &Path, text: &str) -> Result<PathBuf> {
-    awsops_core::atomic_file::replace(path, text, 0o644)
+/// Edits the fstab under a lock: reads it again, applies `change`, and writes it atomically
+/// after a backup (`PATH.awsops.bak`); a new fstab is 0644. Two runs at once lose nothing.
+pub fn edit(path: &Path, change: impl FnOnce(&str) -> Result<Option<String>>) -> Result<Option<PathBuf>> {
+    awsops_core::atomic_file::edit(path, 0o644, change)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn up(text: &str, e: &Entry) -> Result<Option<String>> {
+        upsert(text, e, &is_managed)
+    }
 
     const NFS: &str = "nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport";
 
@@ -235,10 +261,10 @@ mod tests {
     #[test]
     fn a_new_line_is_appended_and_the_rest_kept() {
         let e = entry("10.0.1.5:/", "/mnt/efs");
-        let out = upsert(BASE, &e).unwrap().unwrap();
+        let out = up(BASE, &e).unwrap().unwrap();
         assert!(out.starts_with(BASE));
         assert_eq!(out.lines().last().unwrap(), format!("10.0.1.5:/ /mnt/efs nfs4 {NFS},_netdev,nofail 0 0"));
-        assert_eq!(upsert(&out, &e).unwrap(), None, "idempotent");
+        assert_eq!(up(&out, &e).unwrap(), None, "idempotent");
     }
 
     #[test]
@@ -246,7 +272,7 @@ mod tests {
         let mut opts: Vec<&str> = NFS.split(',').chain(["_netdev", "nofail"]).collect();
         opts.reverse();
         let text = format!("{BASE}10.0.1.5:/ /mnt/efs/ nfs4 {} 0 0\n", opts.join(","));
-        assert_eq!(upsert(&text, &entry("10.0.1.5:/", "/mnt/efs")).unwrap(), None);
+        assert_eq!(up(&text, &entry("10.0.1.5:/", "/mnt/efs")).unwrap(), None);
     }
 
     #[test]
@@ -255,7 +281,7 @@ mod tests {
             "a / ext4 defaults 0 1\n{}\nb /data ext4 defaults 0 2\nfs-0123abcd:/ /mnt/efs efs tls,_netdev 0 0\n",
             managed("10.0.0.1:/", "/mnt/efs")
         );
-        let out = upsert(&text, &entry("10.0.0.2:/", "/mnt/efs")).unwrap().unwrap();
+        let out = up(&text, &entry("10.0.0.2:/", "/mnt/efs")).unwrap().unwrap();
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(lines[1].starts_with("10.0.0.2:/ /mnt/efs "));
@@ -266,7 +292,7 @@ mod tests {
     fn lines_efs_mount_does_not_manage_are_never_touched() {
         for foreign in ["/dev/sda1 /mnt/efs ext4 defaults 0 2", "nas:/export /mnt/efs nfs4 defaults 0 0", "fs-xyz:/ /mnt/efs efs tls 0 0"] {
             let text = format!("{BASE}{foreign}\n");
-            let err = upsert(&text, &entry("10.0.1.5:/", "/mnt/efs")).unwrap_err();
+            let err = up(&text, &entry("10.0.1.5:/", "/mnt/efs")).unwrap_err();
             assert_eq!(err.exit_code(), 2);
             assert!(err.to_string().contains("not one efs-mount manages"), "{err}");
             assert_eq!(remove(&text, "/mnt/efs").unwrap_err().exit_code(), 2);
@@ -277,16 +303,30 @@ mod tests {
     }
 
     #[test]
+    fn only_lines_of_this_file_system_are_replaced() {
+        let addresses = vec!["10.0.0.1".to_owned()];
+        let ours = |l: &str| is_for(l, "fs-0123abcd", &addresses);
+        assert!(ours(&managed("10.0.0.1:/", "/x")));
+        assert!(ours("fs-0123abcd:/ /x efs tls,_netdev 0 0"));
+        assert!(!ours("fs-99999999:/ /x efs tls,_netdev 0 0"), "another file system");
+        assert!(!ours(&managed("192.168.5.5:/export", "/x")), "another server");
+        let text = format!("{}\n", managed("192.168.5.5:/export", "/mnt/efs"));
+        assert_eq!(upsert(&text, &entry("10.0.0.1:/", "/mnt/efs"), &ours).unwrap_err().exit_code(), 2);
+        let not_a_file = tempfile::tempdir().unwrap();
+        assert_eq!(read(not_a_file.path()).unwrap_err().exit_code(), 2, "not a regular file");
+    }
+
+    #[test]
     fn a_missing_final_newline_is_not_glued_to() {
-        let out = upsert("a / ext4 defaults 0 1", &entry("x:/", "/mnt/efs")).unwrap().unwrap();
+        let out = up("a / ext4 defaults 0 1", &entry("x:/", "/mnt/efs")).unwrap().unwrap();
         assert_eq!(out, format!("a / ext4 defaults 0 1\nx:/ /mnt/efs nfs4 {NFS},_netdev,nofail 0 0\n"));
-        assert!(upsert("", &entry("x:/", "/mnt/efs")).unwrap().unwrap().ends_with("0 0\n"));
+        assert!(up("", &entry("x:/", "/mnt/efs")).unwrap().unwrap().ends_with("0 0\n"));
     }
 
     #[test]
     fn comments_mentioning_the_mount_point_are_kept() {
         let text = "# x:/ /mnt/efs nfs4 defaults 0 0\n";
-        let out = upsert(text, &entry("x:/", "/mnt/efs")).unwrap().unwrap();
+        let out = up(text, &entry("x:/", "/mnt/efs")).unwrap().unwrap();
         assert!(out.starts_with(text));
         assert_eq!(remove(text, "/mnt/efs").unwrap(), None);
     }
@@ -295,11 +335,11 @@ mod tests {
     fn fields_are_split_and_escaped_as_libmount_does() {
         for mp in ["/mnt/shared files", "/mnt/a\u{a0}b", "/mnt/back\\slash", "/mnt/tab\there"] {
             let e = entry("x:/", mp);
-            let out = upsert("", &e).unwrap().unwrap();
+            let out = up("", &e).unwrap().unwrap();
             let f = fields(out.lines().next().unwrap()).unwrap();
             assert_eq!(f.len(), 6, "{out:?}");
             assert_eq!(unescape(f[1]), mp);
-            assert_eq!(upsert(&out, &e).unwrap(), None, "a re-run finds its line: {mp:?}");
+            assert_eq!(up(&out, &e).unwrap(), None, "a re-run finds its line: {mp:?}");
             assert_eq!(remove(&out, mp).unwrap().unwrap(), "");
         }
         assert_eq!(escape("/mnt/shared files"), "/mnt/shared\\040files");
@@ -322,7 +362,7 @@ mod tests {
         let path = dir.path().join("fstab");
         std::fs::write(&path, BASE).unwrap();
         check_writable(&path).unwrap();
-        let backup = write(&path, "new\n").unwrap();
+        let backup = edit(&path, |_| Ok(Some("new\n".into()))).unwrap().unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
         assert_eq!(std::fs::read_to_string(backup).unwrap(), BASE);
         assert_eq!(check_writable(dir.path()).unwrap_err().exit_code(), 2);
@@ -347,12 +387,12 @@ mod tests {
             if final_newline && !text.is_empty() { text.push('\n'); }
             let mp = mount_point.trim_end_matches('/').to_owned();
             let e = entry("new:/", &mp);
-            let out = upsert(&text, &e).unwrap().unwrap_or(text.clone());
+            let out = up(&text, &e).unwrap().unwrap_or(text.clone());
             prop_assert_eq!(out.lines().filter(|l| mount_point_of(l).as_deref() == Some(mp.as_str())).count(), 1);
             let kept: Vec<&str> = text.lines().filter(|l| mount_point_of(l).as_deref() != Some(mp.as_str())).collect();
             let now: Vec<&str> = out.lines().filter(|l| mount_point_of(l).as_deref() != Some(mp.as_str())).collect();
             prop_assert_eq!(kept, now);
-            prop_assert_eq!(upsert(&out, &e).unwrap(), None);
+            prop_assert_eq!(up(&out, &e).unwrap(), None);
             let removed = remove(&out, &mp).unwrap().unwrap();
             prop_assert_eq!(remove(&removed, &mp).unwrap(), None);
         }

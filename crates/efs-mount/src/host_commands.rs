@@ -42,10 +42,15 @@ async fn file_system(common: &CommonArgs, args: &MountArgs) -> Result<EfsDoc> {
     Ok(doc)
 }
 
+/// Whether an AZ name is one of `region`'s: `REGIONx`, or a Local Zone `REGION-zone-Nx`.
+fn az_in_region(az: &str, region: &str) -> bool {
+    aws_ids::matches(aws_ids::AVAILABILITY_ZONE, az) && az.strip_prefix(region).is_some_and(|rest| rest.len() == 1 || rest.starts_with('-'))
+}
+
 /// `--az`: a well-formed AZ name (of the file system's region) or AZ id.
 fn check_az_shape(az: &str, region: &str) -> Result<()> {
     if aws_ids::matches(aws_ids::AVAILABILITY_ZONE, az) {
-        if !az.starts_with(region) || az.len() != region.len() + 1 {
+        if !az_in_region(az, region) {
             return Err(Error::usage(format!("--az {az} is not an AZ of {region}, the file system's region")));
         }
         return Ok(());
@@ -76,6 +81,8 @@ async fn verify(common: &CommonArgs, args: &MountArgs, doc: &EfsDoc) -> Result<E
             None => return Err(Error::usage(format!("mount target {} is not one of {}'s in EFS", t.id, doc.file_system_id))),
         }
     }
+    // TLS-only is EFS's say, not the document's (a stale one would plan plain NFS).
+    let require_tls = doc.require_tls || efs_api::requires_tls(&c, &doc.file_system_id).await?;
     if let Some(ap) = &args.access_point
         && !efs_api::access_point_of(&c, &doc.file_system_id, ap).await?
     {
@@ -93,11 +100,12 @@ async fn verify(common: &CommonArgs, args: &MountArgs, doc: &EfsDoc) -> Result<E
             )));
         }
     }
-    Ok(EfsDoc { mount_targets: targets, ..doc.clone() })
+    Ok(EfsDoc { mount_targets: targets, require_tls, ..doc.clone() })
 }
 
 pub async fn mount(common: &CommonArgs, args: &MountArgs) -> Result<Outcome> {
     let mount_point = mount_point::check(&args.mount_point)?;
+    mount_point::check_no_links(&mount_point)?;
     check_directory(&mount_point)?;
     let mut fs = file_system(common, args).await?;
     if let Some(az) = &args.az {
@@ -107,7 +115,7 @@ pub async fn mount(common: &CommonArgs, args: &MountArgs) -> Result<Outcome> {
     if let Some((source, fstype)) = &mounted
         && !host::is_nfs(fstype)
     {
-        return Err(Error::usage(format!("{mount_point} is a {fstype} mount of {source}; efs-mount mounts only on free directories")));
+        return Err(Error::usage(format!("{mount_point} is a {fstype} mount of {source:?}; efs-mount mounts only on free directories")));
     }
     if args.offline {
         if let Some(ap) = &args.access_point
@@ -120,7 +128,16 @@ pub async fn mount(common: &CommonArgs, args: &MountArgs) -> Result<Outcome> {
     }
     let host_az = match &args.az {
         Some(az) => az.clone(),
-        None => host::availability_zone(args.imds_endpoint.as_deref()).await?,
+        None => {
+            let az = host::availability_zone(args.imds_endpoint.as_deref()).await?;
+            if !az_in_region(&az, &fs.region) {
+                return Err(Error::usage(format!(
+                    "this host is in {az} (instance metadata), not in {}, the file system's region",
+                    fs.region
+                )));
+            }
+            az
+        }
     };
     let efs_utils = match args.helper.as_deref() {
         Some("efs") => true,
@@ -139,11 +156,19 @@ pub async fn mount(common: &CommonArgs, args: &MountArgs) -> Result<Outcome> {
             read_only: args.read_only,
         },
     )?;
+    // Addresses this file system is reached at: its mount targets (or --address); with
+    // efs-utils also the local TLS tunnel it mounts through.
+    let mut addresses: Vec<String> = fs.mount_targets.iter().map(|t| t.ip.clone()).chain(address.clone()).collect();
+    if plan.method == mount_plan::Method::EfsUtils {
+        addresses.push("127.0.0.1".into());
+    }
     if let Some((source, _)) = &mounted
-        && plan.method == mount_plan::Method::Nfs4
-        && source.trim_end_matches('/') != plan.entry.spec.trim_end_matches('/')
+        && !addresses.iter().any(|a| source.split(':').next() == Some(a.as_str()))
     {
-        return Err(Error::usage(format!("{mount_point} is already mounted from {source}, not {}: unmount it first", plan.entry.spec)));
+        return Err(Error::usage(format!(
+            "{mount_point} is already mounted from {source:?}, not from {}: unmount it first",
+            fs.file_system_id
+        )));
     }
     if plan.cross_az {
         tracing::warn!(
@@ -152,8 +177,10 @@ pub async fn mount(common: &CommonArgs, args: &MountArgs) -> Result<Outcome> {
             plan.target.az
         );
     }
+    let fs_id = fs.file_system_id.clone();
+    let ours = move |line: &str| fstab::is_for(line, &fs_id, &addresses);
     let old = fstab::read(&args.host.fstab)?;
-    let new = fstab::upsert(&old, &plan.entry)?;
+    let new = fstab::upsert(&old, &plan.entry, &ours)?;
     let is_mounted = mounted.is_some();
     let mut argv = plan.argv.clone();
     argv[0] = args.mount_program.clone();
@@ -191,11 +218,15 @@ pub async fn mount(common: &CommonArgs, args: &MountArgs) -> Result<Outcome> {
             host::probe(std::net::SocketAddr::new(ip, args.check_port), Duration::from_secs(3))?;
         }
         std::fs::create_dir_all(&mount_point).map_err(|e| Error::failed(format!("cannot create mount point {mount_point}: {e}")))?;
+        // Again, right before the mount: nothing may have swapped in a link meanwhile.
+        mount_point::check_no_links(&mount_point)?;
         host::run(&argv)?;
     }
-    if let Some(text) = &new {
-        let backup = fstab::write(&args.host.fstab, text)?;
-        tracing::info!("{} updated (previous copy: {})", args.host.fstab.display(), backup.display());
+    if new.is_some() {
+        // Read again under the lock: another run may have written its line meanwhile.
+        if let Some(backup) = fstab::edit(&args.host.fstab, |now| fstab::upsert(now, &plan.entry, &ours))? {
+            tracing::info!("{} updated (previous copy: {})", args.host.fstab.display(), backup.display());
+        }
     }
     out.emit(&doc)?;
     Ok(Outcome::Success)
@@ -208,7 +239,7 @@ pub fn unmount(args: &UnmountArgs) -> Result<Outcome> {
         && !host::is_nfs(fstype)
     {
         return Err(Error::usage(format!(
-            "{mount_point} is a {fstype} mount of {source}, not an EFS/NFS mount; efs-mount leaves it alone"
+            "{mount_point} is a {fstype} mount of {source:?}, not an EFS/NFS mount; efs-mount leaves it alone"
         )));
     }
     let old = fstab::read(&args.host.fstab)?;
@@ -248,8 +279,8 @@ pub fn unmount(args: &UnmountArgs) -> Result<Outcome> {
     if mounted.is_some() {
         host::run(&argv)?;
     }
-    if let Some(text) = &new {
-        fstab::write(&args.host.fstab, text)?;
+    if new.is_some() {
+        fstab::edit(&args.host.fstab, |now| fstab::remove(now, &mount_point))?;
     }
     out.emit(&doc)?;
     Ok(Outcome::Success)
@@ -263,7 +294,8 @@ mod tests {
     fn az_flags_must_be_of_the_file_systems_region() {
         check_az_shape("ap-northeast-2a", "ap-northeast-2").unwrap();
         check_az_shape("apne2-az1", "ap-northeast-2").unwrap();
-        for bad in ["us-east-1a", "ap-northeast-2", "ap-northeast-2ab", "x", "ap-northeast-2a\n"] {
+        check_az_shape("us-east-1-bos-1a", "us-east-1").unwrap();
+        for bad in ["us-east-1a", "ap-northeast-2", "ap-northeast-2ab", "x", "ap-northeast-2a\n", "us-east-10a"] {
             assert_eq!(check_az_shape(bad, "ap-northeast-2").unwrap_err().exit_code(), 2, "{bad:?}");
         }
     }

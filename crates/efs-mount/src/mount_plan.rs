@@ -42,7 +42,7 @@ pub fn choose_target<'a>(targets: &'a [EfsMountTarget], host_az: Option<&str>) -
         } else {
             format!(
                 "no mount target is available yet ({})",
-                targets.iter().map(|t| format!("{}: {}", t.az, t.state)).collect::<Vec<_>>().join(", ")
+                targets.iter().map(|t| format!("{}: {:?}", t.az, t.state)).collect::<Vec<_>>().join(", ")
             )
         }));
     }

@@ -5,13 +5,14 @@
 use awsops_core::{Error, Result};
 
 /// Directories a host needs for itself: mounting over one of them (or unmounting it)
-/// breaks the machine. `/home`, `/srv`, `/opt`, `/mnt` and `/media` stay allowed, as
-/// shared homes and data on EFS are common.
-const SYSTEM_DIRS: [&str; 18] = [
-    "/",
+/// breaks the machine. `/home`, `/srv`, `/opt`, `/mnt`, `/media`, and directories below
+/// `/var` and `/tmp` such as `/var/www/uploads`, stay allowed: shared data on EFS lives there.
+const SYSTEM_DIRS: [&str; 5] = ["/", "/tmp", "/var", "/home", "/opt"];
+/// Trees of the system itself: neither they nor anything below them is a place for a file
+/// system (`/etc/ssh`, `/usr/bin`, `/var/lib/dpkg`, `/root/.ssh` …).
+const SYSTEM_TREES: [&str; 23] = [
     "/bin",
     "/boot",
-    "/boot/efi",
     "/dev",
     "/etc",
     "/lib",
@@ -23,12 +24,17 @@ const SYSTEM_DIRS: [&str; 18] = [
     "/run",
     "/sbin",
     "/sys",
-    "/tmp",
     "/usr",
-    "/var",
+    "/var/lib",
+    "/var/log",
+    "/var/cache",
+    "/var/spool",
+    "/var/tmp",
+    "/var/run",
+    "/var/lock",
+    "/var/mail",
+    "/var/backups",
 ];
-/// Kernel and runtime trees: nothing below them is a place for a file system.
-const SYSTEM_TREES: [&str; 4] = ["/proc/", "/sys/", "/dev/", "/run/"];
 
 const MAX_LEN: usize = 4095;
 
@@ -49,10 +55,29 @@ pub fn check(path: &str) -> Result<String> {
     if normal.split('/').skip(1).any(|part| part.is_empty() || part == "." || part == "..") {
         return Err(bad("not a normalised path (empty, . or .. parts)"));
     }
-    if SYSTEM_DIRS.contains(&normal) || SYSTEM_TREES.iter().any(|t| normal.starts_with(t)) {
+    if SYSTEM_DIRS.contains(&normal) || SYSTEM_TREES.iter().any(|t| normal == *t || normal.starts_with(&format!("{t}/"))) {
         return Err(bad("a directory of the system itself; efs-mount never mounts on or unmounts it"));
     }
     Ok(normal.to_owned())
+}
+
+/// The mount point on disk: no part of the path that exists may be a symbolic link, since
+/// mount(8) and the kernel follow links, so a link planted at (or above) the mount point
+/// would put the file system over wherever it points (`/etc`). Checked before anything is
+/// done and again right before the mount.
+pub fn check_no_links(path: &str) -> Result<()> {
+    let mut prefix = std::path::PathBuf::from("/");
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        prefix.push(part);
+        match std::fs::symlink_metadata(&prefix) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(Error::usage(format!("mount point {path:?}: {} is a symbolic link; give the real path", prefix.display())));
+            }
+            Ok(_) => {}
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -66,7 +91,9 @@ mod tests {
         assert_eq!(check("/var/www/uploads").unwrap(), "/var/www/uploads");
         assert_eq!(check("/mnt/shared files").unwrap(), "/mnt/shared files");
         assert_eq!(check("/mnt/a\u{a0}b").unwrap(), "/mnt/a\u{a0}b", "a non-breaking space is an ordinary character");
-        assert_eq!(check("/home").unwrap(), "/home");
+        assert_eq!(check("/home/shared").unwrap(), "/home/shared");
+        assert_eq!(check("/tmp/x").unwrap(), "/tmp/x");
+        assert_eq!(check("/usrdata").unwrap(), "/usrdata", "a prefix of a name is not its tree");
     }
 
     #[test]
@@ -94,6 +121,22 @@ mod tests {
             "/mnt/a\tb",
         ] {
             assert_eq!(check(bad).map_err(|e| e.exit_code()), Err(2), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn links_on_the_way_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        std::os::unix::fs::symlink("/etc", dir.path().join("shared")).unwrap();
+        std::os::unix::fs::symlink(&real, dir.path().join("up")).unwrap();
+        check_no_links(real.to_str().unwrap()).unwrap();
+        check_no_links(dir.path().join("missing/below").to_str().unwrap()).unwrap();
+        for linked in ["shared", "up/below"] {
+            let err = check_no_links(dir.path().join(linked).to_str().unwrap()).unwrap_err();
+            assert_eq!(err.exit_code(), 2);
+            assert!(err.to_string().contains("symbolic link"), "{err}");
         }
     }
 

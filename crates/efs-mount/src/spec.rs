@@ -29,9 +29,13 @@ impl AccessPointSpec {
         Ok(AccessPointSpec { uid, gid, path: path.to_owned() })
     }
 
-    /// Idempotency token for CreateAccessPoint (at most 64 characters).
+    /// Idempotency token for CreateAccessPoint (at most 64 characters, ASCII): the file
+    /// system and a hash of the whole spec, so no two specs share one (`/a_b` vs `/a/b`,
+    /// long paths) and no cut can fall inside a character.
     pub fn client_token(&self, fs_id: &str) -> String {
-        let mut token = format!("{fs_id}-{}-{}-{}", self.uid, self.gid, self.path.replace('/', "_"));
+        let spec = format!("{}:{}:{}", self.uid, self.gid, self.path);
+        let hash = awsops_core::stable_hash::fnv1a(spec.as_bytes());
+        let mut token = format!("{fs_id}-ap-{hash:016x}");
         token.truncate(64);
         token
     }
@@ -146,8 +150,14 @@ mod tests {
         for bad in ["1000:/uploads", "a:1:/x", "1:1:relative", "1:1:/a/../b", "-1:1:/x"] {
             assert_eq!(AccessPointSpec::parse(bad).unwrap_err().exit_code(), 2, "{bad}");
         }
-        let t = AccessPointSpec::parse("1:2:/a/b").unwrap().client_token("fs-0123456789abcdef0");
-        assert!(t.len() <= 64 && t.contains("1-2-_a_b"));
+        let token = |spec: &str| AccessPointSpec::parse(spec).unwrap().client_token("fs-0123456789abcdef0123456789abcdef0123");
+        let t = token("1:2:/a/b");
+        assert!(t.len() <= 64 && t.is_ascii() && t.starts_with("fs-0123456789abcdef0"), "{t}");
+        assert_ne!(token("1:2:/a/b"), token("1:2:/a_b"));
+        assert_ne!(token("1:2:/data/team-analytics/warehouse/2024"), token("1:2:/data/team-analytics/warehouse/2025"));
+        assert_eq!(token("1:2:/a/b"), token("1:2:/a/b"), "stable");
+        let long = format!("1000:1000:/{}éééé", "a".repeat(40));
+        assert!(token(&long).len() <= 64, "no panic on a multi-byte path");
     }
 
     #[test]
