@@ -21,6 +21,8 @@ pub struct Principal {
     pub groups: Vec<String>,
     /// Roles only.
     pub trust: Option<PolicyDocument>,
+    /// The permissions boundary's policy ARN (users and roles).
+    pub boundary: Option<String>,
     pub last_used: Option<i64>,
 }
 
@@ -42,100 +44,107 @@ pub struct Account {
 }
 
 impl Account {
-    /// Every policy document that applies to a principal: its inline and attached ones,
-    /// and (for users) those of its groups.
-    pub fn effective<'a>(&'a self, p: &'a Principal) -> Vec<&'a PolicyDocument> {
-        let mut docs: Vec<&PolicyDocument> = p.inline.iter().map(|(_, d)| d).collect();
-        docs.extend(p.attached.iter().filter_map(|arn| self.policies.get(arn).map(|m| &m.document)));
-        for g in p.groups.iter().filter_map(|name| self.groups.iter().find(|g| &g.name == name)) {
-            docs.extend(g.inline.iter().map(|(_, d)| d));
-            docs.extend(g.attached.iter().filter_map(|arn| self.policies.get(arn).map(|m| &m.document)));
-        }
-        docs
-    }
-
     pub fn account_of(arn: &str) -> String {
         arn.split(':').nth(4).unwrap_or_default().to_owned()
     }
 
-    /// From the API's pages.
+    /// The account id from the first ARN that names one (users, roles, groups, customer policies).
+    fn find_id(&mut self) {
+        let principals = self.users.iter().chain(&self.roles).chain(&self.groups).map(|p| p.arn.as_str());
+        let policies = self.policies.values().filter(|p| !p.aws_managed).map(|p| p.arn.as_str());
+        self.id = principals.chain(policies).map(Account::account_of).find(|a| !a.is_empty()).unwrap_or_default();
+    }
+
+    /// A managed policy's name, or its ARN when the input has none (never a blank).
+    fn policy_name(name: Option<&str>, arn: &str) -> String {
+        name.filter(|n| !n.trim().is_empty()).unwrap_or(arn).to_owned()
+    }
+
+    /// From the API's pages, all at once.
     pub fn from_pages(pages: &[GetAccountAuthorizationDetailsOutput]) -> Account {
         let mut account = Account::default();
         for page in pages {
-            for u in page.user_detail_list() {
-                account.users.push(Principal {
-                    name: u.user_name().unwrap_or_default().to_owned(),
-                    arn: u.arn().unwrap_or_default().to_owned(),
-                    created: u.create_date().map(|d| d.secs()),
-                    inline: u
-                        .user_policy_list()
-                        .iter()
-                        .map(|p| {
-                            (p.policy_name().unwrap_or_default().to_owned(), PolicyDocument::parse(p.policy_document().unwrap_or_default()))
-                        })
-                        .collect(),
-                    attached: u.attached_managed_policies().iter().filter_map(|a| a.policy_arn().map(str::to_owned)).collect(),
-                    groups: u.group_list().to_vec(),
-                    ..Principal::default()
-                });
-            }
-            for g in page.group_detail_list() {
-                account.groups.push(Principal {
-                    name: g.group_name().unwrap_or_default().to_owned(),
-                    arn: g.arn().unwrap_or_default().to_owned(),
-                    created: g.create_date().map(|d| d.secs()),
-                    inline: g
-                        .group_policy_list()
-                        .iter()
-                        .map(|p| {
-                            (p.policy_name().unwrap_or_default().to_owned(), PolicyDocument::parse(p.policy_document().unwrap_or_default()))
-                        })
-                        .collect(),
-                    attached: g.attached_managed_policies().iter().filter_map(|a| a.policy_arn().map(str::to_owned)).collect(),
-                    ..Principal::default()
-                });
-            }
-            for r in page.role_detail_list() {
-                account.roles.push(Principal {
-                    name: r.role_name().unwrap_or_default().to_owned(),
-                    arn: r.arn().unwrap_or_default().to_owned(),
-                    created: r.create_date().map(|d| d.secs()),
-                    inline: r
-                        .role_policy_list()
-                        .iter()
-                        .map(|p| {
-                            (p.policy_name().unwrap_or_default().to_owned(), PolicyDocument::parse(p.policy_document().unwrap_or_default()))
-                        })
-                        .collect(),
-                    attached: r.attached_managed_policies().iter().filter_map(|a| a.policy_arn().map(str::to_owned)).collect(),
-                    trust: r.assume_role_policy_document().map(PolicyDocument::parse),
-                    last_used: r.role_last_used().and_then(|l| l.last_used_date()).map(|d| d.secs()),
-                    ..Principal::default()
-                });
-            }
-            for p in page.policies() {
-                let arn = p.arn().unwrap_or_default().to_owned();
-                let document = p
-                    .policy_version_list()
-                    .iter()
-                    .find(|v| v.is_default_version())
-                    .and_then(|v| v.document())
-                    .map(PolicyDocument::parse)
-                    .unwrap_or_default();
-                account.policies.insert(
-                    arn.clone(),
-                    ManagedPolicy {
-                        name: p.policy_name().unwrap_or_default().to_owned(),
-                        aws_managed: arn.contains(":iam::aws:"),
-                        arn,
-                        document,
-                    },
-                );
-            }
+            account.add_page(page);
         }
-        account.id =
-            account.users.iter().chain(&account.roles).map(|p| Account::account_of(&p.arn)).find(|a| !a.is_empty()).unwrap_or_default();
+        account.finish();
         account
+    }
+
+    /// Adds one page of the API's answer (so a page can be dropped once read).
+    pub fn add_page(&mut self, page: &GetAccountAuthorizationDetailsOutput) {
+        let account = self;
+        for u in page.user_detail_list() {
+            account.users.push(Principal {
+                name: u.user_name().unwrap_or_default().to_owned(),
+                arn: u.arn().unwrap_or_default().to_owned(),
+                created: u.create_date().map(|d| d.secs()),
+                inline: u
+                    .user_policy_list()
+                    .iter()
+                    .map(|p| {
+                        (p.policy_name().unwrap_or_default().to_owned(), PolicyDocument::parse(p.policy_document().unwrap_or_default()))
+                    })
+                    .collect(),
+                attached: u.attached_managed_policies().iter().filter_map(|a| a.policy_arn().map(str::to_owned)).collect(),
+                groups: u.group_list().to_vec(),
+                boundary: u.permissions_boundary().and_then(|b| b.permissions_boundary_arn()).map(str::to_owned),
+                ..Principal::default()
+            });
+        }
+        for g in page.group_detail_list() {
+            account.groups.push(Principal {
+                name: g.group_name().unwrap_or_default().to_owned(),
+                arn: g.arn().unwrap_or_default().to_owned(),
+                created: g.create_date().map(|d| d.secs()),
+                inline: g
+                    .group_policy_list()
+                    .iter()
+                    .map(|p| {
+                        (p.policy_name().unwrap_or_default().to_owned(), PolicyDocument::parse(p.policy_document().unwrap_or_default()))
+                    })
+                    .collect(),
+                attached: g.attached_managed_policies().iter().filter_map(|a| a.policy_arn().map(str::to_owned)).collect(),
+                ..Principal::default()
+            });
+        }
+        for r in page.role_detail_list() {
+            account.roles.push(Principal {
+                name: r.role_name().unwrap_or_default().to_owned(),
+                arn: r.arn().unwrap_or_default().to_owned(),
+                created: r.create_date().map(|d| d.secs()),
+                inline: r
+                    .role_policy_list()
+                    .iter()
+                    .map(|p| {
+                        (p.policy_name().unwrap_or_default().to_owned(), PolicyDocument::parse(p.policy_document().unwrap_or_default()))
+                    })
+                    .collect(),
+                attached: r.attached_managed_policies().iter().filter_map(|a| a.policy_arn().map(str::to_owned)).collect(),
+                trust: r.assume_role_policy_document().map(PolicyDocument::parse),
+                last_used: r.role_last_used().and_then(|l| l.last_used_date()).map(|d| d.secs()),
+                boundary: r.permissions_boundary().and_then(|b| b.permissions_boundary_arn()).map(str::to_owned),
+                ..Principal::default()
+            });
+        }
+        for p in page.policies() {
+            let arn = p.arn().unwrap_or_default().to_owned();
+            let document = p
+                .policy_version_list()
+                .iter()
+                .find(|v| v.is_default_version())
+                .and_then(|v| v.document())
+                .map(PolicyDocument::parse)
+                .unwrap_or_default();
+            account.policies.insert(
+                arn.clone(),
+                ManagedPolicy { name: Account::policy_name(p.policy_name(), &arn), aws_managed: arn.contains(":iam::aws:"), arn, document },
+            );
+        }
+    }
+
+    /// After the last page.
+    pub fn finish(&mut self) {
+        self.find_id();
     }
 
     /// From the saved JSON of `aws iam get-account-authorization-details` (documents may be
@@ -164,6 +173,9 @@ impl Account {
                 .map(|a| a.iter().map(|p| text(p, "PolicyArn")).collect())
                 .unwrap_or_default()
         };
+        let boundary = |v: &Value| {
+            v.get("PermissionsBoundary").and_then(|b| b.get("PermissionsBoundaryArn")).and_then(Value::as_str).map(str::to_owned)
+        };
         let date = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).and_then(crate::credential_report::parse_time);
         let mut account = Account::default();
         for u in list("UserDetailList") {
@@ -178,6 +190,7 @@ impl Account {
                     .and_then(Value::as_array)
                     .map(|a| a.iter().filter_map(|g| g.as_str().map(str::to_owned)).collect())
                     .unwrap_or_default(),
+                boundary: boundary(&u),
                 ..Principal::default()
             });
         }
@@ -200,6 +213,7 @@ impl Account {
                 attached: attached(&r),
                 trust: r.get("AssumeRolePolicyDocument").map(PolicyDocument::from_value),
                 last_used: r.get("RoleLastUsed").and_then(|l| date(l, "LastUsedDate")),
+                boundary: boundary(&r),
                 ..Principal::default()
             });
         }
@@ -214,11 +228,42 @@ impl Account {
                 .unwrap_or_default();
             account.policies.insert(
                 arn.clone(),
-                ManagedPolicy { name: text(&p, "PolicyName"), aws_managed: arn.contains(":iam::aws:"), arn, document },
+                ManagedPolicy {
+                    name: Account::policy_name(p.get("PolicyName").and_then(Value::as_str), &arn),
+                    aws_managed: arn.contains(":iam::aws:"),
+                    arn,
+                    document,
+                },
             );
         }
-        account.id =
-            account.users.iter().chain(&account.roles).map(|p| Account::account_of(&p.arn)).find(|a| !a.is_empty()).unwrap_or_default();
+        account.finish();
         Ok(account)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn saved_files_keep_boundaries_and_name_nameless_policies_by_arn() {
+        let saved = json!({
+            "UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::123456789012:user/u",
+                "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::123456789012:policy/fence"}}],
+            "RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", "CreateDate": "2020-01-01T09:00:00+09:00"}],
+            "Policies": [
+                {"Arn": "arn:aws:iam::123456789012:policy/fence", "PolicyVersionList": [{"IsDefaultVersion": true, "Document": {"Statement": []}}]},
+                {"PolicyName": "  ", "Arn": "arn:aws:iam::123456789012:policy/blank"},
+                {"PolicyName": "named", "Arn": "arn:aws:iam::123456789012:policy/named"}
+            ]
+        });
+        let a = Account::from_saved(&saved, "test").unwrap();
+        assert_eq!(a.id, "123456789012");
+        assert_eq!(a.users[0].boundary.as_deref(), Some("arn:aws:iam::123456789012:policy/fence"));
+        assert_eq!(a.roles[0].created, Some(1_577_836_800), "offsets are honoured");
+        assert_eq!(a.policies["arn:aws:iam::123456789012:policy/fence"].name, "arn:aws:iam::123456789012:policy/fence");
+        assert_eq!(a.policies["arn:aws:iam::123456789012:policy/blank"].name, "arn:aws:iam::123456789012:policy/blank");
+        assert_eq!(a.policies["arn:aws:iam::123456789012:policy/named"].name, "named");
     }
 }

@@ -3,9 +3,15 @@
 //! status CI can gate on.
 
 pub mod account;
+pub mod action_catalogue;
+pub mod assume_paths;
 pub mod checks;
 pub mod collect;
+pub mod compiled_policy;
 pub mod credential_report;
+pub mod evaluator;
+pub mod grant_checks;
+pub mod pattern;
 pub mod policy;
 pub mod render;
 pub mod suppress;
@@ -201,6 +207,9 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
     };
     for s in &summary.checks_skipped {
         tracing::warn!("not run: {} ({})", s.check, s.reason);
+    }
+    for w in &outcome.warnings {
+        tracing::warn!("{w}");
     }
     match cli.format {
         Format::Json => {
