@@ -29,7 +29,7 @@ pub async fn collect(iam: &Client, now: i64, timeout: Duration) -> Result<Inputs
         let mut pages = details_request(iam).into_paginator().send();
         let mut account = Account::default();
         while let Some(page) = pages.next().await {
-            account.add_page(&page.map_err(aws_error("GetAccountAuthorizationDetails"))?);
+            account.add_page(page.map_err(aws_error("GetAccountAuthorizationDetails"))?);
         }
         account.finish();
         Ok::<_, Error>(account)
