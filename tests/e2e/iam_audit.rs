@@ -1,7 +1,10 @@
 //! iam-audit against a moto account seeded with known problems and clean principals:
 //! every seeded problem found, nothing clean flagged, a handful of calls whatever the
 //! number of users, `--fail-on` exit statuses, suppressions, table and SARIF output, and
-//! the offline mode on a saved authorization-details file.
+//! the offline mode on a saved authorization-details file (with policies missing from it:
+//! a warning and uncertain verdicts, never a silent drop). The seeded account also has an
+//! API-only user without MFA, a policy with typos, an unattached escalation policy, a path
+//! to administrator access through two roles, and an admin role fenced by a boundary.
 
 use crate::aws_view::{Ec2View, emulator_client};
 use crate::harness::{CallProxy, Moto, TestCommand};
@@ -13,6 +16,10 @@ const ESCALATE: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:CreatePolicyVersion","iam:ListPolicies"],"Resource":"*"}]}"#;
 const S3_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
 const READ: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"arn:aws:s3:::reports/*"}]}"#;
+const TYPOS: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObjcet","iam:PassRoles","s4:ListBuckets"],"Resource":"*"}]}"#;
+const KEY_MAKER: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*"}]}"#;
+const ASSUME_ANY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#;
+const FENCE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","ec2:Describe*"],"Resource":"*"}]}"#;
 const PASS_AND_RUN: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:PassRole","ec2:RunInstances"],"Resource":"*"}]}"#;
 
@@ -73,6 +80,31 @@ fn seed() -> Seeded {
     aws.block(iam.put_role_policy().role_name("app").policy_name("read").policy_document(READ).send()).unwrap();
     aws.block(iam.put_role_policy().role_name("deployer").policy_name("deploy").policy_document(PASS_AND_RUN).send()).unwrap();
     aws.block(iam.update_account_password_policy().minimum_password_length(8).send()).unwrap();
+
+    // Policies nobody holds: typos (invalid actions and a service that does not exist), and an escalation.
+    aws.block(iam.create_policy().policy_name("typos").policy_document(TYPOS).send()).unwrap();
+    aws.block(iam.create_policy().policy_name("key-maker").policy_document(KEY_MAKER).send()).unwrap();
+    // henry → role hop (trusts the account) → role breakglass (trusts hop, holds admin).
+    aws.block(iam.create_user().user_name("henry").send()).unwrap();
+    aws.block(iam.put_user_policy().user_name("henry").policy_name("assume").policy_document(ASSUME_ANY).send()).unwrap();
+    let hop = trust(r#"{"AWS":"arn:aws:iam::123456789012:root"}"#, "");
+    aws.block(iam.create_role().role_name("hop").assume_role_policy_document(hop).send()).unwrap();
+    aws.block(iam.put_role_policy().role_name("hop").policy_name("assume").policy_document(ASSUME_ANY).send()).unwrap();
+    let breakglass = trust(r#"{"AWS":"arn:aws:iam::123456789012:role/hop"}"#, "");
+    aws.block(iam.create_role().role_name("breakglass").assume_role_policy_document(breakglass).send()).unwrap();
+    aws.block(iam.put_role_policy().role_name("breakglass").policy_name("admin").policy_document(ADMIN).send()).unwrap();
+    // An admin policy under a boundary without iam:*: not an administrator.
+    let fence = aws.block(iam.create_policy().policy_name("fence").policy_document(FENCE).send()).unwrap();
+    let fenced = trust(r#"{"Service":"ec2.amazonaws.com"}"#, "");
+    aws.block(
+        iam.create_role()
+            .role_name("fenced")
+            .assume_role_policy_document(fenced)
+            .permissions_boundary(fence.policy().unwrap().arn().unwrap())
+            .send(),
+    )
+    .unwrap();
+    aws.block(iam.put_role_policy().role_name("fenced").policy_name("admin").policy_document(ADMIN).send()).unwrap();
     Seeded { moto }
 }
 
@@ -111,8 +143,31 @@ fn every_seeded_problem_is_found_and_nothing_clean_is_flagged() {
         ("passrole-wildcard", "deployer"),
         ("privilege-escalation", "deployer"),
         ("password-policy", "arn:aws:iam::123456789012:root"),
+        ("user-api-without-mfa", "carol"),
+        ("invalid-action", "typos"),
+        ("invalid-service", "typos"),
+        ("privilege-escalation", "key-maker"),
+        ("assume-role-escalation", "henry"),
+        ("assume-role-escalation", "hop"),
+        ("admin-principal", "breakglass"),
     ] {
         assert!(has(check, who), "{check} on {who} not found in {found:?}");
+    }
+    let finding =
+        |check: &str, who: &str| findings.iter().find(|f| f["check"] == check && name_of(f["resource"].as_str().unwrap()) == who).unwrap();
+    assert_eq!(finding("user-api-without-mfa", "carol")["severity"], "medium");
+    assert_eq!(finding("user-console-without-mfa", "alice")["severity"], "high");
+    assert_eq!(finding("invalid-action", "typos")["evidence"]["actions"], serde_json::json!(["iam:PassRoles", "s3:GetObjcet"]));
+    assert_eq!(finding("invalid-service", "typos")["evidence"]["actions"], serde_json::json!(["s4:ListBuckets"]));
+    assert_eq!(finding("privilege-escalation", "key-maker")["evidence"]["attached"], false);
+    assert_eq!(finding("admin-policy", "everything")["evidence"]["attached"], true);
+    assert_eq!(
+        finding("assume-role-escalation", "henry")["evidence"]["path"],
+        serde_json::json!(["user:henry", "role:hop", "role:breakglass"])
+    );
+    assert!(has("admin-policy", "fenced"), "the fenced role's own policy grants everything: {found:?}");
+    for (check, who) in [("admin-principal", "fenced"), ("privilege-escalation", "fenced"), ("admin-policy", "fence")] {
+        assert!(!has(check, who), "{check} on {who}: the boundary has no iam:* ({found:?})");
     }
     for clean in ["bob", "partner-ok", "readers", "read-reports"] {
         assert!(!found.iter().any(|(_, r)| r == clean), "{clean} is clean: {found:?}");
@@ -164,7 +219,32 @@ fn fail_on_suppressions_and_formats() {
     let sarif = audit(&moto).args(["--format", "sarif"]).run();
     let v: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
     assert_eq!(v["version"], "2.1.0");
-    assert!(v["runs"][0]["results"].as_array().unwrap().iter().any(|r| r["ruleId"] == "admin-principal"));
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["ruleId"] == "admin-principal"));
+    for r in results {
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap_or_default();
+        assert!(uri.starts_with("iam/123456789012/"), "every result has a pseudo-path: {r}");
+    }
+    let dave =
+        results.iter().find(|r| r["ruleId"] == "admin-principal" && r["message"]["text"].as_str().unwrap().contains("dave")).unwrap();
+    assert_eq!(dave["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "iam/123456789012/users/dave");
+    assert_eq!(dave["partialFingerprints"]["awsops/v1"], "admin-principal|arn:aws:iam::123456789012:user/dave");
+    let again: serde_json::Value = serde_json::from_str(&audit(&moto).args(["--format", "sarif"]).run().stdout).unwrap();
+    let prints = |v: &serde_json::Value| {
+        let mut p: Vec<String> = v["runs"][0]["results"].as_array().unwrap().iter().map(|r| r["partialFingerprints"].to_string()).collect();
+        p.sort();
+        p
+    };
+    assert_eq!(prints(&v), prints(&again), "fingerprints are stable across runs");
+    assert_eq!(
+        prints(&v).len(),
+        {
+            let mut d = prints(&v);
+            d.dedup();
+            d.len()
+        },
+        "and unique"
+    );
 
     // The emulator has no access advisor: that check is reported as not run, the rest still run.
     let advisor = audit(&moto).args(["--access-advisor"]).run().ok();
@@ -249,4 +329,43 @@ true,2026-10-01T00:00:00+00:00,2026-11-20T00:00:00+00:00,us-east-1,s3,false,N/A,
     assert!(!default.contains(&"access-key-old".to_owned()), "{default:?}");
     assert!(run(&["--key-max-age", "30"]).contains(&"access-key-old".to_owned()));
     audit("http://127.0.0.1:9").args(["--offline", saved.to_str().unwrap(), "--unused-days=-1"]).run().usage_error("--unused-days");
+}
+
+#[test]
+fn offline_without_aws_managed_policies_warns_and_says_uncertain() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("details.json");
+    // As saved with `--filter User Role Group LocalManagedPolicy`: AWS's policies are not in it.
+    let details = serde_json::json!({
+        "UserDetailList": [
+            {"UserName": "ops", "Arn": "arn:aws:iam::333333333333:user/ops", "GroupList": ["admins"], "UserPolicyList": [],
+             "AttachedManagedPolicies": [{"PolicyName": "ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}]},
+            {"UserName": "dev", "Arn": "arn:aws:iam::333333333333:user/dev", "GroupList": [], "UserPolicyList": [], "AttachedManagedPolicies": []}
+        ],
+        "GroupDetailList": [
+            {"GroupName": "admins", "Arn": "arn:aws:iam::333333333333:group/admins", "GroupPolicyList": [],
+             "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}
+        ],
+        "RoleDetailList": [],
+        "Policies": [
+            {"Arn": "arn:aws:iam::333333333333:policy/nameless", "AttachmentCount": 0, "DefaultVersionId": "v1",
+             "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+                "Document": serde_json::from_str::<serde_json::Value>(ADMIN).unwrap()}]}
+        ]
+    });
+    std::fs::write(&saved, details.to_string()).unwrap();
+    let run = audit("http://127.0.0.1:9").args(["--offline", saved.to_str().unwrap(), "--now", "1800000000"]).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warning = run.stderr.lines().find(|l| l.contains("not in the input")).unwrap_or_else(|| panic!("a warning: {}", run.stderr));
+    assert!(warning.contains("arn:aws:iam::aws:policy/AdministratorAccess") && warning.contains("ReadOnlyAccess"), "{warning}");
+    let docs = run.documents();
+    let uncertain: Vec<&str> =
+        docs.iter().filter(|d| d["check"] == "grants-uncertain").map(|d| name_of(d["resource"].as_str().unwrap())).collect();
+    assert_eq!(uncertain, ["ops"], "{docs:?}");
+    let ops = docs.iter().find(|d| d["check"] == "grants-uncertain").unwrap();
+    assert_eq!(ops["evidence"]["missing_policies"].as_array().unwrap().len(), 2);
+    // A customer policy without a PolicyName is named by its ARN, never a blank.
+    let nameless = docs.iter().find(|d| d["check"] == "admin-policy").unwrap();
+    assert!(nameless["title"].as_str().unwrap().contains("policy arn:aws:iam::333333333333:policy/nameless grants"), "{nameless}");
+    assert_eq!(nameless["evidence"]["attached"], false);
 }

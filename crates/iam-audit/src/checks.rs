@@ -3,9 +3,10 @@
 //! findings, each with an id, severity, resource ARN, evidence and remediation. A check
 //! whose input could not be collected is reported as skipped, and the others still run.
 
-use crate::account::{Account, Principal};
+use crate::account::Account;
 use crate::credential_report::{ROOT, Row};
-use crate::policy::{Decision, Effect, PolicyDocument, evaluate, is_admin_equivalent};
+use crate::evaluator::Evaluator;
+use crate::policy::Effect;
 use awsops_core::kinds::{FindingDoc, Severity, SkippedCheck};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -62,14 +63,16 @@ pub struct Outcome {
     pub findings: Vec<FindingDoc>,
     pub run: Vec<String>,
     pub skipped: Vec<SkippedCheck>,
+    /// For stderr: what the findings alone would not make plain (e.g. policies missing from the input).
+    pub warnings: Vec<String>,
 }
 
-struct Sink {
+pub(crate) struct Sink {
     out: Outcome,
 }
 
 impl Sink {
-    fn add(&mut self, check: &str, severity: Severity, title: String, resource: &str, evidence: Value, remediation: &str) {
+    pub(crate) fn add(&mut self, check: &str, severity: Severity, title: String, resource: &str, evidence: Value, remediation: &str) {
         self.out.findings.push(FindingDoc {
             check: check.to_owned(),
             severity,
@@ -81,22 +84,39 @@ impl Sink {
         });
     }
 
-    fn ran(&mut self, checks: &[&str]) {
+    pub(crate) fn warn(&mut self, warning: String) {
+        self.out.warnings.push(warning);
+    }
+
+    pub(crate) fn ran(&mut self, checks: &[&str]) {
         self.out.run.extend(checks.iter().map(|c| (*c).to_owned()));
     }
 
-    fn skip(&mut self, checks: &[&str], reason: &str) {
+    pub(crate) fn skip(&mut self, checks: &[&str], reason: &str) {
         self.out.skipped.extend(checks.iter().map(|c| SkippedCheck { check: (*c).to_owned(), reason: reason.to_owned() }));
     }
 }
 
+/// The account's id: from its principals and policies, else from the credential report.
+fn account_id(i: &Inputs) -> String {
+    if !i.account.id.is_empty() {
+        return i.account.id.clone();
+    }
+    let rows = i.report.as_deref().unwrap_or_default();
+    rows.iter().map(|r| Account::account_of(&r.arn)).find(|a| !a.is_empty()).unwrap_or_default()
+}
+
 pub fn run_all(i: &Inputs, t: &Thresholds) -> Outcome {
-    let mut s = Sink { out: Outcome { findings: Vec::new(), run: Vec::new(), skipped: Vec::new() } };
+    let mut s = Sink { out: Outcome { findings: Vec::new(), run: Vec::new(), skipped: Vec::new(), warnings: Vec::new() } };
     root(&mut s, i, t);
     users(&mut s, i, t);
     password_policy(&mut s, i, t);
-    policies(&mut s, &i.account);
-    principals(&mut s, &i.account);
+    let mut evaluator = Evaluator::new(&i.account);
+    crate::grant_checks::policies(&mut s, &mut evaluator);
+    let holders = crate::grant_checks::holders(&mut evaluator);
+    crate::grant_checks::principals(&mut s, &i.account, &holders);
+    crate::assume_paths::check(&mut s, &mut evaluator, &holders);
+    crate::action_catalogue::check(&mut s, &i.account);
     trust(&mut s, &i.account);
     roles_unused(&mut s, &i.account, i.now, t);
     s.out
@@ -108,7 +128,7 @@ fn days_ago(now: i64, then: i64) -> i64 {
 
 fn root(s: &mut Sink, i: &Inputs, t: &Thresholds) {
     let root_row = i.report.as_ref().ok().and_then(|rows| rows.iter().find(|r| r.user == ROOT));
-    let root_arn = root_row.map(|r| r.arn.clone()).unwrap_or_else(|| format!("arn:aws:iam::{}:root", i.account.id));
+    let root_arn = root_row.map(|r| r.arn.clone()).unwrap_or_else(|| format!("arn:aws:iam::{}:root", account_id(i)));
     match &i.summary {
         Ok(summary) => {
             s.ran(&["root-mfa-off", "root-access-keys"]);
@@ -155,8 +175,14 @@ fn root(s: &mut Sink, i: &Inputs, t: &Thresholds) {
     }
 }
 
-const USER_CHECKS: [&str; 5] =
-    ["user-console-without-mfa", "access-key-old", "access-key-unused", "user-two-active-keys", "credentials-never-used"];
+const USER_CHECKS: [&str; 6] = [
+    "user-console-without-mfa",
+    "user-api-without-mfa",
+    "access-key-old",
+    "access-key-unused",
+    "user-two-active-keys",
+    "credentials-never-used",
+];
 
 fn users(s: &mut Sink, i: &Inputs, t: &Thresholds) {
     let rows = match &i.report {
@@ -173,6 +199,17 @@ fn users(s: &mut Sink, i: &Inputs, t: &Thresholds) {
                 &r.arn,
                 json!({"password_enabled": true, "mfa_active": false}),
                 "Require MFA for console users (enable a device, or deny actions without aws:MultiFactorAuthPresent).",
+            );
+        }
+        let active_keys = r.keys.iter().filter(|k| k.active).count();
+        if !r.password_enabled && !r.mfa_active && active_keys > 0 {
+            s.add(
+                "user-api-without-mfa",
+                Severity::Medium,
+                format!("{} has {active_keys} active access key(s) and no MFA", r.user),
+                &r.arn,
+                json!({"password_enabled": false, "mfa_active": false, "active_keys": active_keys}),
+                "A leaked long-lived key is enough here: prefer roles; else enable MFA and require aws:MultiFactorAuthPresent for sensitive actions.",
             );
         }
         let created_days = r.created.map(|c| days_ago(i.now, c));
@@ -234,7 +271,7 @@ fn users(s: &mut Sink, i: &Inputs, t: &Thresholds) {
 }
 
 fn password_policy(s: &mut Sink, i: &Inputs, t: &Thresholds) {
-    let account = format!("arn:aws:iam::{}:root", i.account.id);
+    let account = format!("arn:aws:iam::{}:root", account_id(i));
     let policy = match &i.password_policy {
         Err(why) => return s.skip(&["password-policy"], why),
         Ok(None) => {
@@ -285,174 +322,8 @@ fn password_policy(s: &mut Sink, i: &Inputs, t: &Thresholds) {
     }
 }
 
-/// Every customer policy document: managed (customer) ones by ARN and inline ones by owner.
-fn customer_documents(a: &Account) -> Vec<(String, String, &PolicyDocument)> {
-    let mut docs: Vec<(String, String, &PolicyDocument)> =
-        a.policies.values().filter(|p| !p.aws_managed).map(|p| (p.arn.clone(), p.name.clone(), &p.document)).collect();
-    for p in a.users.iter().chain(&a.groups).chain(&a.roles) {
-        docs.extend(p.inline.iter().map(|(name, d)| (p.arn.clone(), format!("inline {name}"), d)));
-    }
-    docs
-}
-
-fn policies(s: &mut Sink, a: &Account) {
-    s.ran(&["admin-policy", "service-wildcard", "passrole-wildcard", "inline-policy", "user-attached-policy"]);
-    let probe_role = format!("arn:aws:iam::{}:role/awsops-audit-probe", a.id);
-    for (arn, name, doc) in customer_documents(a) {
-        if is_admin_equivalent([doc]) {
-            s.add(
-                "admin-policy",
-                Severity::High,
-                format!("policy {name} grants administrator access"),
-                &arn,
-                json!({"policy": name}),
-                "Grant only the actions and resources needed; keep administrator access to a few break-glass roles.",
-            );
-        } else {
-            let wildcards: Vec<&str> = doc.statements.iter().flat_map(|st| st.service_wildcards()).collect();
-            if !wildcards.is_empty() {
-                s.add(
-                    "service-wildcard",
-                    Severity::Medium,
-                    format!("policy {name} allows every action of {}", wildcards.join(", ")),
-                    &arn,
-                    json!({"policy": name, "actions": wildcards}),
-                    "List the actions needed instead of a service-wide wildcard.",
-                );
-            }
-        }
-        if evaluate([doc], "iam:PassRole", &probe_role) == Decision::Allowed
-            && doc
-                .statements
-                .iter()
-                .any(|st| st.effect == Effect::Allow && st.matches_action("iam:PassRole") && st.resources.0.iter().any(|r| r == "*"))
-        {
-            s.add(
-                "passrole-wildcard",
-                Severity::High,
-                format!("policy {name} allows iam:PassRole on every role"),
-                &arn,
-                json!({"policy": name}),
-                "Limit iam:PassRole to the roles the service needs (and with iam:PassedToService).",
-            );
-        }
-    }
-    for p in a.users.iter().chain(&a.groups).chain(&a.roles) {
-        for (name, _) in &p.inline {
-            s.add(
-                "inline-policy",
-                Severity::Low,
-                format!("{} has inline policy {name}", p.name),
-                &p.arn,
-                json!({"policy": name}),
-                "Use managed policies, which are versioned, reusable and visible in one place.",
-            );
-        }
-    }
-    for u in &a.users {
-        if !u.attached.is_empty() {
-            s.add(
-                "user-attached-policy",
-                Severity::Low,
-                format!("{} has policies attached directly", u.name),
-                &u.arn,
-                json!({"policies": u.attached}),
-                "Attach policies to groups (or roles) and put the user in the group.",
-            );
-        }
-    }
-}
-
-/// Privilege-escalation paths: each a set of actions that together let a principal raise its own access.
-pub const ESCALATIONS: [(&str, &[&str]); 15] = [
-    ("CreatePolicyVersion", &["iam:CreatePolicyVersion"]),
-    ("SetDefaultPolicyVersion", &["iam:SetDefaultPolicyVersion"]),
-    ("AttachUserPolicy", &["iam:AttachUserPolicy"]),
-    ("AttachGroupPolicy", &["iam:AttachGroupPolicy"]),
-    ("AttachRolePolicy", &["iam:AttachRolePolicy"]),
-    ("PutUserPolicy", &["iam:PutUserPolicy"]),
-    ("PutGroupPolicy", &["iam:PutGroupPolicy"]),
-    ("PutRolePolicy", &["iam:PutRolePolicy"]),
-    ("AddUserToGroup", &["iam:AddUserToGroup"]),
-    ("UpdateAssumeRolePolicy", &["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"]),
-    ("CreateAccessKey on other users", &["iam:CreateAccessKey"]),
-    ("CreateLoginProfile on other users", &["iam:CreateLoginProfile"]),
-    ("UpdateLoginProfile on other users", &["iam:UpdateLoginProfile"]),
-    ("PassRole with RunInstances", &["iam:PassRole", "ec2:RunInstances"]),
-    ("PassRole with Lambda", &["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"]),
-];
-
-/// The resource an action is probed on: another principal of the account, a policy, or `*`.
-fn probe_resource(account: &str, action: &str) -> String {
-    let other = |kind: &str| format!("arn:aws:iam::{account}:{kind}/awsops-audit-probe");
-    let verb = action.split(':').nth(1).unwrap_or_default();
-    if !action.starts_with("iam:") && !action.starts_with("sts:") {
-        return "*".into();
-    }
-    if verb.contains("PolicyVersion") {
-        other("policy")
-    } else if verb.contains("Group") {
-        other("group")
-    } else if verb.contains("Role") {
-        other("role")
-    } else if verb.contains("User") || verb.contains("LoginProfile") || verb.contains("AccessKey") {
-        other("user")
-    } else {
-        "*".into()
-    }
-}
-
-/// The escalation paths a set of policies opens (every action unconditionally allowed).
-pub fn escalations(account: &str, docs: &[&PolicyDocument]) -> Vec<&'static str> {
-    ESCALATIONS
-        .iter()
-        .filter(|(_, actions)| actions.iter().all(|a| evaluate(docs.iter().copied(), a, &probe_resource(account, a)) == Decision::Allowed))
-        .map(|(name, _)| *name)
-        .collect()
-}
-
-fn principals(s: &mut Sink, a: &Account) {
-    s.ran(&["admin-principal", "privilege-escalation"]);
-    for (kind, p) in a.users.iter().map(|u| ("user", u)).chain(a.roles.iter().map(|r| ("role", r))) {
-        let docs = a.effective(p);
-        if is_admin_equivalent(docs.iter().copied()) {
-            s.add(
-                "admin-principal",
-                Severity::High,
-                format!("{kind} {} holds administrator access", p.name),
-                &p.arn,
-                json!({"through": sources(a, p)}),
-                "Review who needs administrator access; use least-privilege policies for everyone else.",
-            );
-            continue;
-        }
-        let paths = escalations(&a.id, &docs);
-        if !paths.is_empty() {
-            s.add(
-                "privilege-escalation",
-                Severity::High,
-                format!("{kind} {} can raise its own access ({})", p.name, paths.join(", ")),
-                &p.arn,
-                json!({"paths": paths, "through": sources(a, p)}),
-                "Remove these IAM write actions, or restrict them to specific resources and conditions.",
-            );
-        }
-    }
-}
-
-/// Where a principal's policies come from, for the evidence.
-fn sources(a: &Account, p: &Principal) -> Vec<String> {
-    let mut out: Vec<String> = p.inline.iter().map(|(n, _)| format!("inline {n}")).collect();
-    out.extend(p.attached.iter().cloned());
-    for g in p.groups.iter().filter_map(|n| a.groups.iter().find(|g| &g.name == n)) {
-        out.extend(g.inline.iter().map(|(n, _)| format!("group {} inline {n}", g.name)));
-        out.extend(g.attached.iter().map(|arn| format!("group {} {arn}", g.name)));
-    }
-    out
-}
-
 /// The AWS principals a trust statement names (`*` included).
-fn aws_principals(principal: &Value) -> Vec<String> {
+pub(crate) fn aws_principals(principal: &Value) -> Vec<String> {
     match principal {
         Value::String(s) => vec![s.clone()],
         Value::Object(o) => match o.get("AWS") {
@@ -533,7 +404,9 @@ fn roles_unused(s: &mut Sink, a: &Account, now: i64, t: &Thresholds) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::account::Principal;
     use crate::credential_report::Key;
+    use crate::policy::PolicyDocument;
 
     const NOW: i64 = 1_800_000_000;
 
@@ -570,6 +443,17 @@ mod tests {
     #[test]
     fn a_clean_account_has_no_findings() {
         let mut a = Account { id: "111111111111".into(), ..Account::default() };
+        a.policies.insert(
+            "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
+            crate::account::ManagedPolicy {
+                name: "ReadOnlyAccess".into(),
+                arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
+                document: doc(
+                    r#"{"Statement":{"Effect":"Allow","Action":["s3:Get*","ec2:Describe*","iam:Get*","iam:List*"],"Resource":"*"}}"#,
+                ),
+                aws_managed: true,
+            },
+        );
         a.users.push(Principal { groups: vec!["readers".into()], ..user("clean") });
         a.groups.push(Principal {
             name: "readers".into(),
@@ -751,5 +635,207 @@ mod tests {
         assert!(o.skipped.iter().any(|s| s.check == "user-console-without-mfa" && s.reason.contains("not available")));
         assert!(o.findings.iter().any(|f| f.check == "password-policy"));
         assert!(o.run.contains(&"admin-principal".to_owned()));
+    }
+
+    fn managed(a: &mut Account, name: &str, json: &str) -> String {
+        let arn = format!("arn:aws:iam::111111111111:policy/{name}");
+        a.policies.insert(
+            arn.clone(),
+            crate::account::ManagedPolicy { name: name.into(), arn: arn.clone(), document: doc(json), aws_managed: false },
+        );
+        arn
+    }
+
+    fn find<'a>(o: &'a Outcome, check: &str, resource_tail: &str) -> Option<&'a FindingDoc> {
+        o.findings.iter().find(|f| f.check == check && f.resource.rsplit('/').next() == Some(resource_tail))
+    }
+
+    #[test]
+    fn api_only_users_without_mfa_are_flagged_below_console_users() {
+        let key = Key { active: true, last_rotated: Some(NOW - DAY), last_used: Some(NOW - DAY) };
+        let row = |user: &str, password: bool, mfa: bool, keys: [Key; 2]| Row {
+            user: user.into(),
+            arn: format!("arn:aws:iam::1:user/{user}"),
+            created: Some(NOW - DAY),
+            password_enabled: password,
+            password_last_used: password.then_some(NOW),
+            mfa_active: mfa,
+            keys,
+        };
+        let rows = vec![
+            row("api", false, false, [key.clone(), Key::default()]),
+            row("api-mfa", false, true, [key.clone(), Key::default()]),
+            row("idle", false, false, [Key { active: false, ..key.clone() }, Key::default()]),
+            row("console", true, false, [key.clone(), Key::default()]),
+        ];
+        let o = run_all(&inputs(Account::default(), rows), &Thresholds::default());
+        let api = find(&o, "user-api-without-mfa", "api").expect("api-only user without MFA");
+        let console = find(&o, "user-console-without-mfa", "console").unwrap();
+        assert!(api.severity < console.severity, "lower than console users");
+        assert_eq!(api.evidence["active_keys"], 1);
+        for quiet in ["api-mfa", "idle", "console"] {
+            assert!(find(&o, "user-api-without-mfa", quiet).is_none(), "{quiet}");
+        }
+    }
+
+    #[test]
+    fn policies_say_whether_attached_and_unattached_escalation_is_found() {
+        let mut a = Account { id: "111111111111".into(), ..Account::default() };
+        let keys = managed(&mut a, "keys", r#"{"Statement":{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*"}}"#);
+        let versions =
+            managed(&mut a, "versions", r#"{"Statement":{"Effect":"Allow","Action":["iam:CreatePolicyVersion"],"Resource":"*"}}"#);
+        let admin = managed(&mut a, "admin", r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#);
+        let idle_admin = managed(&mut a, "idle-admin", r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#);
+        let fine = managed(&mut a, "fine", r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#);
+        a.users.push(Principal { attached: vec![versions.clone(), admin.clone(), fine], ..user("u") });
+        a.roles.push(Principal {
+            name: "r".into(),
+            arn: "arn:aws:iam::111111111111:role/r".into(),
+            attached: vec![admin.clone()],
+            inline: vec![("esc".into(), doc(r#"{"Statement":{"Effect":"Allow","Action":"iam:PutRolePolicy","Resource":"*"}}"#))],
+            last_used: Some(NOW),
+            ..Principal::default()
+        });
+        let _ = (&keys, &idle_admin);
+        let o = run_all(&inputs(a, vec![]), &Thresholds::default());
+        let unattached = find(&o, "privilege-escalation", "keys").expect("an unattached escalation policy");
+        assert_eq!(unattached.evidence["attached"], false);
+        assert_eq!(unattached.evidence["paths"], json!(["CreateAccessKey on other users"]));
+        assert_eq!(find(&o, "privilege-escalation", "versions").unwrap().evidence["attached"], true);
+        assert_eq!(find(&o, "admin-policy", "admin").unwrap().evidence["attachments"], 2);
+        assert_eq!(find(&o, "admin-policy", "idle-admin").unwrap().evidence["attached"], false);
+        assert!(find(&o, "privilege-escalation", "fine").is_none() && find(&o, "admin-policy", "fine").is_none());
+        let inline = o
+            .findings
+            .iter()
+            .find(|f| f.check == "privilege-escalation" && f.evidence["inline_policy"] == "esc")
+            .expect("an inline escalation policy, even on an admin role");
+        assert!(inline.resource.ends_with("role/r") && inline.evidence["attached"] == true);
+    }
+
+    #[test]
+    fn actions_and_services_that_do_not_exist() {
+        let mut a = Account { id: "111111111111".into(), ..Account::default() };
+        managed(
+            &mut a,
+            "typos",
+            r#"{"Statement":[{"Effect":"Allow","Action":["s3:GetObjcet","s3:GetObject","iam:PassRoles","s3:Frob*"],"Resource":"*"},
+                            {"Effect":"Deny","NotAction":["s4:*","ec2:RunInstances"],"Resource":"*"}]}"#,
+        );
+        managed(&mut a, "clean", r#"{"Statement":{"Effect":"Allow","Action":["S3:getobject","ec2:Describe*","*"],"Resource":"*"}}"#);
+        a.users.push(Principal {
+            inline: vec![("x".into(), doc(r#"{"Statement":{"Effect":"Allow","Action":"nosuchsvc:Do","Resource":"*"}}"#))],
+            ..user("u")
+        });
+        let o = run_all(&inputs(a, vec![]), &Thresholds::default());
+        let actions = find(&o, "invalid-action", "typos").expect("typos");
+        assert_eq!(actions.evidence["actions"], json!(["iam:PassRoles", "s3:Frob*", "s3:GetObjcet"]));
+        assert_eq!(find(&o, "invalid-service", "typos").unwrap().evidence["actions"], json!(["s4:*"]));
+        let inline = find(&o, "invalid-service", "u").unwrap();
+        assert_eq!(inline.evidence["inline_policy"], "x");
+        assert!(find(&o, "invalid-action", "clean").is_none() && find(&o, "invalid-service", "clean").is_none());
+        assert!(o.run.contains(&"invalid-action".to_owned()) && o.run.contains(&"invalid-service".to_owned()));
+    }
+
+    fn role(name: &str, trust: &str, policies: &[(&str, &str)]) -> Principal {
+        Principal {
+            name: name.into(),
+            arn: format!("arn:aws:iam::111111111111:role/{name}"),
+            trust: Some(doc(trust)),
+            inline: policies.iter().map(|(n, d)| ((*n).to_owned(), doc(d))).collect(),
+            last_used: Some(NOW),
+            ..Principal::default()
+        }
+    }
+
+    const ASSUME_ANY: &str = r#"{"Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}"#;
+    const ADMIN: &str = r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;
+
+    #[test]
+    fn assume_role_paths_to_admin_are_reported_whole() {
+        let mut a = Account { id: "111111111111".into(), ..Account::default() };
+        let by_root = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}}"#;
+        let by_deploy =
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/deploy"},"Action":"sts:AssumeRole"}}"#;
+        let by_loop_b =
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/loop-b"},"Action":"sts:AssumeRole"}}"#;
+        let by_loop_a =
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/loop-a"},"Action":"sts:AssumeRole"}}"#;
+        a.users.push(Principal { inline: vec![("assume".into(), doc(ASSUME_ANY))], ..user("alice") });
+        a.users.push(user("bob"));
+        a.users.push(Principal {
+            inline: vec![
+                ("assume".into(), doc(ASSUME_ANY)),
+                (
+                    "no".into(),
+                    doc(r#"{"Statement":{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111111111111:role/deploy"}}"#),
+                ),
+            ],
+            ..user("carol")
+        });
+        a.roles.push(role("deploy", by_root, &[("assume", ASSUME_ANY)]));
+        a.roles.push(role("admin", by_deploy, &[("admin", ADMIN)]));
+        // Two roles that trust each other, and may assume only each other: a cycle leading nowhere.
+        let loops = r#"{"Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111111111111:role/loop-*"}}"#;
+        a.roles.push(role("loop-a", by_loop_b, &[("assume", loops)]));
+        a.roles.push(role("loop-b", by_loop_a, &[("assume", loops)]));
+        let o = run_all(&inputs(a, vec![]), &Thresholds::default());
+        let alice = find(&o, "assume-role-escalation", "alice").expect("alice reaches admin");
+        assert_eq!(alice.evidence["path"], json!(["user:alice", "role:deploy", "role:admin"]));
+        assert_eq!(alice.evidence["reaches"], "admin");
+        assert!(alice.title.contains("user:alice → role:deploy → role:admin"), "{}", alice.title);
+        assert!(find(&o, "assume-role-escalation", "deploy").is_some(), "deploy itself reaches admin");
+        for none in ["bob", "carol", "admin", "loop-a", "loop-b"] {
+            assert!(find(&o, "assume-role-escalation", none).is_none(), "{none}: {:?}", checks(&o));
+        }
+    }
+
+    #[test]
+    fn a_boundary_limits_what_a_principal_holds() {
+        let mut a = Account { id: "111111111111".into(), ..Account::default() };
+        let admin = managed(&mut a, "admin", ADMIN);
+        let fence = managed(&mut a, "fence", r#"{"Statement":{"Effect":"Allow","Action":["s3:*","ec2:*"],"Resource":"*"}}"#);
+        a.users.push(Principal { attached: vec![admin.clone()], boundary: Some(fence.clone()), ..user("fenced") });
+        a.users.push(Principal { attached: vec![admin.clone()], ..user("free") });
+        a.roles.push(Principal { boundary: Some(fence), ..role("fenced-role", r#"{"Statement":[]}"#, &[("admin", ADMIN)]) });
+        let o = run_all(&inputs(a, vec![]), &Thresholds::default());
+        assert!(find(&o, "admin-principal", "free").is_some());
+        for fenced in ["fenced", "fenced-role"] {
+            assert!(find(&o, "admin-principal", fenced).is_none() && find(&o, "privilege-escalation", fenced).is_none(), "{fenced}");
+        }
+    }
+
+    #[test]
+    fn policies_missing_from_the_input_make_verdicts_uncertain_not_silent() {
+        let mut a = Account { id: "111111111111".into(), ..Account::default() };
+        a.users.push(Principal { attached: vec!["arn:aws:iam::aws:policy/AdministratorAccess".into()], ..user("ops") });
+        a.roles.push(Principal {
+            attached: vec!["arn:aws:iam::111111111111:policy/gone".into()],
+            inline: vec![("admin".into(), doc(ADMIN))],
+            ..role("r", r#"{"Statement":[]}"#, &[])
+        });
+        a.users.push(user("plain"));
+        let o = run_all(&inputs(a, vec![]), &Thresholds::default());
+        let ops = find(&o, "grants-uncertain", "ops").expect("ops is uncertain");
+        assert_eq!(ops.evidence["missing_policies"], json!(["arn:aws:iam::aws:policy/AdministratorAccess"]));
+        assert_eq!(ops.severity, Severity::Info);
+        let r = find(&o, "admin-principal", "r").expect("what is known still counts");
+        assert_eq!(r.evidence["uncertain"], true);
+        assert!(find(&o, "grants-uncertain", "plain").is_none());
+        assert_eq!(o.warnings.len(), 1);
+        assert!(o.warnings[0].contains("AdministratorAccess") && o.warnings[0].contains("policy/gone"), "{}", o.warnings[0]);
+    }
+
+    #[test]
+    fn the_root_arn_always_names_the_account() {
+        let mut i =
+            inputs(Account::default(), vec![Row { user: "u".into(), arn: "arn:aws:iam::123456789012:user/u".into(), ..Row::default() }]);
+        i.summary = Ok(HashMap::from([("AccountMFAEnabled".into(), 0)]));
+        i.password_policy = Ok(None);
+        let o = run_all(&i, &Thresholds::default());
+        for check in ["root-mfa-off", "password-policy"] {
+            let f = o.findings.iter().find(|f| f.check == check).unwrap();
+            assert_eq!(f.resource, "arn:aws:iam::123456789012:root", "{check}");
+        }
     }
 }

@@ -25,18 +25,28 @@ fn unavailable<E: ProvideErrorMetadata + std::error::Error + 'static>(operation:
 
 pub async fn collect(iam: &Client, now: i64, timeout: Duration) -> Result<Inputs> {
     let details = async {
-        let pages: Vec<_> = iam
-            .get_account_authorization_details()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error("GetAccountAuthorizationDetails"))?;
-        Ok::<_, Error>(Account::from_pages(&pages))
+        // Each page is read into the account and dropped, so memory holds one page at a time.
+        let mut pages = details_request(iam).into_paginator().send();
+        let mut account = Account::default();
+        while let Some(page) = pages.next().await {
+            account.add_page(page.map_err(aws_error("GetAccountAuthorizationDetails"))?);
+        }
+        account.finish();
+        Ok::<_, Error>(account)
     };
     let (account, report, password_policy, summary) =
         tokio::join!(details, credential_report(iam, timeout), password_policy(iam), summary(iam));
     Ok(Inputs { account: account?, report, password_policy, summary, now })
+}
+
+/// Items per page of GetAccountAuthorizationDetails: AWS's default is 100, so a 5,000-user
+/// account would take some 80 pages; at the maximum, 1,000, it takes a few.
+pub const DETAILS_PAGE_SIZE: i32 = 1000;
+
+pub fn details_request(
+    iam: &Client,
+) -> aws_sdk_iam::operation::get_account_authorization_details::builders::GetAccountAuthorizationDetailsFluentBuilder {
+    iam.get_account_authorization_details().max_items(DETAILS_PAGE_SIZE)
 }
 
 async fn credential_report(iam: &Client, timeout: Duration) -> std::result::Result<Vec<credential_report::Row>, String> {
@@ -123,4 +133,16 @@ pub async fn never_used_services(
         .buffer_unordered(jobs.max(1))
         .try_collect()
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authorization_details_are_asked_for_in_pages_of_1000() {
+        let config = aws_sdk_iam::Config::builder().behavior_version(aws_sdk_iam::config::BehaviorVersion::latest()).build();
+        let iam = Client::from_conf(config);
+        assert_eq!(details_request(&iam).get_max_items(), &Some(1000));
+    }
 }

@@ -25,45 +25,39 @@ pub struct Row {
     pub keys: [Key; 2],
 }
 
-/// "2014-09-01T22:28:48+00:00" (or with Z, or fractional seconds) → seconds since the epoch (UTC).
+/// "2014-09-01T22:28:48+00:00" (RFC 3339: Z or any offset, fractional seconds) → seconds
+/// since the epoch (UTC). Anything else ("N/A", "no_information", "not_supported") → None.
 pub fn parse_time(text: &str) -> Option<i64> {
-    let t = text.trim();
-    if t.len() < 19 {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| t.get(r).and_then(|s| s.parse::<i64>().ok());
-    let (y, mo, d, h, mi, s) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if mo <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (mo + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3600 + mi * 60 + s)
+    use aws_smithy_types::DateTime;
+    use aws_smithy_types::date_time::Format;
+    DateTime::from_str(text.trim(), Format::DateTimeWithOffset).ok().map(|d| d.secs())
 }
 
 fn flag(v: &str) -> bool {
     v.eq_ignore_ascii_case("true")
 }
 
-pub fn parse(csv: &str) -> Result<Vec<Row>> {
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().ok_or_else(|| Error::failed("the credential report is empty"))?.split(',').collect();
-    let col: HashMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (h.trim(), i)).collect();
+/// Columns are found by name, fields may be quoted (RFC 4180), and a short row reads as empty.
+pub fn parse(text: &str) -> Result<Vec<Row>> {
+    let bad = |e: csv::Error| Error::failed(format!("the credential report is not CSV: {e}"));
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let header = reader.headers().map_err(bad)?.clone();
+    if header.is_empty() || header.iter().all(str::is_empty) {
+        return Err(Error::failed("the credential report is empty"));
+    }
+    let col: HashMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (h, i)).collect();
     for needed in ["user", "arn", "password_enabled", "mfa_active", "access_key_1_active"] {
         if !col.contains_key(needed) {
             return Err(Error::failed(format!("the credential report has no {needed} column")));
         }
     }
     let mut rows = Vec::new();
-    for line in lines.filter(|l| !l.trim().is_empty()) {
-        let f: Vec<&str> = line.split(',').collect();
-        let get = |name: &str| col.get(name).and_then(|i| f.get(*i)).copied().unwrap_or_default();
+    for record in reader.records() {
+        let f = record.map_err(bad)?;
+        if f.iter().all(str::is_empty) {
+            continue;
+        }
+        let get = |name: &str| col.get(name).and_then(|i| f.get(*i)).unwrap_or_default();
         let key = |n: u8| Key {
             active: flag(get(&format!("access_key_{n}_active"))),
             last_rotated: parse_time(get(&format!("access_key_{n}_last_rotated"))),
@@ -95,6 +89,30 @@ mod tests {
         assert_eq!(parse_time("2024-02-29T00:00:00Z"), Some(1_709_164_800));
         assert_eq!(parse_time("N/A"), None);
         assert_eq!(parse_time("no_information"), None);
+        assert_eq!(parse_time("2014-09-02T07:28:48+09:00"), Some(1_409_610_528), "offsets count");
+        assert_eq!(parse_time("2014-09-01T17:28:48.250-05:00"), Some(1_409_610_528));
+        assert_eq!(parse_time(" 2014-09-01T22:28:48Z "), Some(1_409_610_528));
+        for junk in
+            ["", "2014-13-01T00:00:00Z", "2014-09-01T22:28:48+25:00", "2014-09-01", "ééééééééééééééééééééé", "9999999999-01-01T00:00:00Z"]
+        {
+            assert_eq!(parse_time(junk), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn quoted_fields_short_rows_and_junk() {
+        let csv = format!(
+            "{HEADER}\n\"o'neil, jr\",\"arn:aws:iam::1:user/a,b\",2020-01-01T09:00:00+09:00,true,N/A,N/A,N/A,\"false\",false\nshort,arn:aws:iam::1:user/short\n\n"
+        );
+        let rows = parse(&csv).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].user, "o'neil, jr");
+        assert_eq!(rows[0].arn, "arn:aws:iam::1:user/a,b");
+        assert_eq!(rows[0].created, parse_time("2020-01-01T00:00:00Z"));
+        assert!(rows[0].password_enabled && !rows[0].mfa_active);
+        assert!(!rows[1].password_enabled && rows[1].created.is_none());
+        assert!(parse("").is_err());
+        assert!(parse("\"unterminated,\n").is_err());
     }
 
     #[test]

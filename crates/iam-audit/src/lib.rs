@@ -3,9 +3,15 @@
 //! status CI can gate on.
 
 pub mod account;
+pub mod action_catalogue;
+pub mod assume_paths;
 pub mod checks;
 pub mod collect;
+pub mod compiled_policy;
 pub mod credential_report;
+pub mod evaluator;
+pub mod grant_checks;
+pub mod pattern;
 pub mod policy;
 pub mod render;
 pub mod suppress;
@@ -58,7 +64,11 @@ impl Level {
                   `finding` document per problem (check id, severity, resource ARN, evidence, remediation) and an \
                   `iam-audit-summary`; `--format table` for people, `--format sarif` for code-scanning \
                   dashboards. `--fail-on SEVERITY` exits 3 when an unsuppressed finding is at or above it. \
-                  Checks whose data the endpoint cannot give are listed as not run; the rest still run.\n\n\
+                  Checks whose data the endpoint cannot give are listed as not run; the rest still run. \
+                  Administrator access and privilege escalation are judged on principals (with their groups and \
+                  permission boundaries, and through chains of sts:AssumeRole) and on customer policies, attached \
+                  or not; attached policies missing from the input are named on stderr and their principals \
+                  marked grants-uncertain.\n\n\
                   IAM permissions: iam:GetAccountAuthorizationDetails, iam:GenerateCredentialReport, \
                   iam:GetCredentialReport, iam:GetAccountPasswordPolicy, iam:GetAccountSummary; with \
                   --access-advisor also iam:GenerateServiceLastAccessedDetails, iam:GetServiceLastAccessedDetails."
@@ -191,7 +201,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         users: inputs.account.users.len(),
         groups: inputs.account.groups.len(),
         roles: inputs.account.roles.len(),
-        policies: inputs.account.policies.len(),
+        policies: inputs.account.policies_listed,
         findings: counts,
         suppressed: outcome.findings.iter().filter(|f| f.suppressed.is_some()).count(),
         checks_run: outcome.run.clone(),
@@ -201,6 +211,9 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
     };
     for s in &summary.checks_skipped {
         tracing::warn!("not run: {} ({})", s.check, s.reason);
+    }
+    for w in &outcome.warnings {
+        tracing::warn!("{w}");
     }
     match cli.format {
         Format::Json => {

@@ -18,8 +18,9 @@ pub struct Statement {
     pub actions: (Vec<String>, bool),
     /// (patterns, negated: NotResource); a trust policy has none.
     pub resources: (Vec<String>, bool),
-    /// The Principal block (trust policies), as written.
+    /// The Principal block (trust policies), as written; with `not_principal`, the NotPrincipal block.
     pub principal: Option<Value>,
+    pub not_principal: bool,
     /// The Condition block, as written (`None` when absent or empty).
     pub condition: Option<Value>,
 }
@@ -38,27 +39,10 @@ fn strings(v: Option<&Value>) -> Vec<String> {
     }
 }
 
-/// IAM returns documents URL-encoded (RFC 3986); saved CLI output has them decoded.
-pub fn decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_owned();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// IAM returns documents URL-encoded (RFC 3986); saved CLI output has them decoded. A stray
+/// `%` or an escape that is not UTF-8 is kept as it is, never a panic.
+pub fn decode(text: &str) -> std::borrow::Cow<'_, str> {
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy()
 }
 
 impl PolicyDocument {
@@ -71,7 +55,10 @@ impl PolicyDocument {
     }
 
     pub fn parse(text: &str) -> PolicyDocument {
-        serde_json::from_str::<Value>(&decode(text)).map(|v| PolicyDocument::from_object(&v)).unwrap_or_default()
+        // Text that is already JSON is not decoded again: a literal `%20` in a resource stays.
+        let parsed =
+            if text.trim_start().starts_with('{') { serde_json::from_str::<Value>(text) } else { serde_json::from_str(&decode(text)) };
+        parsed.map(|v| PolicyDocument::from_object(&v)).unwrap_or_default()
     }
 
     fn from_object(v: &Value) -> PolicyDocument {
@@ -96,6 +83,7 @@ impl PolicyDocument {
                     actions: (actions, not_action),
                     resources: (resources, not_resource),
                     principal: s.get("Principal").or_else(|| s.get("NotPrincipal")).cloned(),
+                    not_principal: s.get("Principal").is_none() && s.get("NotPrincipal").is_some(),
                     condition: s.get("Condition").filter(|c| c.as_object().is_some_and(|o| !o.is_empty())).cloned(),
                 }
             })
@@ -208,6 +196,22 @@ mod tests {
         assert_eq!(d.statements[0].effect, Effect::Deny);
         assert!(d.statements[0].actions.1 && d.statements[0].resources.1 && d.statements[0].condition.is_none());
         assert!(doc("not json").statements.is_empty());
+    }
+
+    #[test]
+    fn hostile_escapes_decode_without_panic() {
+        assert_eq!(decode("arn:x/%aé"), "arn:x/%aé");
+        assert_eq!(decode("%"), "%");
+        assert_eq!(decode("%zz%4"), "%zz%4");
+        assert_eq!(decode("a%2Fb%C3%A9"), "a/bé");
+        assert_eq!(decode("%FF"), "\u{FFFD}");
+        assert!(doc("%7B%22Statement%22%3A%5B%5D%7D%aé").statements.is_empty());
+        let d = doc(
+            "%7B%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3A%2A%22%2C%22Resource%22%3A%22arn%3Ax%2F%25a%C3%A9%22%7D%7D",
+        );
+        assert_eq!(d.statements[0].resources.0, ["arn:x/%aé"]);
+        let plain = doc(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/100%20off"}}"#);
+        assert_eq!(plain.statements[0].resources.0, ["arn:aws:s3:::b/100%20off"], "decoded text is not decoded twice");
     }
 
     #[test]

