@@ -1,18 +1,19 @@
 //! Transitive escalation through sts:AssumeRole (PMapper's idea): a user or role that may
 //! assume a role whose trust policy admits it, possibly through several roles, reaches
 //! whatever the last role holds. When that is administrator access, or an escalation the
-//! start lacks, the finding names the whole path. The search is a bounded BFS over the
-//! roles that can lead to a dangerous one, so accounts whose roles trust only services
-//! cost nothing here; cycles end at visited roles.
+//! start lacks, the finding names the whole path. Each trust policy is read once into an
+//! index; the distance from every role to the nearest dangerous one is one reverse BFS over
+//! the role graph, so each principal only picks its best first hop (an account where
+//! thousands of roles trust the account root costs the size of its graph, not its square);
+//! cycles end at visited roles.
 
-use crate::account::Account;
 use crate::checks::{Sink, aws_principals};
 use crate::evaluator::Evaluator;
 use crate::grant_checks::Holder;
 use crate::policy::{Decision, Effect, PolicyDocument};
 use awsops_core::kinds::Severity;
 use serde_json::json;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Roles assumed in a row, at most: beyond this a path is not reported.
 pub const MAX_HOPS: usize = 6;
@@ -26,31 +27,53 @@ pub enum Admission {
     ByAccount,
 }
 
-/// Whether a trust policy lets `who` (an ARN of `account`) assume the role without conditions.
-pub fn admits(trust: &PolicyDocument, who: &str, account: &str) -> Option<Admission> {
-    let root = format!("arn:aws:iam::{account}:root");
-    let names = |st: &crate::policy::Statement| -> Option<Admission> {
-        let principal = st.principal.as_ref()?;
-        let listed = aws_principals(principal);
-        if listed.iter().any(|p| p == who) {
+/// A trust policy read once: whom it admits to sts:AssumeRole without conditions, and how.
+struct TrustIndex {
+    by_arn: HashSet<String>,
+    by_account: bool,
+    denied: HashSet<String>,
+    denied_account: bool,
+}
+
+impl TrustIndex {
+    fn new(trust: &PolicyDocument, account: &str) -> TrustIndex {
+        let root = format!("arn:aws:iam::{account}:root");
+        let mut index = TrustIndex { by_arn: HashSet::new(), by_account: false, denied: HashSet::new(), denied_account: false };
+        let applies = |st: &&crate::policy::Statement| !st.not_principal && st.matches_action("sts:AssumeRole") && st.condition.is_none();
+        for st in trust.statements.iter().filter(applies) {
+            let Some(principal) = st.principal.as_ref() else { continue };
+            let listed = aws_principals(principal);
+            let account_wide = listed.iter().any(|p| p == "*" || p == account || *p == root);
+            match st.effect {
+                Effect::Deny => {
+                    index.denied_account |= account_wide;
+                    index.denied.extend(listed);
+                }
+                Effect::Allow => {
+                    index.by_account |= account_wide;
+                    index.by_arn.extend(listed);
+                }
+            }
+        }
+        index
+    }
+
+    fn admits(&self, who: &str) -> Option<Admission> {
+        if self.denied_account || self.denied.contains(who) {
+            None
+        } else if self.by_arn.contains(who) {
             Some(Admission::ByArn)
-        } else if listed.iter().any(|p| p == "*" || p == account || *p == root) {
+        } else if self.by_account {
             Some(Admission::ByAccount)
         } else {
             None
         }
-    };
-    let applies = |st: &&crate::policy::Statement| !st.not_principal && st.matches_action("sts:AssumeRole");
-    if trust.statements.iter().filter(applies).any(|st| st.effect == Effect::Deny && st.condition.is_none() && names(st).is_some()) {
-        return None;
     }
-    trust
-        .statements
-        .iter()
-        .filter(applies)
-        .filter(|st| st.effect == Effect::Allow && st.condition.is_none())
-        .filter_map(names)
-        .min_by_key(|a| if *a == Admission::ByArn { 0 } else { 1 })
+}
+
+/// Whether a trust policy lets `who` (an ARN of `account`) assume the role without conditions.
+pub fn admits(trust: &PolicyDocument, who: &str, account: &str) -> Option<Admission> {
+    TrustIndex::new(trust, account).admits(who)
 }
 
 /// Whether a role's trust names any AWS principal at all (service-only roles cannot be entered by users).
@@ -62,18 +85,18 @@ fn trusts_aws_principals(trust: Option<&PolicyDocument>) -> bool {
 
 struct Search<'e, 'a> {
     e: &'e mut Evaluator<'a>,
-    account: &'a Account,
-    /// Per entrable role (holder index): its sts:AssumeRole probe.
-    probes: HashMap<usize, usize>,
+    /// Per entrable role (holder index): its sts:AssumeRole probe and its trust, read once.
+    doors: HashMap<usize, (usize, TrustIndex)>,
 }
 
 impl Search<'_, '_> {
     fn edge(&mut self, holders: &[Holder], from: usize, to: usize) -> bool {
-        let (Some(probe), Some(trust)) = (self.probes.get(&to).copied(), holders[to].principal.trust.as_ref()) else { return false };
+        let Some((probe, trust)) = self.doors.get(&to) else { return false };
         if from == to {
             return false;
         }
-        match admits(trust, &holders[from].principal.arn, &self.account.id) {
+        let probe = *probe;
+        match trust.admits(&holders[from].principal.arn) {
             Some(Admission::ByArn) => !self.e.explicitly_denied(&holders[from].grants, probe),
             Some(Admission::ByAccount) => self.e.decide(&holders[from].grants, probe) == Decision::Allowed,
             None => false,
@@ -81,39 +104,44 @@ impl Search<'_, '_> {
     }
 }
 
-/// The shortest path (holder indices, start first) from `start` to a node `wanted` accepts,
-/// stepping only through `next`'s roles, at most `MAX_HOPS` of them.
-fn shortest(start: usize, first: &[usize], next: &HashMap<usize, Vec<usize>>, wanted: impl Fn(usize) -> bool) -> Option<Vec<usize>> {
-    let mut parent: HashMap<usize, usize> = HashMap::new();
-    let mut queue: VecDeque<(usize, usize)> = first.iter().map(|r| (*r, 1)).collect();
-    for r in first {
-        parent.entry(*r).or_insert(start);
+/// For every node, the number of roles still to assume to reach one `targets` holds (0: it
+/// is one), at most `MAX_HOPS - 1`, and the next role on that way: one reverse BFS along
+/// `into` (who can assume each role).
+fn distances(targets: impl Iterator<Item = usize>, into: &HashMap<usize, Vec<usize>>, nodes: usize) -> (Vec<Option<usize>>, Vec<usize>) {
+    let mut dist: Vec<Option<usize>> = vec![None; nodes];
+    let mut next: Vec<usize> = (0..nodes).collect();
+    let mut queue: VecDeque<usize> = VecDeque::new();
+    for t in targets {
+        dist[t] = Some(0);
+        queue.push_back(t);
     }
-    while let Some((node, hops)) = queue.pop_front() {
-        if wanted(node) {
-            let mut path = vec![node];
-            let mut at = node;
-            while let Some(p) = parent.get(&at).copied() {
-                path.push(p);
-                if p == start {
-                    break;
-                }
-                at = p;
-            }
-            path.reverse();
-            return Some(path);
-        }
-        if hops >= MAX_HOPS {
+    while let Some(n) = queue.pop_front() {
+        let d = dist[n].unwrap_or_default();
+        if d + 1 >= MAX_HOPS {
             continue;
         }
-        for n in next.get(&node).map(Vec::as_slice).unwrap_or_default() {
-            if *n != start && !parent.contains_key(n) {
-                parent.insert(*n, node);
-                queue.push_back((*n, hops + 1));
+        for p in into.get(&n).map(Vec::as_slice).unwrap_or_default() {
+            if dist[*p].is_none() {
+                dist[*p] = Some(d + 1);
+                next[*p] = n;
+                queue.push_back(*p);
             }
         }
     }
-    None
+    (dist, next)
+}
+
+/// The shortest path (holder indices, start first) from `start` through one of the roles it
+/// can assume first (`first`, in a fixed order: ties go to the earliest) to a target.
+fn path_via(start: usize, first: &[usize], (dist, next): &(Vec<Option<usize>>, Vec<usize>)) -> Option<Vec<usize>> {
+    let door = first.iter().copied().filter_map(|r| dist[r].map(|d| (d, r))).min_by_key(|(d, _)| *d)?.1;
+    let mut path = vec![start, door];
+    let mut at = door;
+    while dist[at] != Some(0) {
+        at = next[at];
+        path.push(at);
+    }
+    Some(path)
 }
 
 pub(crate) fn check(s: &mut Sink, e: &mut Evaluator, holders: &[Holder]) {
@@ -124,8 +152,14 @@ pub(crate) fn check(s: &mut Sink, e: &mut Evaluator, holders: &[Holder]) {
     if entrable.is_empty() {
         return;
     }
-    let probes = entrable.iter().map(|i| (*i, e.probe("sts:AssumeRole", &holders[*i].principal.arn))).collect();
-    let mut search = Search { e, account, probes };
+    let doors = entrable
+        .iter()
+        .filter_map(|i| {
+            let trust = TrustIndex::new(holders[*i].principal.trust.as_ref()?, &account.id);
+            Some((*i, (e.probe("sts:AssumeRole", &holders[*i].principal.arn), trust)))
+        })
+        .collect();
+    let mut search = Search { e, doors };
     let dangerous_at = |i: usize| holders[i].admin || !holders[i].escalations.is_empty();
     // Role to role: who can go where.
     let mut next: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -156,18 +190,16 @@ pub(crate) fn check(s: &mut Sink, e: &mut Evaluator, holders: &[Holder]) {
     if doors.is_empty() {
         return;
     }
+    let to_admin = distances((0..holders.len()).filter(|i| holders[*i].admin), &into, holders.len());
+    let to_escalation = distances((0..holders.len()).filter(|i| !holders[*i].escalations.is_empty()), &into, holders.len());
     for start in (0..holders.len()).filter(|i| !holders[*i].admin) {
         let first: Vec<usize> = doors.iter().copied().filter(|to| search.edge(holders, start, *to)).collect();
         if first.is_empty() {
             continue;
         }
-        let admin = shortest(start, &first, &next, |n| holders[n].admin);
+        let admin = path_via(start, &first, &to_admin);
         let found = admin.map(|p| (p, true)).or_else(|| {
-            if holders[start].escalations.is_empty() {
-                shortest(start, &first, &next, |n| !holders[n].escalations.is_empty()).map(|p| (p, false))
-            } else {
-                None
-            }
+            if holders[start].escalations.is_empty() { path_via(start, &first, &to_escalation).map(|p| (p, false)) } else { None }
         });
         let Some((path, to_admin)) = found else { continue };
         let h = &holders[start];
@@ -243,11 +275,22 @@ mod tests {
     #[test]
     fn shortest_paths_stop_at_cycles_and_at_the_hop_limit() {
         // 0 → 1 ⇄ 2 → 3; 3 is wanted; a chain 10 → 11 → … → 20 longer than MAX_HOPS.
-        let next: HashMap<usize, Vec<usize>> = HashMap::from([(1, vec![2]), (2, vec![1, 3])]);
-        assert_eq!(shortest(0, &[1], &next, |n| n == 3), Some(vec![0, 1, 2, 3]));
-        assert_eq!(shortest(0, &[1], &next, |n| n == 9), None, "a cycle ends");
-        let chain: HashMap<usize, Vec<usize>> = (11..20).map(|i| (i, vec![i + 1])).collect();
-        assert_eq!(shortest(10, &[11], &chain, |n| n == 20), None);
-        assert_eq!(shortest(10, &[11], &chain, |n| n == 11 + MAX_HOPS - 1).map(|p| p.len()), Some(MAX_HOPS + 1));
+        let into_of = |edges: &[(usize, usize)]| {
+            let mut into: HashMap<usize, Vec<usize>> = HashMap::new();
+            for (from, to) in edges {
+                into.entry(*to).or_default().push(*from);
+            }
+            into
+        };
+        let into = into_of(&[(1, 2), (2, 1), (2, 3)]);
+        assert_eq!(path_via(0, &[1], &distances([3].into_iter(), &into, 30)), Some(vec![0, 1, 2, 3]));
+        assert_eq!(path_via(0, &[1], &distances([9].into_iter(), &into, 30)), None, "a cycle ends");
+        let chain = into_of(&(11..20).map(|i| (i, i + 1)).collect::<Vec<_>>());
+        assert_eq!(path_via(10, &[11], &distances([20].into_iter(), &chain, 30)), None);
+        let far = 11 + MAX_HOPS - 1;
+        assert_eq!(path_via(10, &[11], &distances([far].into_iter(), &chain, 30)).map(|p| p.len()), Some(MAX_HOPS + 1));
+        // Two doors: the nearer wins, whatever its order.
+        let two = into_of(&[(5, 3), (6, 7), (7, 3)]);
+        assert_eq!(path_via(0, &[6, 5], &distances([3].into_iter(), &two, 30)), Some(vec![0, 5, 3]));
     }
 }

@@ -69,7 +69,7 @@ impl PolicyDocument {
         };
         let statements = list
             .iter()
-            .map(|s| {
+            .filter_map(|s| {
                 let (actions, not_action) = match s.get("NotAction") {
                     Some(na) => (strings(Some(na)), true),
                     None => (strings(s.get("Action")), false),
@@ -78,14 +78,25 @@ impl PolicyDocument {
                     Some(nr) => (strings(Some(nr)), true),
                     None => (strings(s.get("Resource")), false),
                 };
-                Statement {
-                    effect: if s.get("Effect").and_then(Value::as_str) == Some("Deny") { Effect::Deny } else { Effect::Allow },
+                // IAM accepts only Allow and Deny, and a NotAction/NotResource that lists
+                // something: a statement outside that grammar cannot be in force, so it
+                // grants nothing (rather than "everything", or a Deny read as an Allow).
+                let effect = match s.get("Effect").and_then(Value::as_str).map(str::trim) {
+                    Some(e) if e.eq_ignore_ascii_case("Allow") => Effect::Allow,
+                    Some(e) if e.eq_ignore_ascii_case("Deny") => Effect::Deny,
+                    _ => return None,
+                };
+                if (not_action && actions.is_empty()) || (not_resource && resources.is_empty()) {
+                    return None;
+                }
+                Some(Statement {
+                    effect,
                     actions: (actions, not_action),
                     resources: (resources, not_resource),
                     principal: s.get("Principal").or_else(|| s.get("NotPrincipal")).cloned(),
                     not_principal: s.get("Principal").is_none() && s.get("NotPrincipal").is_some(),
                     condition: s.get("Condition").filter(|c| c.as_object().is_some_and(|o| !o.is_empty())).cloned(),
-                }
+                })
             })
             .collect();
         PolicyDocument { statements }
@@ -192,6 +203,17 @@ mod tests {
         assert_eq!(d.statements.len(), 1);
         assert_eq!(d.statements[0].actions.0, ["s3:*"]);
         assert_eq!(d.statements[0].service_wildcards(), ["s3:*"]);
+        for outside_the_grammar in [
+            r#"{"Statement":{"Effect":"deny ","Action":"*","Resource":"*"}}"#,
+            r#"{"Statement":{"Effect":"Permit","Action":"*","Resource":"*"}}"#,
+            r#"{"Statement":{"Action":"*","Resource":"*"}}"#,
+            r#"{"Statement":{"Effect":"Allow","NotAction":null,"Resource":"*"}}"#,
+            r#"{"Statement":{"Effect":"Allow","NotAction":[],"Resource":"*"}}"#,
+        ] {
+            let d = doc(outside_the_grammar);
+            assert!(d.statements.iter().all(|s| s.effect == Effect::Deny), "{outside_the_grammar}: grants nothing");
+        }
+        assert_eq!(doc(r#"{"Statement":{"Effect":"deny","Action":"*","Resource":"*"}}"#).statements[0].effect, Effect::Deny);
         let d = doc(r#"{"Statement":[{"Effect":"Deny","NotAction":["iam:*"],"NotResource":"arn:x","Condition":{}}]}"#);
         assert_eq!(d.statements[0].effect, Effect::Deny);
         assert!(d.statements[0].actions.1 && d.statements[0].resources.1 && d.statements[0].condition.is_none());
