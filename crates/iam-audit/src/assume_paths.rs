@@ -105,9 +105,16 @@ impl Search<'_, '_> {
 }
 
 /// For every node, the number of roles still to assume to reach one `targets` holds (0: it
-/// is one), at most `MAX_HOPS - 1`, and the next role on that way: one reverse BFS along
-/// `into` (who can assume each role).
-fn distances(targets: impl Iterator<Item = usize>, into: &HashMap<usize, Vec<usize>>, nodes: usize) -> (Vec<Option<usize>>, Vec<usize>) {
+/// is one), at most `MAX_HOPS - 1`, and the next role on that way: a reverse BFS in which
+/// each step asks `can_assume(from, to)` only of the roles not reached yet. The edges are
+/// never listed, so an account where every role may assume every other (roles trusting
+/// the account root) costs about one pass over its roles, not its square.
+fn distances(
+    targets: impl Iterator<Item = usize>,
+    roles: &[usize],
+    nodes: usize,
+    mut can_assume: impl FnMut(usize, usize) -> bool,
+) -> (Vec<Option<usize>>, Vec<usize>) {
     let mut dist: Vec<Option<usize>> = vec![None; nodes];
     let mut next: Vec<usize> = (0..nodes).collect();
     let mut queue: VecDeque<usize> = VecDeque::new();
@@ -115,26 +122,36 @@ fn distances(targets: impl Iterator<Item = usize>, into: &HashMap<usize, Vec<usi
         dist[t] = Some(0);
         queue.push_back(t);
     }
+    let mut unreached: Vec<usize> = roles.iter().copied().filter(|r| dist[*r].is_none()).collect();
     while let Some(n) = queue.pop_front() {
         let d = dist[n].unwrap_or_default();
         if d + 1 >= MAX_HOPS {
             continue;
         }
-        for p in into.get(&n).map(Vec::as_slice).unwrap_or_default() {
-            if dist[*p].is_none() {
+        unreached.retain(|p| {
+            if can_assume(*p, n) {
                 dist[*p] = Some(d + 1);
                 next[*p] = n;
                 queue.push_back(*p);
+                false
+            } else {
+                true
             }
-        }
+        });
     }
     (dist, next)
 }
 
-/// The shortest path (holder indices, start first) from `start` through one of the roles it
-/// can assume first (`first`, in a fixed order: ties go to the earliest) to a target.
-fn path_via(start: usize, first: &[usize], (dist, next): &(Vec<Option<usize>>, Vec<usize>)) -> Option<Vec<usize>> {
-    let door = first.iter().copied().filter_map(|r| dist[r].map(|d| (d, r))).min_by_key(|(d, _)| *d)?.1;
+/// The shortest path (holder indices, start first) from `start` to a target: the doors
+/// (entrable roles with a distance) are tried nearest first, ties by index, and the first
+/// one `start` can assume is taken.
+fn path_via(
+    start: usize,
+    doors: &[usize],
+    (dist, next): &(Vec<Option<usize>>, Vec<usize>),
+    mut can_assume: impl FnMut(usize, usize) -> bool,
+) -> Option<Vec<usize>> {
+    let door = doors.iter().copied().find(|d| *d != start && can_assume(start, *d))?;
     let mut path = vec![start, door];
     let mut at = door;
     while dist[at] != Some(0) {
@@ -142,6 +159,13 @@ fn path_via(start: usize, first: &[usize], (dist, next): &(Vec<Option<usize>>, V
         path.push(at);
     }
     Some(path)
+}
+
+/// The entrable roles that lead to a target, nearest first (ties by index).
+fn doors_by_distance(entrable: &[usize], dist: &[Option<usize>]) -> Vec<usize> {
+    let mut doors: Vec<(usize, usize)> = entrable.iter().filter_map(|r| dist[*r].map(|d| (d, *r))).collect();
+    doors.sort_unstable();
+    doors.into_iter().map(|(_, r)| r).collect()
 }
 
 pub(crate) fn check(s: &mut Sink, e: &mut Evaluator, holders: &[Holder]) {
@@ -160,46 +184,24 @@ pub(crate) fn check(s: &mut Sink, e: &mut Evaluator, holders: &[Holder]) {
         })
         .collect();
     let mut search = Search { e, doors };
-    let dangerous_at = |i: usize| holders[i].admin || !holders[i].escalations.is_empty();
-    // Role to role: who can go where.
-    let mut next: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut into: HashMap<usize, Vec<usize>> = HashMap::new();
-    for from in (0..holders.len()).filter(|i| holders[*i].kind == "role") {
-        for to in &entrable {
-            if search.edge(holders, from, *to) {
-                next.entry(from).or_default().push(*to);
-                into.entry(*to).or_default().push(from);
-            }
-        }
-    }
-    // The entrable roles from which something dangerous is reachable (themselves included).
-    let mut leads: Vec<bool> = vec![false; holders.len()];
-    let mut queue: VecDeque<usize> = entrable.iter().copied().filter(|i| dangerous_at(*i)).collect();
-    for i in &queue {
-        leads[*i] = true;
-    }
-    while let Some(n) = queue.pop_front() {
-        for p in into.get(&n).map(Vec::as_slice).unwrap_or_default() {
-            if !leads[*p] {
-                leads[*p] = true;
-                queue.push_back(*p);
-            }
-        }
-    }
-    let doors: Vec<usize> = entrable.iter().copied().filter(|i| leads[*i]).collect();
-    if doors.is_empty() {
+    let roles: Vec<usize> = (0..holders.len()).filter(|i| holders[*i].kind == "role").collect();
+    let to_admin = distances((0..holders.len()).filter(|i| holders[*i].admin), &roles, holders.len(), |f, t| search.edge(holders, f, t));
+    let to_escalation = distances((0..holders.len()).filter(|i| !holders[*i].escalations.is_empty()), &roles, holders.len(), |f, t| {
+        search.edge(holders, f, t)
+    });
+    let admin_doors = doors_by_distance(&entrable, &to_admin.0);
+    let escalation_doors = doors_by_distance(&entrable, &to_escalation.0);
+    if admin_doors.is_empty() && escalation_doors.is_empty() {
         return;
     }
-    let to_admin = distances((0..holders.len()).filter(|i| holders[*i].admin), &into, holders.len());
-    let to_escalation = distances((0..holders.len()).filter(|i| !holders[*i].escalations.is_empty()), &into, holders.len());
     for start in (0..holders.len()).filter(|i| !holders[*i].admin) {
-        let first: Vec<usize> = doors.iter().copied().filter(|to| search.edge(holders, start, *to)).collect();
-        if first.is_empty() {
-            continue;
-        }
-        let admin = path_via(start, &first, &to_admin);
+        let admin = path_via(start, &admin_doors, &to_admin, |f, t| search.edge(holders, f, t));
         let found = admin.map(|p| (p, true)).or_else(|| {
-            if holders[start].escalations.is_empty() { path_via(start, &first, &to_escalation).map(|p| (p, false)) } else { None }
+            if holders[start].escalations.is_empty() {
+                path_via(start, &escalation_doors, &to_escalation, |f, t| search.edge(holders, f, t)).map(|p| (p, false))
+            } else {
+                None
+            }
         });
         let Some((path, to_admin)) = found else { continue };
         let h = &holders[start];
@@ -275,22 +277,64 @@ mod tests {
     #[test]
     fn shortest_paths_stop_at_cycles_and_at_the_hop_limit() {
         // 0 → 1 ⇄ 2 → 3; 3 is wanted; a chain 10 → 11 → … → 20 longer than MAX_HOPS.
-        let into_of = |edges: &[(usize, usize)]| {
-            let mut into: HashMap<usize, Vec<usize>> = HashMap::new();
-            for (from, to) in edges {
-                into.entry(*to).or_default().push(*from);
-            }
-            into
+        let edges = |list: Vec<(usize, usize)>| move |f: usize, t: usize| list.contains(&(f, t));
+        let roles: Vec<usize> = (1..30).collect();
+        let ring = edges(vec![(0, 1), (1, 2), (2, 1), (2, 3)]);
+        let found = |target: usize, can: &dyn Fn(usize, usize) -> bool, start: usize, entrable: &[usize]| {
+            let d = distances([target].into_iter(), &roles, 30, can);
+            path_via(start, &doors_by_distance(entrable, &d.0), &d, can)
         };
-        let into = into_of(&[(1, 2), (2, 1), (2, 3)]);
-        assert_eq!(path_via(0, &[1], &distances([3].into_iter(), &into, 30)), Some(vec![0, 1, 2, 3]));
-        assert_eq!(path_via(0, &[1], &distances([9].into_iter(), &into, 30)), None, "a cycle ends");
-        let chain = into_of(&(11..20).map(|i| (i, i + 1)).collect::<Vec<_>>());
-        assert_eq!(path_via(10, &[11], &distances([20].into_iter(), &chain, 30)), None);
+        assert_eq!(found(3, &ring, 0, &[1, 2, 3]), Some(vec![0, 1, 2, 3]));
+        assert_eq!(found(9, &ring, 0, &[1, 2, 3]), None, "a cycle ends");
+        let chain = edges((10..20).map(|i| (i, i + 1)).collect());
+        let entrable: Vec<usize> = (11..=20).collect();
+        assert_eq!(found(20, &chain, 10, &entrable), None);
         let far = 11 + MAX_HOPS - 1;
-        assert_eq!(path_via(10, &[11], &distances([far].into_iter(), &chain, 30)).map(|p| p.len()), Some(MAX_HOPS + 1));
-        // Two doors: the nearer wins, whatever its order.
-        let two = into_of(&[(5, 3), (6, 7), (7, 3)]);
-        assert_eq!(path_via(0, &[6, 5], &distances([3].into_iter(), &two, 30)), Some(vec![0, 5, 3]));
+        assert_eq!(found(far, &chain, 10, &entrable).map(|p| p.len()), Some(MAX_HOPS + 1));
+        // Two doors: the nearer wins, whatever its index.
+        let two = edges(vec![(0, 5), (0, 6), (5, 3), (6, 7), (7, 3)]);
+        assert_eq!(found(3, &two, 0, &[3, 5, 6, 7]), Some(vec![0, 5, 3]));
+    }
+
+    proptest::proptest! {
+        /// On random graphs the implicit search finds paths exactly as long as a plain BFS over
+        /// the listed edges, and every step of them is an edge.
+        #[test]
+        fn the_implicit_search_agrees_with_a_plain_bfs(
+            edge_list in proptest::collection::vec((0usize..12, 0usize..12), 0..40),
+            target in 0usize..12,
+            start in 0usize..12,
+        ) {
+            // The search never starts at a target: admins are not searched from, and an
+            // escalation path is looked for only from principals without one.
+            proptest::prop_assume!(target != start);
+            let can = |f: usize, t: usize| f != t && edge_list.contains(&(f, t));
+            let roles: Vec<usize> = (0..12).collect();
+            let d = distances([target].into_iter(), &roles, 12, can);
+            let got = path_via(start, &doors_by_distance(&roles, &d.0), &d, can);
+            // Plain BFS from start over the listed edges, path length in roles assumed.
+            let mut seen = [None; 12];
+            let mut queue = VecDeque::new();
+            for t in (0..12).filter(|t| *t != start && can(start, *t)) {
+                if seen[t].is_none() { seen[t] = Some(1usize); queue.push_back(t); }
+            }
+            while let Some(n) = queue.pop_front() {
+                let h = seen[n].unwrap();
+                if n == target || h >= MAX_HOPS { continue; }
+                for t in (0..12).filter(|t| *t != start && can(n, *t)) {
+                    if seen[t].is_none() { seen[t] = Some(h + 1); queue.push_back(t); }
+                }
+            }
+            let want = seen[target];
+            match (&got, want) {
+                (Some(path), Some(h)) => {
+                    proptest::prop_assert_eq!(path.len() - 1, h);
+                    proptest::prop_assert!(path.windows(2).all(|w| can(w[0], w[1])));
+                    proptest::prop_assert_eq!(*path.last().unwrap(), target);
+                }
+                (None, None) => {}
+                other => proptest::prop_assert!(false, "{:?} vs {:?}", other.0, other.1),
+            }
+        }
     }
 }
