@@ -827,6 +827,16 @@ mod tests {
     }
 
     #[test]
+    fn a_group_missing_from_the_input_makes_its_members_uncertain() {
+        let mut a = Account { id: "111111111111".into(), ..Account::default() };
+        a.users.push(Principal { groups: vec!["admins".into()], ..user("dev") });
+        let o = run_all(&inputs(a, vec![]), &Thresholds::default());
+        let dev = find(&o, "grants-uncertain", "dev").expect("a membership of an unknown group is not dropped");
+        assert_eq!(dev.evidence["missing_policies"], json!(["arn:aws:iam::111111111111:group/admins"]));
+        assert!(o.warnings.iter().any(|w| w.contains("group/admins")), "{:?}", o.warnings);
+    }
+
+    #[test]
     fn the_root_arn_always_names_the_account() {
         let mut i =
             inputs(Account::default(), vec![Row { user: "u".into(), arn: "arn:aws:iam::123456789012:user/u".into(), ..Row::default() }]);

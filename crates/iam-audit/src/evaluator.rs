@@ -165,7 +165,14 @@ impl<'a> Evaluator<'a> {
     pub fn grants(&mut self, p: &'a Principal) -> Grants {
         let mut g = Grants::default();
         let mut holders = vec![p];
-        holders.extend(p.groups.iter().filter_map(|name| self.groups.get(name.as_str()).copied()));
+        for name in &p.groups {
+            match self.groups.get(name.as_str()) {
+                Some(group) => holders.push(group),
+                // A membership whose group the input lacks (a dump made with --filter User Role):
+                // its policies are unknown, which makes the verdicts uncertain, never silently clean.
+                None => g.missing.push(format!("arn:aws:iam::{}:group/{name}", self.account.id)),
+            }
+        }
         for h in holders {
             for (_, doc) in &h.inline {
                 g.identity.push(self.id_of(doc));

@@ -184,14 +184,14 @@ pub(crate) fn principals(s: &mut Sink, a: &Account, holders: &[Holder]) {
                 "grants-uncertain",
                 Severity::Info,
                 format!(
-                    "{} {}: admin and escalation checks are uncertain ({} of its policies are not in the input)",
+                    "{} {}: admin and escalation checks are uncertain ({} of its policies or groups are not in the input)",
                     h.kind,
                     p.name,
                     h.grants.missing.len()
                 ),
                 &p.arn,
                 json!({"missing_policies": h.grants.missing, "uncertain_checks": ["admin-principal", "privilege-escalation", "assume-role-escalation"]}),
-                "Audit with every attached policy in the input (for a saved file: --filter including AWSManagedPolicy and LocalManagedPolicy).",
+                "Audit with every attached policy and group in the input (for a saved file: --filter including Group, AWSManagedPolicy and LocalManagedPolicy).",
             );
         }
         if h.admin {

@@ -92,12 +92,21 @@ fn inline_policy(f: &FindingDoc) -> Option<&str> {
     f.evidence.get("inline_policy").and_then(serde_json::Value::as_str)
 }
 
-/// Stable across runs: the check and the resource (and the inline policy, so two inline
-/// policies of one owner do not collide).
+/// The access key slot a finding is about (`access_key_1`/`access_key_2`), if any.
+fn access_key(f: &FindingDoc) -> Option<&str> {
+    ["key", "credential"]
+        .iter()
+        .find_map(|k| f.evidence.get(*k).and_then(serde_json::Value::as_str))
+        .filter(|k| k.starts_with("access_key"))
+}
+
+/// Stable across runs: the check and the resource (and the inline policy or the access key
+/// slot, so two inline policies or two keys of one owner do not collide).
 pub fn fingerprint(f: &FindingDoc) -> String {
-    match inline_policy(f) {
-        Some(name) => format!("{}|{}|inline {name}", f.check, f.resource),
-        None => format!("{}|{}", f.check, f.resource),
+    match (inline_policy(f), access_key(f)) {
+        (Some(name), _) => format!("{}|{}|inline {name}", f.check, f.resource),
+        (None, Some(key)) => format!("{}|{}|{key}", f.check, f.resource),
+        (None, None) => format!("{}|{}", f.check, f.resource),
     }
 }
 
@@ -229,6 +238,10 @@ mod tests {
         assert_eq!(at("arn:aws:iam:::root", json!({})), "iam/other/arn:aws:iam:::root");
         let inline = FindingDoc { evidence: json!({"inline_policy": "p"}), ..f[0].clone() };
         assert_eq!(fingerprint(&inline), "root-mfa-off|arn:aws:iam::1:root|inline p");
+        let key = |k: &str| fingerprint(&FindingDoc { evidence: json!({"key": k}), ..f[0].clone() });
+        assert_ne!(key("access_key_1"), key("access_key_2"), "two keys of one user are two alerts");
+        let password = FindingDoc { evidence: json!({"credential": "password"}), ..f[0].clone() };
+        assert_eq!(fingerprint(&password), "root-mfa-off|arn:aws:iam::1:root", "unchanged where nothing collides");
     }
 
     #[test]
