@@ -154,9 +154,11 @@ fn serve(conn: TcpStream, upstream: SocketAddr, delay: Duration, epoch: Instant,
         let response = forward(&request, upstream)?;
         let upstream_time = sent.elapsed();
         let (status, keep_alive, bytes) = rewrite_response(&response);
+        // Logged before the client has its answer: once a command has exited, every call it
+        // made is in the log (logging after the write raced with the test reading the log).
+        calls.lock().expect("call log").push(Call { action, start, end: epoch.elapsed(), upstream: upstream_time, status });
         writer.write_all(&bytes)?;
         writer.flush()?;
-        calls.lock().expect("call log").push(Call { action, start, end: epoch.elapsed(), upstream: upstream_time, status });
         if !keep_alive {
             let _ = writer.shutdown(Shutdown::Both);
             break;
