@@ -8,16 +8,23 @@ pub fn matches(pattern: &str, text: &str, case_insensitive: bool) -> bool {
     } else {
         (pattern.chars().collect(), text.chars().collect())
     };
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    glob(&p, &t, '*', '?', |a, b| a == b)
+}
+
+/// The matcher itself, over any units (chars here; bytes in iam-audit's compiled patterns):
+/// greedy, with one backtrack point at the last `*`. `same(pattern_unit, text_unit)` says
+/// whether two units match (where case folding goes).
+pub fn glob<T: Copy + PartialEq>(p: &[T], t: &[T], star: T, one: T, same: impl Fn(T, T) -> bool) -> bool {
+    let (mut pi, mut ti, mut backtrack, mut mark) = (0, 0, None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && (p[pi] == one || same(p[pi], t[ti])) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
+        } else if pi < p.len() && p[pi] == star {
+            backtrack = Some(pi);
             mark = ti;
             pi += 1;
-        } else if let Some(s) = star {
+        } else if let Some(s) = backtrack {
             pi = s + 1;
             mark += 1;
             ti = mark;
@@ -25,7 +32,7 @@ pub fn matches(pattern: &str, text: &str, case_insensitive: bool) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|c| *c == '*')
+    p[pi..].iter().all(|c| *c == star)
 }
 
 #[cfg(test)]

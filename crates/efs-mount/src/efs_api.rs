@@ -126,17 +126,27 @@ pub async fn observe(c: &Clients, which: Which<'_>, vpc_hint: Option<&str>) -> R
         return Ok(Observed { fs: None, group, targets: Vec::new(), access_points: Vec::new() });
     };
     let fs_id = fs.file_system_id().to_owned();
-    let (targets, ia_days, backups, policy, access_points) = tokio::try_join!(
+    let owner = Ownership::new(crate::NAME, &name).ok();
+    // With the VPC known (create), the group is looked up alongside the rest; without it,
+    // after the mount targets, whose VPC picks it.
+    let group_in_hint = async {
+        match (&owner, vpc_hint) {
+            (Some(owner), Some(vpc)) => find_group(c, owner, Some(vpc)).await.map(Some),
+            _ => Ok(None),
+        }
+    };
+    let (targets, ia_days, backups, policy, access_points, hinted) = tokio::try_join!(
         mount_targets(c, &fs_id),
         lifecycle(c, &fs_id),
         backups(c, &fs_id),
         current_policy(c, &fs_id),
         access_points(c, &fs_id),
+        group_in_hint,
     )?;
-    let vpc = targets.first().map(|t| t.vpc_id.clone()).or(vpc_hint.map(str::to_owned));
-    let group = match Ownership::new(crate::NAME, &name) {
-        Ok(owner) => find_group(c, &owner, vpc.as_deref()).await?,
-        Err(_) => None,
+    let group = match (hinted, &owner) {
+        (Some(found), _) => found,
+        (None, Some(owner)) => find_group(c, owner, targets.first().map(|t| t.vpc_id.as_str())).await?,
+        (None, None) => None,
     };
     Ok(Observed {
         fs: Some(FsState {
@@ -535,12 +545,18 @@ async fn wait_mount_targets(c: &Clients, fs_id: &str, timeout: Duration) -> Resu
 /// the file system, the NFS group (retried while the targets' interfaces drain). A thing
 /// already gone counts as deleted, so a re-run after an interruption converges.
 pub async fn apply_destroy(c: &Clients, steps: &[DestroyStep], timeout: Duration) -> Result<Vec<String>> {
+    // The mount targets do not depend on each other: deleted together, the rest in order.
+    futures_util::future::try_join_all(steps.iter().filter_map(|step| match step {
+        DestroyStep::DeleteMountTarget { id, .. } => Some(async move {
+            gone_is_ok(c.efs.delete_mount_target().mount_target_id(id).send().await.map(drop).map_err(aws_error("DeleteMountTarget")))
+        }),
+        _ => None,
+    }))
+    .await?;
     let mut done = Vec::new();
     for step in steps {
         match step {
-            DestroyStep::DeleteMountTarget { id, .. } => {
-                gone_is_ok(c.efs.delete_mount_target().mount_target_id(id).send().await.map(drop).map_err(aws_error("DeleteMountTarget")))?;
-            }
+            DestroyStep::DeleteMountTarget { .. } => {}
             DestroyStep::DeleteAccessPoint { id } => {
                 gone_is_ok(c.efs.delete_access_point().access_point_id(id).send().await.map(drop).map_err(aws_error("DeleteAccessPoint")))?;
             }

@@ -84,27 +84,10 @@ impl Pattern {
         p.iter().zip(t).all(|(a, b)| self.byte_eq(*a, *b))
     }
 
-    /// The greedy match with one backtrack point (the last `*`), byte for byte as core's
-    /// (which also lets a `*` in the text match a `*` in the pattern literally first).
+    /// Core's matcher, byte for byte (which also lets a `*` in the text match a `*` in the
+    /// pattern literally first).
     fn glob(&self, p: &[u8], t: &[u8]) -> bool {
-        let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-        while ti < t.len() {
-            if pi < p.len() && (p[pi] == b'?' || self.byte_eq(p[pi], t[ti])) {
-                pi += 1;
-                ti += 1;
-            } else if pi < p.len() && p[pi] == b'*' {
-                star = Some(pi);
-                mark = ti;
-                pi += 1;
-            } else if let Some(s) = star {
-                pi = s + 1;
-                mark += 1;
-                ti = mark;
-            } else {
-                return false;
-            }
-        }
-        p[pi..].iter().all(|c| *c == b'*')
+        awsops_core::wildcard::glob(p, t, b'*', b'?', |a, b| self.byte_eq(a, b))
     }
 }
 
