@@ -8,6 +8,7 @@ mod cert_attach;
 mod dns_alias;
 mod efs_mount;
 mod efs_mount_host;
+mod faults;
 mod harness;
 mod iam_audit;
 mod vpc_bootstrap;

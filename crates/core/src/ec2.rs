@@ -25,6 +25,17 @@ pub fn owned_filter(owner: &Ownership) -> Filter {
     filter(&format!("tag:{STACK_TAG}"), [owner.stack.clone()])
 }
 
+/// `tag:awsops:role = <role>`
+pub fn role_filter(role: &str) -> Filter {
+    filter(&format!("tag:{ROLE_TAG}"), [role])
+}
+
+/// The per-call config of a token-less create: the SDK does not retry it, because a
+/// retry after a lost response makes a second resource (see `create_once`).
+pub fn one_attempt() -> aws_sdk_ec2::config::Builder {
+    aws_sdk_ec2::config::Builder::default().retry_config(crate::create_once::single_attempt())
+}
+
 pub fn tag_value<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
     tags.iter().find(|t| t.key() == Some(key)).and_then(Tag::value)
 }

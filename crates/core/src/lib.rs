@@ -9,6 +9,7 @@ pub mod batch;
 pub mod cli;
 pub mod confirm;
 pub mod connect_guard;
+pub mod create_once;
 pub mod dns_name;
 pub mod document;
 #[cfg(feature = "ec2")]
@@ -29,6 +30,8 @@ pub mod route53;
 pub mod run_lock;
 pub mod runner;
 pub mod stable_hash;
+#[cfg(feature = "ec2")]
+pub mod stack_lease;
 pub mod waiter;
 pub mod wildcard;
 

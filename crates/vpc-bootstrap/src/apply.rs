@@ -11,7 +11,9 @@ use aws_sdk_ec2::types::{
     InstanceMetadataOptionsRequest, InstanceNetworkInterfaceSpecification, InstanceStateName, InstanceType, IpPermission, IpRange,
     NatGatewayState, ResourceType, UserIdGroupPair, VolumeType, VpcEndpointType,
 };
-use awsops_core::ec2::{gone_is_ok, retry_codes, settle, tag_spec};
+use awsops_core::all_items;
+use awsops_core::create_once::create_once;
+use awsops_core::ec2::{filter, gone_is_ok, one_attempt, owned_filter, pairs, retry_codes, role_filter, settle, tag_spec};
 use awsops_core::error::aws_error;
 use awsops_core::ownership::Ownership;
 use awsops_core::waiter::{Poll, Waiter};
@@ -145,6 +147,15 @@ fn yes() -> AttributeBooleanValue {
     AttributeBooleanValue::builder().value(true).build()
 }
 
+/// The lowest id among those found: every run picks the same one.
+fn lowest<'a>(ids: impl Iterator<Item = &'a str>) -> Option<String> {
+    ids.min().map(str::to_owned)
+}
+
+fn nonempty(id: String, operation: &str) -> Result<String> {
+    if id.is_empty() { Err(Error::failed(format!("{operation} returned no id"))) } else { Ok(id) }
+}
+
 fn created(id: Option<&str>, operation: &str) -> Result<String> {
     id.map(str::to_owned).ok_or_else(|| Error::failed(format!("{operation} returned no id")))
 }
@@ -175,14 +186,27 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
     let owner = ctx.owner;
     match action {
         Action::CreateVpc { name, cidr } => {
-            let out = ec2
-                .create_vpc()
-                .cidr_block(&cidr)
-                .tag_specifications(tag_spec(ResourceType::Vpc, &owner.tags("vpc", &name)))
-                .send()
-                .await
-                .map_err(aws_error("CreateVpc"))?;
-            created(out.vpc().and_then(|v| v.vpc_id()), "CreateVpc")
+            let tags = owner.tags("vpc", &name);
+            create_once(
+                "CreateVpc",
+                || async {
+                    let out = ec2
+                        .create_vpc()
+                        .cidr_block(&cidr)
+                        .tag_specifications(tag_spec(ResourceType::Vpc, &tags))
+                        .customize()
+                        .config_override(one_attempt())
+                        .send()
+                        .await?;
+                    Ok(out.vpc().and_then(|v| v.vpc_id()).unwrap_or_default().to_owned())
+                },
+                || async {
+                    let found = all_items!(ec2.describe_vpcs().filters(owned_filter(owner)).filters(role_filter("vpc")), "DescribeVpcs")?;
+                    Ok(lowest(found.iter().filter(|v| v.cidr_block() == Some(cidr.as_str())).filter_map(|v| v.vpc_id())))
+                },
+            )
+            .await
+            .and_then(|id| nonempty(id, "CreateVpc"))
         }
         Action::EnableDnsSupport { vpc } => {
             settle("ModifyVpcAttribute", || ec2.modify_vpc_attribute().vpc_id(vpc.id()).enable_dns_support(yes()).send()).await?;
@@ -215,16 +239,32 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
         }
         Action::CreateSubnet { vpc, name, tier, az, cidr } => {
             let tags = owner.tags(&format!("subnet:{}", tier.as_str()), &name);
-            let out = settle("CreateSubnet", || {
-                ec2.create_subnet()
-                    .vpc_id(vpc.id())
-                    .cidr_block(&cidr)
-                    .availability_zone(&az)
-                    .tag_specifications(tag_spec(ResourceType::Subnet, &tags))
-                    .send()
-            })
-            .await?;
-            created(out.subnet().and_then(|s| s.subnet_id()), "CreateSubnet")
+            create_once(
+                "CreateSubnet",
+                || async {
+                    let out = ec2
+                        .create_subnet()
+                        .vpc_id(vpc.id())
+                        .cidr_block(&cidr)
+                        .availability_zone(&az)
+                        .tag_specifications(tag_spec(ResourceType::Subnet, &tags))
+                        .customize()
+                        .config_override(one_attempt())
+                        .send()
+                        .await?;
+                    Ok(out.subnet().and_then(|s| s.subnet_id()).unwrap_or_default().to_owned())
+                },
+                || async {
+                    // A CIDR is unique in its VPC: the subnet with it is the one asked for, if it is ours.
+                    let found = all_items!(
+                        ec2.describe_subnets().filters(filter("vpc-id", [vpc.id()])).filters(filter("cidr-block", [cidr.as_str()])),
+                        "DescribeSubnets"
+                    )?;
+                    Ok(lowest(found.iter().filter(|s| owner.owns(pairs(s.tags()))).filter_map(|s| s.subnet_id())))
+                },
+            )
+            .await
+            .and_then(|id| nonempty(id, "CreateSubnet"))
         }
         Action::MapPublicIpOnLaunch { subnet } => {
             settle("ModifySubnetAttribute", || ec2.modify_subnet_attribute().subnet_id(subnet.id()).map_public_ip_on_launch(yes()).send())
@@ -232,13 +272,29 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
             Ok(subnet.id().to_owned())
         }
         Action::CreateInternetGateway { name } => {
-            let out = ec2
-                .create_internet_gateway()
-                .tag_specifications(tag_spec(ResourceType::InternetGateway, &owner.tags("igw", &name)))
-                .send()
-                .await
-                .map_err(aws_error("CreateInternetGateway"))?;
-            created(out.internet_gateway().and_then(|g| g.internet_gateway_id()), "CreateInternetGateway")
+            let tags = owner.tags("igw", &name);
+            create_once(
+                "CreateInternetGateway",
+                || async {
+                    let out = ec2
+                        .create_internet_gateway()
+                        .tag_specifications(tag_spec(ResourceType::InternetGateway, &tags))
+                        .customize()
+                        .config_override(one_attempt())
+                        .send()
+                        .await?;
+                    Ok(out.internet_gateway().and_then(|g| g.internet_gateway_id()).unwrap_or_default().to_owned())
+                },
+                || async {
+                    let found = all_items!(
+                        ec2.describe_internet_gateways().filters(owned_filter(owner)).filters(role_filter("igw")),
+                        "DescribeInternetGateways"
+                    )?;
+                    Ok(lowest(found.iter().filter(|g| g.attachments().is_empty()).filter_map(|g| g.internet_gateway_id())))
+                },
+            )
+            .await
+            .and_then(|id| nonempty(id, "CreateInternetGateway"))
         }
         Action::AttachInternetGateway { internet_gateway, vpc } => {
             settle("AttachInternetGateway", || {
@@ -249,11 +305,32 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
         }
         Action::CreateRouteTable { vpc, name, role } => {
             let tags = owner.tags(&role, &name);
-            let out = settle("CreateRouteTable", || {
-                ec2.create_route_table().vpc_id(vpc.id()).tag_specifications(tag_spec(ResourceType::RouteTable, &tags)).send()
-            })
-            .await?;
-            created(out.route_table().and_then(|t| t.route_table_id()), "CreateRouteTable")
+            create_once(
+                "CreateRouteTable",
+                || async {
+                    let out = ec2
+                        .create_route_table()
+                        .vpc_id(vpc.id())
+                        .tag_specifications(tag_spec(ResourceType::RouteTable, &tags))
+                        .customize()
+                        .config_override(one_attempt())
+                        .send()
+                        .await?;
+                    Ok(out.route_table().and_then(|t| t.route_table_id()).unwrap_or_default().to_owned())
+                },
+                || async {
+                    let found = all_items!(
+                        ec2.describe_route_tables()
+                            .filters(filter("vpc-id", [vpc.id()]))
+                            .filters(owned_filter(owner))
+                            .filters(role_filter(&role)),
+                        "DescribeRouteTables"
+                    )?;
+                    Ok(lowest(found.iter().filter_map(|t| t.route_table_id())))
+                },
+            )
+            .await
+            .and_then(|id| nonempty(id, "CreateRouteTable"))
         }
         Action::CreateRoute { route_table, destination, target } => {
             let nat = target.id().starts_with("nat-");
@@ -281,14 +358,33 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
             Ok(out.association_id().unwrap_or_default().to_owned())
         }
         Action::AllocateAddress { name, role } => {
-            let out = ec2
-                .allocate_address()
-                .domain(DomainType::Vpc)
-                .tag_specifications(tag_spec(ResourceType::ElasticIp, &owner.tags(&role, &name)))
-                .send()
-                .await
-                .map_err(aws_error("AllocateAddress"))?;
-            created(out.allocation_id(), "AllocateAddress")
+            let tags = owner.tags(&role, &name);
+            create_once(
+                "AllocateAddress",
+                || async {
+                    let out = ec2
+                        .allocate_address()
+                        .domain(DomainType::Vpc)
+                        .tag_specifications(tag_spec(ResourceType::ElasticIp, &tags))
+                        .customize()
+                        .config_override(one_attempt())
+                        .send()
+                        .await?;
+                    Ok(out.allocation_id().unwrap_or_default().to_owned())
+                },
+                || async {
+                    let found = ec2
+                        .describe_addresses()
+                        .filters(owned_filter(owner))
+                        .filters(role_filter(&role))
+                        .send()
+                        .await
+                        .map_err(aws_error("DescribeAddresses"))?;
+                    Ok(lowest(found.addresses().iter().filter(|a| a.association_id().is_none()).filter_map(|a| a.allocation_id())))
+                },
+            )
+            .await
+            .and_then(|id| nonempty(id, "AllocateAddress"))
         }
         Action::CreateNatGateway { subnet, allocation, name, role } => {
             // The token makes a retried or re-run create return the same gateway.
@@ -318,16 +414,32 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
         }
         Action::CreateSecurityGroup { vpc, name, role, description } => {
             let tags = owner.tags(&role, &name);
-            let out = settle("CreateSecurityGroup", || {
-                ec2.create_security_group()
-                    .vpc_id(vpc.id())
-                    .group_name(&name)
-                    .description(&description)
-                    .tag_specifications(tag_spec(ResourceType::SecurityGroup, &tags))
-                    .send()
-            })
-            .await?;
-            created(out.group_id(), "CreateSecurityGroup")
+            create_once(
+                "CreateSecurityGroup",
+                || async {
+                    let out = ec2
+                        .create_security_group()
+                        .vpc_id(vpc.id())
+                        .group_name(&name)
+                        .description(&description)
+                        .tag_specifications(tag_spec(ResourceType::SecurityGroup, &tags))
+                        .customize()
+                        .config_override(one_attempt())
+                        .send()
+                        .await?;
+                    Ok(out.group_id().unwrap_or_default().to_owned())
+                },
+                || async {
+                    // A group name is unique in its VPC; it is the one asked for only if it is ours.
+                    let found = all_items!(
+                        ec2.describe_security_groups().filters(filter("vpc-id", [vpc.id()])).filters(filter("group-name", [name.as_str()])),
+                        "DescribeSecurityGroups"
+                    )?;
+                    Ok(lowest(found.iter().filter(|g| owner.owns(pairs(g.tags()))).filter_map(|g| g.group_id())))
+                },
+            )
+            .await
+            .and_then(|id| nonempty(id, "CreateSecurityGroup"))
         }
         Action::AuthorizeIngress { group, source_group, rules } => {
             let perms = ip_permissions(&rules, source_group.as_ref().map(Ref::id));

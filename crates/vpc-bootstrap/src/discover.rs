@@ -3,17 +3,18 @@
 //! the server and checked again here (some APIs, and some emulators, ignore filters).
 
 use crate::cidr_plan::Tier;
+use crate::dedupe::{self, Duplicate};
 use crate::state::{
     Existing, ExistingAddress, ExistingEndpoint, ExistingIgw, ExistingInstance, ExistingNat, ExistingRoute, ExistingRouteTable,
     ExistingSecurityGroup, ExistingSubnet, ExistingVpc, Permission,
 };
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{IpPermission, SecurityGroup, Tag, VpcAttributeName};
+use awsops_core::Result;
 use awsops_core::all_items;
 use awsops_core::ec2::{filter, name, owned_filter, pairs, role};
 use awsops_core::error::aws_error;
 use awsops_core::ownership::Ownership;
-use awsops_core::{Error, Result};
 
 /// The region's available AZs (names).
 pub async fn region_azs(ec2: &Client) -> Result<Vec<String>> {
@@ -56,19 +57,83 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
         },
     )?;
 
-    let vpcs: Vec<_> = vpcs.into_iter().filter(|v| owned(v.tags()) && role(v.tags()) == Some("vpc")).collect();
-    if vpcs.len() > 1 {
-        let ids: Vec<&str> = vpcs.iter().filter_map(|v| v.vpc_id()).collect();
-        return Err(Error::failed(format!(
-            "network {} has {} VPCs ({}); delete the one you do not want by id, then re-run",
-            owner.stack,
-            ids.len(),
-            ids.join(", ")
-        )));
-    }
-    let vpc = vpcs.into_iter().next();
+    let owned_vpcs: Vec<_> = vpcs.into_iter().filter(|v| owned(v.tags()) && role(v.tags()) == Some("vpc")).collect();
+    // A VPC is in use when anything of the stack lives in it.
+    let occupied = |vpc_id: &str| {
+        let here = |id: Option<&str>| id == Some(vpc_id);
+        subnets.iter().any(|s| owned(s.tags()) && here(s.vpc_id()))
+            || tables.iter().any(|t| owned(t.tags()) && here(t.vpc_id()))
+            || groups.iter().any(|g| owned(g.tags()) && here(g.vpc_id()))
+            || nats.iter().any(|n| owned(n.tags()) && here(n.vpc_id()))
+            || endpoints.iter().any(|e| owned(e.tags()) && here(e.vpc_id()))
+            || instances.iter().flat_map(|r| r.instances()).any(|i| owned(i.tags()) && here(i.vpc_id()))
+    };
+    let ids: Vec<String> = owned_vpcs.iter().filter_map(|v| v.vpc_id().map(str::to_owned)).collect();
+    let choice = dedupe::choose(&ids, String::as_str, |id| occupied(id));
+    let vpc = choice.keep.as_ref().and_then(|keep| owned_vpcs.iter().find(|v| v.vpc_id() == Some(keep.as_str())));
+    let empty_duplicates: Vec<String> = choice.remove.clone();
+    let mut duplicates: Vec<Duplicate> = empty_duplicates.iter().cloned().map(Duplicate::Vpc).collect();
     let vpc_id = vpc.as_ref().and_then(|v| v.vpc_id()).unwrap_or_default().to_owned();
     let in_vpc = |id: Option<&str>| vpc.is_some() && id == Some(vpc_id.as_str());
+
+    // Internet gateways: the one attached to the kept VPC, else one unattached; the rest
+    // that are unattached or on an empty duplicate VPC go. Those on another occupied VPC
+    // belong to that VPC's set, and one on a VPC not ours is left alone.
+    let owned_igws: Vec<ExistingIgw> = igws
+        .iter()
+        .filter(|g| owned(g.tags()))
+        .map(|g| ExistingIgw {
+            id: g.internet_gateway_id().unwrap_or_default().to_owned(),
+            attached_vpc: g.attachments().iter().find_map(|a| a.vpc_id().map(str::to_owned)),
+        })
+        .collect();
+    let mine = owned_igws.iter().find(|g| vpc.is_some() && g.attached_vpc.as_deref() == Some(vpc_id.as_str())).cloned();
+    let loose: Vec<ExistingIgw> = owned_igws
+        .iter()
+        .filter(|g| g.attached_vpc.as_ref().is_none_or(|v| empty_duplicates.contains(v)))
+        .filter(|g| mine.as_ref().is_none_or(|m| m.id != g.id))
+        .cloned()
+        .collect();
+    let foreign: Vec<ExistingIgw> = owned_igws
+        .iter()
+        .filter(|g| g.attached_vpc.as_ref().is_some_and(|v| !ids.contains(v)))
+        .filter(|g| mine.as_ref().is_none_or(|m| m.id != g.id))
+        .cloned()
+        .collect();
+    let internet_gateway = match mine {
+        Some(m) => {
+            duplicates.extend(loose.into_iter().map(|g| Duplicate::InternetGateway { id: g.id, attached_vpc: g.attached_vpc }));
+            Some(m)
+        }
+        None => {
+            let choice = dedupe::choose(&loose, |g| g.id.as_str(), |g| g.attached_vpc.is_none());
+            duplicates.extend(
+                choice.remove.into_iter().chain(choice.busy).map(|g| Duplicate::InternetGateway { id: g.id, attached_vpc: g.attached_vpc }),
+            );
+            choice.keep.or_else(|| foreign.into_iter().next())
+        }
+    };
+
+    // Elastic IPs: one per role; an extra that nothing is associated with goes.
+    let owned_addresses: Vec<(ExistingAddress, bool)> = addresses
+        .addresses()
+        .iter()
+        .filter(|a| owned(a.tags()))
+        .map(|a| {
+            let allocation_id = a.allocation_id().unwrap_or_default().to_owned();
+            let used = a.association_id().is_some()
+                || nats.iter().any(|n| n.nat_gateway_addresses().iter().any(|x| x.allocation_id() == Some(allocation_id.as_str())));
+            let address = ExistingAddress {
+                allocation_id,
+                role: role(a.tags()).unwrap_or_default().to_owned(),
+                public_ip: a.public_ip().unwrap_or_default().to_owned(),
+            };
+            (address, used)
+        })
+        .collect();
+    let (kept_addresses, extra_addresses) =
+        dedupe::choose_per_role(&owned_addresses, |a| a.0.role.as_str(), |a| a.0.allocation_id.as_str(), |a| a.1);
+    duplicates.extend(extra_addresses.into_iter().map(|a| Duplicate::Address(a.0.allocation_id)));
 
     let mut existing = Existing {
         vpc: vpc.as_ref().map(|v| ExistingVpc {
@@ -90,14 +155,7 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
                 map_public_ip: s.map_public_ip_on_launch().unwrap_or(false),
             })
             .collect(),
-        internet_gateway: igws
-            .iter()
-            .filter(|g| owned(g.tags()))
-            .map(|g| ExistingIgw {
-                id: g.internet_gateway_id().unwrap_or_default().to_owned(),
-                attached_vpc: g.attachments().iter().find_map(|a| a.vpc_id().map(str::to_owned)),
-            })
-            .next(),
+        internet_gateway,
         route_tables: tables
             .iter()
             .filter(|t| owned(t.tags()) && in_vpc(t.vpc_id()))
@@ -119,16 +177,7 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
                     .collect(),
             })
             .collect(),
-        addresses: addresses
-            .addresses()
-            .iter()
-            .filter(|a| owned(a.tags()))
-            .map(|a| ExistingAddress {
-                allocation_id: a.allocation_id().unwrap_or_default().to_owned(),
-                role: role(a.tags()).unwrap_or_default().to_owned(),
-                public_ip: a.public_ip().unwrap_or_default().to_owned(),
-            })
-            .collect(),
+        addresses: kept_addresses.into_iter().map(|a| a.0).collect(),
         nat_gateways: nats
             .iter()
             .filter(|n| owned(n.tags()) && in_vpc(n.vpc_id()))
@@ -168,7 +217,14 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
             })
             .next(),
         default_security_group: None,
+        duplicates,
+        other_vpcs: choice.busy,
     };
+    // Route tables: one per role; an extra with no subnet associated goes.
+    let tables = std::mem::take(&mut existing.route_tables);
+    let (kept, extra) = dedupe::choose_per_role(&tables, |t| t.role.as_str(), |t| t.id.as_str(), |t| !t.associations.is_empty());
+    existing.route_tables = kept;
+    existing.duplicates.extend(extra.into_iter().map(|t| Duplicate::RouteTable(t.id)));
 
     if depth == Depth::WithAttributes && existing.vpc.is_some() {
         let (hostnames, support, default_group) = tokio::try_join!(

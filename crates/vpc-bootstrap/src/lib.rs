@@ -5,6 +5,7 @@ pub mod apply;
 pub mod bastion_ami;
 pub mod caller_ip;
 pub mod cidr_plan;
+pub mod dedupe;
 pub mod discover;
 pub mod plan;
 pub mod render;
@@ -16,6 +17,7 @@ use awsops_core::all_items;
 use awsops_core::confirm::confirm;
 use awsops_core::output::Output;
 use awsops_core::ownership::Ownership;
+use awsops_core::stack_lease::StackLease;
 use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
 use clap::{Args, Parser, Subcommand};
 use discover::Depth;
@@ -177,6 +179,7 @@ async fn clients(common: &CommonArgs) -> Result<Clients> {
 }
 
 /// Everything the command line alone can refute, refuted before any call.
+#[derive(Clone)]
 struct Checked {
     owner: Ownership,
     cidr: ipnet::Ipv4Net,
@@ -217,6 +220,29 @@ fn check_args(args: &CreateArgs) -> Result<Checked> {
 async fn create(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
     let checked = check_args(&args)?;
     let c = clients(common).await?;
+    // A converged network (and a dry run) only reads. To change anything a run takes the
+    // stack's lease, so two runs of one stack (a retried CI job beside the first) take
+    // turns: the second waits, then discovers again and finds everything made.
+    if let Built::Done(outcome) = build(&c, checked.clone(), &args, false).await? {
+        return Ok(outcome);
+    }
+    let lease = StackLease::acquire(&c.ec2, NAME, &args.name, args.timeout).await?;
+    let result = build(&c, checked, &args, true).await;
+    lease.release().await;
+    match result? {
+        Built::Done(outcome) => Ok(outcome),
+        Built::NeedsLease => Err(Error::failed("internal: a leased run asked for the lease")),
+    }
+}
+
+enum Built {
+    Done(Outcome),
+    /// The plan changes something and the run holds no lease yet.
+    NeedsLease,
+}
+
+/// Discovers, plans and (unless a dry run, or a change without the lease) applies.
+async fn build(c: &Clients, checked: Checked, args: &CreateArgs, leased: bool) -> Result<Built> {
     let ssm = aws_sdk_ssm::Client::new(&c.config);
     let bastion_image = async {
         let ami = match (&args.bastion, &args.bastion_ami) {
@@ -231,7 +257,7 @@ async fn create(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
     };
     let (region_azs, existing, bastion_image) =
         tokio::try_join!(discover::region_azs(&c.ec2), discover::discover(&c.ec2, &checked.owner, Depth::WithAttributes), bastion_image)?;
-
+    refuse_other_vpcs(&args.name, &existing)?;
     let azs = spec::choose_azs(&c.region, &region_azs, args.azs, &args.az)?;
     let subnets = spec::desired_subnets(&c.region, &checked.layout, &azs, args.public_per_az, args.private_per_az)?;
     let subnets = spec::apply_explicit(&c.region, &region_azs, subnets, &checked.explicit)?;
@@ -279,7 +305,10 @@ async fn create(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
     let mut out = Output::stdout();
     if args.dry_run {
         out.emit(&plan)?;
-        return Ok(Outcome::Success);
+        return Ok(Built::Done(Outcome::Success));
+    }
+    if !leased && (plan.changes_anything() || !existing.duplicates.is_empty()) {
+        return Ok(Built::NeedsLease);
     }
     if plan.changes_anything() && existing.vpc.is_some() {
         for line in render::describe_changes(&plan) {
@@ -294,9 +323,29 @@ async fn create(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
     if let Some(bastion) = spec.bastion.as_ref().filter(|b| b.root_device.is_none() && plan.steps.iter().any(|s| s.key == "bastion")) {
         ctx = ctx.prefetch_bastion_root(&bastion.ami);
     }
-    let doc = apply::apply_then(&ctx, &plan, describe).await?;
+    let mut doc = apply::apply_then(&ctx, &plan, describe).await?;
+    doc.duplicates_removed = existing.duplicates.iter().map(|d| d.id().to_owned()).collect();
+    for id in &doc.duplicates_removed {
+        tracing::warn!(
+            "{}: removed {id}, an unused duplicate of this network's own (a lost response or an overlapping run made it)",
+            args.name
+        );
+    }
     out.emit(&doc)?;
-    Ok(Outcome::Success)
+    Ok(Built::Done(Outcome::Success))
+}
+
+/// More than one VPC of the stack with resources in each cannot be merged: name them.
+fn refuse_other_vpcs(stack: &str, existing: &state::Existing) -> Result<()> {
+    if existing.other_vpcs.is_empty() {
+        return Ok(());
+    }
+    let kept = existing.vpc.as_ref().map(|v| v.id.as_str()).unwrap_or_default();
+    Err(Error::failed(format!(
+        "network {stack} has {} VPCs with resources in them ({kept}, {}), left by overlapping runs; `vpc-bootstrap destroy {stack}` removes them all",
+        existing.other_vpcs.len() + 1,
+        existing.other_vpcs.join(", ")
+    )))
 }
 
 async fn show(common: &CommonArgs, args: ShowArgs) -> Result<Outcome> {
@@ -310,7 +359,7 @@ async fn show(common: &CommonArgs, args: ShowArgs) -> Result<Outcome> {
 async fn destroy(common: &CommonArgs, args: DestroyArgs) -> Result<Outcome> {
     let owner = Ownership::new(NAME, &args.name)?;
     let c = clients(common).await?;
-    let existing = discover::discover(&c.ec2, &owner, Depth::Resources).await?;
+    let mut existing = discover::discover(&c.ec2, &owner, Depth::Resources).await?;
     let plan = teardown::plan(&args.name, &c.region, &existing);
     if plan.steps.is_empty() {
         // Already gone: a destroy re-run (or one in a cleanup trap) converges.
@@ -320,18 +369,7 @@ async fn destroy(common: &CommonArgs, args: DestroyArgs) -> Result<Outcome> {
         }
         return Ok(Outcome::Success);
     }
-    if let Some(vpc) = &existing.vpc {
-        let interfaces = network_interfaces(&c.ec2, &vpc.id).await?;
-        let blockers = teardown::blockers(&existing, &interfaces);
-        if !blockers.is_empty() {
-            return Err(Error::failed(format!(
-                "cannot destroy {}: VPC {} holds what vpc-bootstrap did not create: {}; delete those first",
-                args.name,
-                vpc.id,
-                blockers.join(", ")
-            )));
-        }
-    }
+    check_blockers(&c.ec2, &args.name, &existing).await?;
     if args.dry_run {
         Output::stdout().emit(&plan)?;
         return Ok(Outcome::Success);
@@ -339,9 +377,50 @@ async fn destroy(common: &CommonArgs, args: DestroyArgs) -> Result<Outcome> {
     if !confirm(&format!("destroy network {} ({} steps)", args.name, plan.steps.len()), args.yes)? {
         return Err(Error::failed("not confirmed; nothing was changed"));
     }
+    let lease = StackLease::acquire(&c.ec2, NAME, &args.name, args.timeout).await?;
     let ctx = apply::Context::new(&c.ec2, &owner, args.timeout);
-    apply::apply(&ctx, &plan).await?;
-    Ok(Outcome::Success)
+    // Every VPC of the stack goes, one at a time: each round removes the VPC discovery
+    // keeps, and the next finds the next (more than one is left only by overlapping runs
+    // of an older version). The count bounds the loop.
+    let mut result = Ok(());
+    for _ in 0..=existing.other_vpcs.len() + 1 {
+        existing = match discover::discover(&c.ec2, &owner, Depth::Resources).await {
+            Ok(e) => e,
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        };
+        let plan = teardown::plan(&args.name, &c.region, &existing);
+        if plan.steps.is_empty() {
+            break;
+        }
+        if let Err(e) = check_blockers(&c.ec2, &args.name, &existing).await {
+            result = Err(e);
+            break;
+        }
+        if let Err(e) = apply::apply(&ctx, &plan).await {
+            result = Err(e);
+            break;
+        }
+    }
+    lease.release().await;
+    result.map(|()| Outcome::Success)
+}
+
+async fn check_blockers(ec2: &aws_sdk_ec2::Client, stack: &str, existing: &state::Existing) -> Result<()> {
+    if let Some(vpc) = &existing.vpc {
+        let interfaces = network_interfaces(ec2, &vpc.id).await?;
+        let blockers = teardown::blockers(existing, &interfaces);
+        if !blockers.is_empty() {
+            return Err(Error::failed(format!(
+                "cannot destroy {stack}: VPC {} holds what vpc-bootstrap did not create: {}; delete those first",
+                vpc.id,
+                blockers.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 async fn network_interfaces(ec2: &aws_sdk_ec2::Client, vpc_id: &str) -> Result<Vec<teardown::Interface>> {

@@ -358,6 +358,7 @@ fn tcp(port: u16, cidr: Option<String>) -> Permission {
 
 pub fn plan(spec: &NetworkSpec, existing: &Existing) -> Result<Plan> {
     let mut b = Builder::default();
+    crate::teardown::remove_duplicates(&mut b, existing);
     let stack = &spec.stack;
     let region = &spec.region;
 

@@ -76,6 +76,7 @@ pub fn render(stack: &str, region: &str, existing: &Existing) -> Result<VpcDoc> 
             public_ip: b.public_ip.clone(),
             key_name: b.key_name.clone(),
         }),
+        duplicates_removed: Vec::new(),
     })
 }
 

@@ -16,6 +16,12 @@ pub struct Existing {
     pub bastion: Option<ExistingInstance>,
     /// The VPC's default security group, when discovery looked at it.
     pub default_security_group: Option<ExistingSecurityGroup>,
+    /// Owned duplicates nothing uses (a lost response's second resource): removed on
+    /// the next create or destroy.
+    pub duplicates: Vec<crate::dedupe::Duplicate>,
+    /// Other VPCs of the same stack with resources in them (left by overlapping runs of
+    /// an older version): `destroy` removes them one by one; `create` refuses.
+    pub other_vpcs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! Teardown planning: what `destroy` deletes, in dependency order, and only what carries
 //! this network's ownership tags. Pure, so `--dry-run` prints exactly what would run.
 
+use crate::dedupe::Duplicate;
 use crate::plan::{Action, Builder, Plan, Ref};
 use crate::state::Existing;
 
@@ -36,8 +37,50 @@ pub fn blockers(existing: &Existing, interfaces: &[Interface]) -> Vec<String> {
         .collect()
 }
 
+/// Steps that remove the owned duplicates nothing uses (keys `dedupe:<id>`); both
+/// `create` and `destroy` run them.
+pub(crate) fn remove_duplicates(b: &mut Builder, existing: &Existing) {
+    for duplicate in &existing.duplicates {
+        let key = format!("dedupe:{}", duplicate.id());
+        match duplicate {
+            Duplicate::InternetGateway { id, attached_vpc } => {
+                let detach = format!("dedupe-detach:{id}");
+                if let Some(vpc) = attached_vpc {
+                    b.add(
+                        detach.clone(),
+                        Action::DetachInternetGateway { internet_gateway: Ref::Id(id.clone()), vpc: Ref::Id(vpc.clone()) },
+                        &[],
+                    );
+                }
+                b.add(key, Action::DeleteInternetGateway { internet_gateway: Ref::Id(id.clone()) }, &[detach.as_str()]);
+            }
+            Duplicate::Address(id) => {
+                b.add(key, Action::ReleaseAddress { allocation: Ref::Id(id.clone()) }, &[]);
+            }
+            Duplicate::RouteTable(id) => {
+                b.add(key, Action::DeleteRouteTable { route_table: Ref::Id(id.clone()) }, &[]);
+            }
+            Duplicate::Vpc(_) => {}
+        }
+    }
+    // A duplicate VPC goes after the gateways detached from it.
+    for duplicate in &existing.duplicates {
+        if let Duplicate::Vpc(id) = duplicate {
+            let detaches: Vec<String> = existing
+                .duplicates
+                .iter()
+                .filter(|d| matches!(d, Duplicate::InternetGateway { attached_vpc: Some(v), .. } if v == id))
+                .map(|d| format!("dedupe:{}", d.id()))
+                .collect();
+            let after: Vec<&str> = detaches.iter().map(String::as_str).collect();
+            b.add(format!("dedupe:{id}"), Action::DeleteVpc { vpc: Ref::Id(id.clone()) }, &after);
+        }
+    }
+}
+
 pub fn plan(stack: &str, region: &str, existing: &Existing) -> Plan {
     let mut b = Builder::default();
+    remove_duplicates(&mut b, existing);
 
     // Instances and NAT gateways first: they hold addresses, interfaces and groups.
     if let Some(instance) = &existing.bastion {
@@ -216,6 +259,8 @@ mod tests {
                 key_name: None,
             }),
             default_security_group: None,
+            duplicates: vec![],
+            other_vpcs: vec![],
         }
     }
 
@@ -298,5 +343,26 @@ mod tests {
             },
         ];
         assert_eq!(blockers(&lab(), &interfaces), ["eni-lb (ELB app/shop/123)", "eni-x (attached to instance i-other)"]);
+    }
+
+    #[test]
+    fn unused_duplicates_go_igw_detached_before_its_vpc() {
+        let existing = Existing {
+            duplicates: vec![
+                Duplicate::Vpc("vpc-2".into()),
+                Duplicate::InternetGateway { id: "igw-2".into(), attached_vpc: Some("vpc-2".into()) },
+                Duplicate::Address("eipalloc-2".into()),
+                Duplicate::RouteTable("rtb-2".into()),
+            ],
+            ..Existing::default()
+        };
+        let plan = plan("lab", "ap-northeast-2", &existing);
+        let step = |key: &str| plan.steps.iter().find(|s| s.key == key).unwrap_or_else(|| panic!("no step {key}"));
+        assert!(matches!(step("dedupe-detach:igw-2").action, Action::DetachInternetGateway { .. }));
+        assert_eq!(step("dedupe:igw-2").after, ["dedupe-detach:igw-2"]);
+        assert_eq!(step("dedupe:vpc-2").after, ["dedupe:igw-2"]);
+        assert!(matches!(step("dedupe:eipalloc-2").action, Action::ReleaseAddress { .. }));
+        assert!(matches!(step("dedupe:rtb-2").action, Action::DeleteRouteTable { .. }));
+        assert_eq!(plan.steps.len(), 5, "nothing else: the network itself is not there");
     }
 }

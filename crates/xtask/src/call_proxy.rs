@@ -1,11 +1,15 @@
 //! A loopback HTTP proxy in front of the AWS emulator that logs every API call (its
 //! action, start and end) and can add a fixed delay per call while letting calls overlap,
 //! as real AWS does. The end-to-end tests use it to prove a dry run makes no mutating call;
-//! the benchmark uses it to count calls and to stand in for AWS's latency.
+//! the benchmark uses it to count calls and to stand in for AWS's latency. With `Faults`
+//! (see `faults`) it also throttles, fails, resets and loses responses, and replays a
+//! repeated client token's first answer as AWS does.
 
+use crate::faults::{Fault, Faults, TokenCache, client_token, error_response, protocol_of, throttle_response};
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,6 +24,8 @@ pub struct Call {
     /// The time the emulator took to answer (without the added delay).
     pub upstream: Duration,
     pub status: u16,
+    /// The fault injected into this call (`""` for none): `lost-response`, `throttle`, ...
+    pub fault: &'static str,
 }
 
 impl Call {
@@ -38,33 +44,67 @@ pub struct CallProxy {
     addr: SocketAddr,
     calls: Arc<Mutex<Vec<Call>>>,
     stop: Arc<AtomicBool>,
+    shared: Arc<Shared>,
+}
+
+/// What the connection threads share besides the call log.
+struct Shared {
+    faults: Faults,
+    tokens: TokenCache,
+    /// Calls seen per action, and mutating calls in all, for the fault decisions.
+    seen: Mutex<HashMap<String, usize>>,
+    mutating: AtomicUsize,
+    /// Set once the call chosen by `hold_mutating` has reached the emulator.
+    held: AtomicBool,
 }
 
 impl CallProxy {
     /// Listens on a free loopback port and forwards to `upstream` (a loopback address),
     /// waiting `delay` before forwarding each request.
     pub fn start(upstream: SocketAddr, delay: Duration) -> std::io::Result<CallProxy> {
+        Self::start_with(upstream, delay, Faults::none())
+    }
+
+    /// As `start`, injecting `faults`.
+    pub fn start_with(upstream: SocketAddr, delay: Duration, faults: Faults) -> std::io::Result<CallProxy> {
         assert!(upstream.ip().is_loopback(), "the call proxy forwards to loopback only");
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let addr = listener.local_addr()?;
         let calls = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let epoch = Instant::now();
-        let shared = (calls.clone(), stop.clone());
+        let shared = Arc::new(Shared {
+            faults,
+            tokens: TokenCache::default(),
+            seen: Mutex::new(HashMap::new()),
+            mutating: AtomicUsize::new(0),
+            held: AtomicBool::new(false),
+        });
+        let threads = (calls.clone(), stop.clone(), shared.clone());
         std::thread::spawn(move || {
-            let (calls, stop) = shared;
+            let (calls, stop, shared) = threads;
             for conn in listener.incoming() {
                 if stop.load(Ordering::Relaxed) {
                     break;
                 }
                 let Ok(conn) = conn else { continue };
-                let calls = calls.clone();
+                let (calls, shared, stop) = (calls.clone(), shared.clone(), stop.clone());
                 std::thread::spawn(move || {
-                    let _ = serve(conn, upstream, delay, epoch, &calls);
+                    let _ = serve(conn, upstream, delay, epoch, &calls, &shared, &stop);
                 });
             }
         });
-        Ok(CallProxy { addr, calls, stop })
+        Ok(CallProxy { addr, calls, stop, shared })
+    }
+
+    /// Whether the call chosen by `Faults::hold_mutating` has reached the emulator.
+    pub fn holding(&self) -> bool {
+        self.shared.held.load(Ordering::SeqCst)
+    }
+
+    /// The calls that got a fault.
+    pub fn faulted(&self) -> Vec<Call> {
+        self.calls().into_iter().filter(|c| !c.fault.is_empty()).collect()
     }
 
     pub fn url(&self) -> String {
@@ -143,20 +183,98 @@ pub fn action_of(head: &[String], body: &[u8]) -> String {
     })
 }
 
-fn serve(conn: TcpStream, upstream: SocketAddr, delay: Duration, epoch: Instant, calls: &Mutex<Vec<Call>>) -> std::io::Result<()> {
+fn serve(
+    conn: TcpStream,
+    upstream: SocketAddr,
+    delay: Duration,
+    epoch: Instant,
+    calls: &Mutex<Vec<Call>>,
+    shared: &Shared,
+    stop: &AtomicBool,
+) -> std::io::Result<()> {
     let mut reader = BufReader::new(conn.try_clone()?);
     let mut writer = conn;
     while let Some(request) = read_request(&mut reader)? {
         let start = epoch.elapsed();
         let action = action_of(&request.head, &request.body);
+        let mutating = !is_read_only(&action);
+        let nth = {
+            let mut seen = shared.seen.lock().expect("seen");
+            let n = seen.entry(action.clone()).or_insert(0);
+            *n += 1;
+            *n
+        };
+        let mutating_nth = if mutating { shared.mutating.fetch_add(1, Ordering::SeqCst) + 1 } else { 0 };
+        let fault = shared.faults.decide(&action, nth, mutating);
+        let protocol = protocol_of(&request.head, &request.body);
+        let token = client_token(&request.body);
+        let log = |status: u16, upstream: Duration, fault: Fault| {
+            calls.lock().expect("call log").push(Call {
+                action: action.clone(),
+                start,
+                end: epoch.elapsed(),
+                upstream,
+                status,
+                fault: fault.name(),
+            });
+        };
         std::thread::sleep(delay);
+        // Faults that answer before the emulator sees the request.
+        let refusal = match fault {
+            Fault::Throttle => Some(throttle_response(protocol)),
+            Fault::InternalError => Some(error_response(protocol, 500, "InternalError", "An internal error has occurred")),
+            Fault::Unavailable => Some(error_response(protocol, 503, "Unavailable", "The service is unavailable")),
+            _ => None,
+        };
+        if let Some(bytes) = refusal {
+            let status = bytes.get(9..12).and_then(|s| std::str::from_utf8(s).ok()).and_then(|s| s.parse().ok()).unwrap_or(500);
+            log(status, Duration::ZERO, fault);
+            writer.write_all(&bytes)?;
+            writer.flush()?;
+            continue;
+        }
+        if fault == Fault::Reset {
+            log(0, Duration::ZERO, fault);
+            reset(&writer);
+            break;
+        }
+        // AWS's promise that moto does not keep: a repeated client token gets the first
+        // answer and is not carried out again.
+        let replay = token.as_deref().and_then(|t| shared.tokens.replay(&action, t));
         let sent = Instant::now();
-        let response = forward(&request, upstream)?;
+        let response = match replay {
+            Some(first) => first,
+            None => forward(&request, upstream)?,
+        };
         let upstream_time = sent.elapsed();
         let (status, keep_alive, bytes) = rewrite_response(&response);
+        if let Some(t) = token.as_deref().filter(|_| (200..300).contains(&status)) {
+            shared.tokens.remember(&action, t, &response);
+        }
+        if shared.faults.hold_mutating.is_some_and(|k| k == mutating_nth) {
+            log(status, upstream_time, fault);
+            shared.held.store(true, Ordering::SeqCst);
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            break;
+        }
         // Logged before the client has its answer: once a command has exited, every call it
         // made is in the log (logging after the write raced with the test reading the log).
-        calls.lock().expect("call log").push(Call { action, start, end: epoch.elapsed(), upstream: upstream_time, status });
+        log(status, upstream_time, fault);
+        match fault {
+            Fault::LoseResponse => {
+                reset(&writer);
+                break;
+            }
+            Fault::TruncateResponse => {
+                writer.write_all(&bytes[..bytes.len() / 2])?;
+                writer.flush()?;
+                reset(&writer);
+                break;
+            }
+            _ => {}
+        }
         writer.write_all(&bytes)?;
         writer.flush()?;
         if !keep_alive {
@@ -165,6 +283,12 @@ fn serve(conn: TcpStream, upstream: SocketAddr, delay: Duration, epoch: Instant,
         }
     }
     Ok(())
+}
+
+/// Closes with a TCP reset (linger 0), as a dropped connection looks to the client.
+fn reset(conn: &TcpStream) {
+    let _ = rustix::net::sockopt::set_socket_linger(conn, Some(Duration::ZERO));
+    let _ = conn.shutdown(Shutdown::Both);
 }
 
 /// Sends one request on a fresh upstream connection and reads the response to its end.
@@ -242,6 +366,7 @@ mod tests {
             end: Duration::from_millis(end),
             upstream: Duration::ZERO,
             status: 200,
+            fault: "",
         }
     }
 

@@ -9,6 +9,7 @@ pub mod bench_ami;
 pub mod bench_iam;
 pub mod bench_ssh;
 pub mod call_proxy;
+pub mod faults;
 pub mod moto;
 pub mod ssh_lab;
 

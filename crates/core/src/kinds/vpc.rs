@@ -25,6 +25,10 @@ pub struct VpcDoc {
     pub endpoints: Vec<VpcEndpoint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bastion: Option<VpcBastion>,
+    /// Ids of owned duplicates this run removed (a lost response's second VPC, gateway,
+    /// Elastic IP or route table); absent when there were none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub duplicates_removed: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -1,0 +1,236 @@
+//! vpc-bootstrap on a network that loses responses, throttles and resets, with two runs at
+//! once, and killed at every mutating call: each ends in the clean run's network, with
+//! nothing made twice, and `destroy` leaves nothing. The fault proxy keeps AWS's
+//! client-token promise that moto does not, so what it shows is what AWS would do.
+
+use crate::aws_view::Ec2View;
+use crate::harness::{CallProxy, Moto, TestCommand};
+use std::collections::BTreeMap;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use xtask::faults::Faults;
+
+const SSH_FROM: &str = "203.0.113.7/32";
+
+/// The reference lab of the README (one NAT gateway, S3 endpoint, bastion).
+fn lab(stack: &str) -> Vec<String> {
+    ["create", stack, "--cidr", "10.1.0.0/16", "--az", "a,c", "--private-per-az", "2", "--endpoint", "s3", "--bastion"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+fn vpc(endpoint: &str) -> TestCommand {
+    TestCommand::new("vpc-bootstrap", endpoint).env("AWSOPS_SSH_FROM", SSH_FROM)
+}
+
+/// A document with its ids blanked: what two runs of one spec must agree on.
+fn shape(doc: &serde_json::Value) -> serde_json::Value {
+    match doc {
+        serde_json::Value::String(s)
+            if s.contains('-') && s.split('-').next_back().is_some_and(|h| h.len() >= 8 && h.bytes().all(|b| b.is_ascii_hexdigit())) =>
+        {
+            serde_json::Value::String(format!("{}-…", s.split('-').next().unwrap_or_default()))
+        }
+        serde_json::Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "name" | "public_ip" | "private_ip"))
+            .map(|(k, v)| (k.clone(), shape(v)))
+            .collect(),
+        serde_json::Value::Array(items) => items.iter().map(shape).collect(),
+        other => other.clone(),
+    }
+}
+
+/// How many live resources of each kind (`vpc`, `subnet`, `eipalloc`...) the stack owns.
+fn census(aws: &Ec2View, stack: &str) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for id in aws.tagged(stack) {
+        *counts.entry(id.split('-').next().unwrap_or_default().to_owned()).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The clean run's document shape and census, and its mutating calls in order.
+fn clean_run(moto: &Moto) -> (serde_json::Value, BTreeMap<String, usize>, Vec<String>) {
+    let proxy = CallProxy::start(moto.addr(), Duration::ZERO).unwrap();
+    let doc = vpc(&proxy.url()).args(lab("clean")).run().ok().remove(0);
+    let writes = proxy.calls().into_iter().filter(|c| !c.is_read_only()).map(|c| c.action).collect();
+    let aws = Ec2View::new(&moto.url());
+    (shape(&doc), census(&aws, "clean"), writes)
+}
+
+fn destroy_leaves_nothing(moto: &Moto, stack: &str) {
+    vpc(&moto.url()).args(["destroy", stack, "--yes"]).run().ok();
+    assert_eq!(Ec2View::new(&moto.url()).tagged(stack), Vec::<String>::new(), "{stack}: destroy left something");
+}
+
+#[test]
+fn a_lost_response_of_every_kind_of_mutating_call_leaves_the_clean_network() {
+    let moto = Moto::start();
+    let (want, want_census, writes) = clean_run(&moto);
+    let mut actions: Vec<String> = writes.clone();
+    actions.sort();
+    actions.dedup();
+    assert!(actions.iter().any(|a| a == "CreateVpc") && actions.iter().any(|a| a == "AllocateAddress"), "{actions:?}");
+    let aws = Ec2View::new(&moto.url());
+    for (i, action) in actions.iter().enumerate() {
+        let stack = format!("lost-{i}");
+        let faults = Faults { lose_nth: vec![(action.clone(), 1)], ..Faults::default() };
+        let proxy = CallProxy::start_with(moto.addr(), Duration::ZERO, faults).unwrap();
+        let run = vpc(&proxy.url()).args(lab(&stack)).run();
+        assert_eq!(proxy.faulted().len(), 1, "{action}: the fault was injected once");
+        let doc = match run.code {
+            0 => run.documents().remove(0),
+            // A lost answer the command could not resolve may fail the run, but a re-run
+            // must then converge.
+            _ => {
+                eprintln!("{action}: first run exited {}: {}", run.code, run.stderr);
+                vpc(&moto.url()).args(lab(&stack)).run().ok().remove(0)
+            }
+        };
+        assert_eq!(shape(&doc), want, "{action}: the network differs from a clean run's");
+        assert_eq!(census(&aws, &stack), want_census, "{action}: resources differ from a clean run's (duplicates?)");
+        destroy_leaves_nothing(&moto, &stack);
+    }
+}
+
+#[test]
+fn throttling_errors_and_resets_on_every_call_kind_are_survived() {
+    let moto = Moto::start();
+    let (want, want_census, _) = clean_run(&moto);
+    let aws = Ec2View::new(&moto.url());
+    for seed in 1..=3u64 {
+        let stack = format!("flaky-{seed}");
+        let faults = Faults { seed, lose: 0.15, throttle: 0.1, server_error: 0.1, reset: 0.05, ..Faults::default() };
+        let proxy = CallProxy::start_with(moto.addr(), Duration::ZERO, faults).unwrap();
+        let run = vpc(&proxy.url()).args(lab(&stack)).run();
+        let faulted = proxy.faulted();
+        assert!(faulted.len() >= 3, "seed {seed}: faults were injected: {}", faulted.len());
+        let doc = if run.code == 0 {
+            run.documents().remove(0)
+        } else {
+            eprintln!("seed {seed}: first run exited {}: {}", run.code, run.stderr);
+            vpc(&moto.url()).args(lab(&stack)).run().ok().remove(0)
+        };
+        assert_eq!(shape(&doc), want, "seed {seed}");
+        assert_eq!(census(&aws, &stack), want_census, "seed {seed}: duplicates or leaks");
+        destroy_leaves_nothing(&moto, &stack);
+    }
+}
+
+#[test]
+fn two_runs_of_one_stack_at_once_make_one_network() {
+    let moto = Moto::start();
+    let (want, want_census, _) = clean_run(&moto);
+    // A little latency per call, as AWS has, so the two runs really overlap.
+    let proxy = CallProxy::start(moto.addr(), Duration::from_millis(10)).unwrap();
+    let spawn = || vpc(&proxy.url()).args(lab("twice")).spawn(Stdio::piped());
+    let (first, second) = (spawn(), spawn());
+    let (first, second) = (first.wait_with_output().unwrap(), second.wait_with_output().unwrap());
+    for out in [&first, &second] {
+        assert!(out.status.success(), "both runs succeed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let doc = |out: &std::process::Output| serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap();
+    assert_eq!(doc(&first), doc(&second), "both print the one network");
+    assert_eq!(shape(&doc(&first)), want);
+    let aws = Ec2View::new(&moto.url());
+    assert_eq!(census(&aws, "twice"), want_census, "one set of resources");
+    let waited = [&first, &second].iter().any(|o| String::from_utf8_lossy(&o.stderr).contains("another run of vpc-bootstrap twice"));
+    assert!(waited, "one run saw the other's lease and waited");
+    let leases = aws.block(aws.client.describe_key_pairs().send()).unwrap();
+    assert!(leases.key_pairs().iter().all(|k| !k.key_name().unwrap_or_default().starts_with("awsops-lease.")), "leases released");
+    destroy_leaves_nothing(&moto, "twice");
+}
+
+#[test]
+fn killed_at_every_mutating_call_a_rerun_converges() {
+    let moto = Moto::start();
+    let (want, want_census, writes) = clean_run(&moto);
+    let aws = Ec2View::new(&moto.url());
+    // The lease's ImportKeyPair is the first write; killing there and after the last
+    // write (its release) is covered too.
+    for k in 1..=writes.len() {
+        let stack = format!("killed-{k}");
+        let faults = Faults { hold_mutating: Some(k), ..Faults::default() };
+        let proxy = CallProxy::start_with(moto.addr(), Duration::ZERO, faults).unwrap();
+        let mut child = vpc(&proxy.url()).args(lab(&stack)).spawn(Stdio::null());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !proxy.holding() {
+            assert!(Instant::now() < deadline, "write {k} never came");
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("the run ended ({status}) before write {k} of {}", writes.len());
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        drop(proxy);
+        let doc = vpc(&moto.url()).args(lab(&stack)).run().ok().remove(0);
+        assert_eq!(shape(&doc), want, "killed at write {k} ({})", writes[k - 1]);
+        assert_eq!(census(&aws, &stack), want_census, "killed at write {k} ({}): duplicates", writes[k - 1]);
+        destroy_leaves_nothing(&moto, &stack);
+    }
+}
+
+#[test]
+fn owned_duplicates_are_removed_and_destroy_takes_every_vpc() {
+    let moto = Moto::start();
+    let (want, want_census, _) = clean_run(&moto);
+    let aws = Ec2View::new(&moto.url());
+    vpc(&moto.url()).args(lab("dup")).run().ok();
+    // What a lost response made before this version: an empty VPC, a loose gateway, an
+    // Elastic IP nobody uses, all with the stack's tags.
+    let tags = |role: &str, kind: aws_sdk_ec2::types::ResourceType| {
+        let tag = |k: &str, v: &str| aws_sdk_ec2::types::Tag::builder().key(k).value(v).build();
+        aws_sdk_ec2::types::TagSpecification::builder()
+            .resource_type(kind)
+            .tags(tag("awsops:stack", "dup"))
+            .tags(tag("awsops:role", role))
+            .tags(tag("awsops:tool", "vpc-bootstrap"))
+            .tags(tag("Name", "dup"))
+            .build()
+    };
+    use aws_sdk_ec2::types::ResourceType;
+    let extra_vpc =
+        aws.block(aws.client.create_vpc().cidr_block("10.1.0.0/16").tag_specifications(tags("vpc", ResourceType::Vpc)).send()).unwrap();
+    let extra_vpc = extra_vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
+    let igw =
+        aws.block(aws.client.create_internet_gateway().tag_specifications(tags("igw", ResourceType::InternetGateway)).send()).unwrap();
+    let igw = igw.internet_gateway().unwrap().internet_gateway_id().unwrap().to_owned();
+    let eip = aws.block(aws.client.allocate_address().tag_specifications(tags("eip:nat:a", ResourceType::ElasticIp)).send()).unwrap();
+    let eip = eip.allocation_id().unwrap().to_owned();
+
+    let doc = vpc(&moto.url()).args(lab("dup")).run().ok().remove(0);
+    let mut removed: Vec<&str> = doc["duplicates_removed"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    removed.sort();
+    let mut expected = vec![extra_vpc.as_str(), igw.as_str(), eip.as_str()];
+    expected.sort();
+    assert_eq!(removed, expected);
+    assert_eq!(census(&aws, "dup"), want_census, "the extras are gone");
+    let mut plain = doc.clone();
+    plain.as_object_mut().unwrap().remove("duplicates_removed");
+    assert_eq!(shape(&plain), want);
+    crate::harness::check_schema(&doc).unwrap();
+
+    // A second VPC with a subnet of the stack in it (two old overlapping runs): create
+    // refuses, naming both; destroy removes both networks.
+    let busy =
+        aws.block(aws.client.create_vpc().cidr_block("10.1.0.0/16").tag_specifications(tags("vpc", ResourceType::Vpc)).send()).unwrap();
+    let busy = busy.vpc().unwrap().vpc_id().unwrap().to_owned();
+    aws.block(
+        aws.client
+            .create_subnet()
+            .vpc_id(&busy)
+            .cidr_block("10.1.0.0/24")
+            .availability_zone("ap-northeast-2a")
+            .tag_specifications(tags("subnet:public", ResourceType::Subnet))
+            .send(),
+    )
+    .unwrap();
+    let refused = vpc(&moto.url()).args(lab("dup")).run();
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(refused.stderr.contains(&busy) && refused.stderr.contains("destroy"), "{}", refused.stderr);
+    destroy_leaves_nothing(&moto, "dup");
+    assert!(aws.vpcs("dup").is_empty());
+}
