@@ -44,7 +44,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l select -d '
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l name -d 'The image name: {name} (the instance\'s Name tag, else its id), {instance}, {date}, {time}, {timestamp}' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l group -d 'The retention group prune uses [default: the instance\'s Name tag, else its id]' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l tag -d 'An extra tag on the image and its snapshots (repeatable)' -r
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/ami-snap.lock]' -r -F
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l region -d 'AWS region, e.g. ap-northeast-2' -r
@@ -60,7 +60,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l volume -d
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l instance -d 'Snapshot every EBS volume attached to this instance' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l group -d 'The retention group tag [default: the instance\'s or volume\'s Name tag, else its id]' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l tag -d 'An extra tag on the snapshots (repeatable)' -r
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/ami-snap.lock]' -r -F
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l region -d 'AWS region, e.g. ap-northeast-2' -r
@@ -75,7 +75,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l to -d 'Region
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l image -d 'Images to copy from the configured region, instead of `ami` documents on stdin' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l from -d 'Read `ami` documents from FILE (`-` for stdin); without it, stdin when it is a pipe or file' -r -F
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l kms-key -d 'The KMS key for one region\'s copies: REGION=KEY_ID_OR_ARN (repeatable; implies --encrypt there)' -r
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/ami-snap.lock]' -r -F
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l region -d 'AWS region, e.g. ap-northeast-2' -r
@@ -90,7 +90,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -s h -l help -d 
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l account -d 'Account ids (12 digits; repeat or comma-separate)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l image -d 'Images in the configured region, instead of `ami` documents on stdin' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l from -d 'Read `ami` documents from FILE (`-` for stdin); without it, stdin when it is a pipe or file' -r -F
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/ami-snap.lock]' -r -F
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l region -d 'AWS region, e.g. ap-northeast-2' -r
@@ -103,7 +103,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -s h -l help -d
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l account -d 'Account ids (12 digits; repeat or comma-separate)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l image -d 'Images in the configured region, instead of `ami` documents on stdin' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l from -d 'Read `ami` documents from FILE (`-` for stdin); without it, stdin when it is a pipe or file' -r -F
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/ami-snap.lock]' -r -F
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l region -d 'AWS region, e.g. ap-northeast-2' -r
@@ -119,7 +119,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l min-age -d '
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l group -d 'Only these groups (the awsops:group tag ami-snap create sets; repeat or comma-separate)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l name-prefix -d 'Instead of ami-snap\'s images: your images whose names start with PREFIX, as one group' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l regions -d 'Regions to prune in (default: the configured region)' -r
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/ami-snap.lock]' -r -F
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l region -d 'AWS region, e.g. ap-northeast-2' -r

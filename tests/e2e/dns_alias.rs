@@ -172,6 +172,19 @@ fn a_load_balancer_alias_by_name_arn_or_document_and_its_delete() {
         .run()
         .usage_error("got a `vpc` document");
     dns(&moto).args(["set", "api.mydomain.com", "nope-1.ap-northeast-2.elb.amazonaws.com"]).run().usage_error("no load balancer");
+    // A document is input: two are refused (which one?), and the load balancer one names
+    // must exist, whatever DNS name the document claims for it.
+    dns(&moto).args(["set", "api.mydomain.com"]).stdin(format!("{piped}\n{piped}\n")).run().usage_error("2 documents");
+    let mut gone = piped.clone();
+    gone["arn"] = serde_json::json!(arn.replace("/web/", "/gone/"));
+    dns(&moto).args(["set", "api.mydomain.com"]).stdin(format!("{gone}\n")).run().usage_error("no load balancer");
+    let mut lying = piped.clone();
+    lying["dns_name"] = serde_json::json!("attacker.example.net");
+    let honest = dns(&moto).args(["set", "api.mydomain.com", "--dry-run"]).stdin(format!("{lying}\n")).run().ok().remove(0);
+    assert_eq!(honest["target"], lb_dns.as_str(), "AWS's DNS name, not the document's");
+    let mut far = piped.clone();
+    far["region"] = serde_json::json!("evil.example.com/x");
+    dns(&moto).args(["set", "api.mydomain.com"]).stdin(format!("{far}\n")).run().usage_error("region");
 
     // Delete: refused off a terminal without --yes, refused when the record points elsewhere, then done; again converges.
     dns(&moto).args(["delete", "api.mydomain.com", &lb_dns]).run().usage_error("--yes");

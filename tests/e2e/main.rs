@@ -11,5 +11,6 @@ mod efs_mount_host;
 mod faults;
 mod harness;
 mod iam_audit;
+mod input_limits;
 mod vpc_bootstrap;
 mod web_stack;

@@ -76,8 +76,8 @@ fn kms_keys(args: &CopyArgs) -> Result<BTreeMap<String, String>> {
     let mut keys = BTreeMap::new();
     for spec in &args.kms_keys {
         let (region, key) =
-            crate::parse_tag(spec).map_err(|_| Error::usage(format!("--kms-key {spec:?}: expected REGION=KEY_ID_OR_ARN")))?;
-        awsops_core::aws_config::validate_region(&region)?;
+            crate::parse_pair(spec).map_err(|_| Error::usage(format!("--kms-key {spec:?}: expected REGION=KEY_ID_OR_ARN")))?;
+        awsops_core::aws_config::known_region(&region)?;
         if !args.to.contains(&region) {
             return Err(Error::usage(format!("--kms-key {spec:?}: {region} is not among --to")));
         }
@@ -112,7 +112,7 @@ impl Job<'_> {
 
 pub async fn run(common: &CommonArgs, args: CopyArgs) -> Result<Outcome> {
     for r in &args.to {
-        awsops_core::aws_config::validate_region(r)?;
+        awsops_core::aws_config::known_region(r)?;
     }
     let keys = kms_keys(&args)?;
     let config = common.aws.load().await?;

@@ -11,6 +11,8 @@ use aws_sdk_ec2::Client;
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 use aws_sdk_ec2::types::{Instance, ResourceType};
 use awsops_core::batch::Batch;
+use awsops_core::create_once::create_once;
+use awsops_core::ec2::one_attempt;
 use awsops_core::ec2::{filter, name, tag_spec};
 use awsops_core::error::aws_error;
 use awsops_core::output::Output;
@@ -75,7 +77,7 @@ fn jobs(args: &CreateArgs, instances: &[Instance], extra: &[(String, String)], n
 
 pub async fn run(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
     name_template::check(&args.name)?;
-    let select = args.select.iter().map(|t| parse_tag(t)).collect::<Result<Vec<_>>>()?;
+    let select = args.select.iter().map(|t| crate::parse_pair(t)).collect::<Result<Vec<_>>>()?;
     let extra = args.tags.iter().map(|t| parse_tag(t)).collect::<Result<Vec<_>>>()?;
     if let Some(bad) = args.instances.iter().find(|i| !i.starts_with("i-")) {
         return Err(Error::usage(format!("--instance {bad:?}: expected an instance id (i-…)")));
@@ -131,10 +133,13 @@ async fn create_one(ec2: &Client, region: &str, job: &Job, args: &CreateArgs) ->
     Ok(images::ami_doc(region, &image, created_now))
 }
 
-/// CreateImage with the tags on the image and its snapshots in the call itself. Some
-/// endpoints (moto 5) fail on snapshot tags there; then the image is requested with its
-/// own tags only, and the snapshots are tagged once they exist.
+/// CreateImage with the tags on the image and its snapshots in the call itself, sent
+/// once per attempt (`create_once`): the name is unique in the account and region, so a
+/// lost answer is found again by name instead of being sent twice. Some endpoints (moto 5)
+/// fail on snapshot tags in the call; then the image is requested with its own tags only,
+/// and the snapshots are tagged once they exist.
 async fn request_image(ec2: &Client, job: &Job, reboot: bool) -> Result<String> {
+    let snapshot_tags = std::sync::atomic::AtomicBool::new(true);
     let call = |snapshot_tags: bool| {
         let mut call = ec2
             .create_image()
@@ -148,16 +153,31 @@ async fn request_image(ec2: &Client, job: &Job, reboot: bool) -> Result<String> 
         }
         call
     };
-    let once = aws_sdk_ec2::config::Builder::default().retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1));
-    let out = match call(true).customize().config_override(once).send().await {
-        Ok(out) => out,
-        Err(e) if e.raw_response().is_some_and(|r| r.status().is_server_error()) && e.code().is_none() => {
-            tracing::debug!("{}: CreateImage with snapshot tags failed on the server; tagging the snapshots afterwards", job.instance_id);
-            call(false).send().await.map_err(aws_error("CreateImage"))?
-        }
-        Err(e) => return Err(Error::from_aws("CreateImage", e)),
-    };
-    Ok(out.image_id().ok_or_else(|| Error::failed("CreateImage returned no image id"))?.to_owned())
+    create_once(
+        "CreateImage",
+        || async {
+            let with_snapshot_tags = snapshot_tags.load(std::sync::atomic::Ordering::SeqCst);
+            let result = call(with_snapshot_tags).customize().config_override(one_attempt()).send().await;
+            if let Err(e) = &result
+                && with_snapshot_tags
+                && e.raw_response().is_some_and(|r| r.status().is_server_error())
+                && e.code().is_none()
+            {
+                tracing::debug!(
+                    "{}: CreateImage with snapshot tags failed on the server; tagging the snapshots afterwards",
+                    job.instance_id
+                );
+                snapshot_tags.store(false, std::sync::atomic::Ordering::SeqCst);
+            }
+            result.map(|out| out.image_id().unwrap_or_default().to_owned())
+        },
+        || async {
+            let found = images::own_images(ec2, vec![filter("name", [job.name.clone()])]).await?;
+            Ok(found.iter().filter_map(|i| i.image_id()).min().map(str::to_owned))
+        },
+    )
+    .await
+    .and_then(|id| if id.is_empty() { Err(Error::failed("CreateImage returned no image id")) } else { Ok(id) })
 }
 
 /// Tags the image's snapshots that lack ami-snap's tag (after the fallback above, or on

@@ -77,7 +77,7 @@ pub struct ChangeArgs {
     /// Print the plan as an `ami-plan` document and change nothing
     #[arg(long, env = "AWSOPS_DRY_RUN")]
     pub dry_run: bool,
-    /// The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/ami-snap.lock]
+    /// The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]
     #[arg(long, value_name = "FILE", env = "AWSOPS_AMI_LOCK")]
     pub lock: Option<PathBuf>,
     /// At most this many images, snapshots or copies in flight at once (1: one after another)
@@ -94,7 +94,10 @@ impl ChangeArgs {
         if self.dry_run {
             return Ok(None);
         }
-        let path = self.lock.clone().unwrap_or_else(|| run_lock::default_path(NAME));
+        let path = match &self.lock {
+            Some(path) => path.clone(),
+            None => run_lock::default_path(NAME)?,
+        };
         RunLock::acquire(Path::new(&path)).map(Some)
     }
 }
@@ -104,11 +107,18 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
 }
 
 /// `KEY=VALUE`, for --tag selections and extra tags.
-pub fn parse_tag(text: &str) -> Result<(String, String)> {
+pub fn parse_pair(text: &str) -> Result<(String, String)> {
     match text.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.trim().to_owned())),
         _ => Err(Error::usage(format!("{text:?}: expected KEY=VALUE"))),
     }
+}
+
+/// A `--tag KEY=VALUE` to write: within AWS's tag limits (checked before any call).
+pub fn parse_tag(text: &str) -> Result<(String, String)> {
+    let (k, v) = parse_pair(text)?;
+    awsops_core::aws_limits::check_tag("--tag", &k, &v)?;
+    Ok((k, v))
 }
 
 pub async fn run(cli: Cli) -> Result<Outcome> {
@@ -127,7 +137,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
 /// The configured region, and the regions a multi-region subcommand covers.
 pub async fn regions(common: &CommonArgs, asked: &[String]) -> Result<(aws_config::SdkConfig, Vec<String>)> {
     for r in asked {
-        awsops_core::aws_config::validate_region(r)?;
+        awsops_core::aws_config::known_region(r)?;
     }
     let config = common.aws.load().await?;
     let home = config.region().map(ToString::to_string).unwrap_or_default();

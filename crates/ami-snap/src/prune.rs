@@ -80,6 +80,9 @@ pub async fn run(common: &CommonArgs, args: PruneArgs) -> Result<Outcome> {
     let (config, regions) = crate::regions(common, &args.regions).await?;
     let home = config.region().map(ToString::to_string).unwrap_or_default();
     check_regions_exist(&images::client_in(&config, &home), &regions).await?;
+    // Planned under the lock: a second run waits for nothing and plans what the first left,
+    // instead of carrying out a plan the first made stale.
+    let _lock = args.change.lock()?;
     let now = SystemTime::now();
     let plans = futures_util::future::try_join_all(
         regions.iter().map(|region| plan_region(images::client_in(&config, region), region, &args, &rule, now)),
@@ -98,7 +101,6 @@ pub async fn run(common: &CommonArgs, args: PruneArgs) -> Result<Outcome> {
     if !confirm(&format!("deregister {prunes} of {total} images in {}", regions.join(", ")), args.yes)? {
         return Err(Error::failed("not confirmed; nothing was changed"));
     }
-    let _lock = args.change.lock()?;
     let mut batch = Batch::new();
     for plan in plans {
         let ec2 = images::client_in(&config, &plan.region);
@@ -245,7 +247,13 @@ async fn execute(ec2: &Client, doc: &AmiPruneDoc) -> Result<()> {
     if doc.verdict != "prune" {
         return Ok(());
     }
-    ec2.deregister_image().image_id(&doc.image_id).send().await.map_err(aws_error("DeregisterImage"))?;
+    // An image already gone (another tool, a run whose answer was lost) is deregistered.
+    match ec2.deregister_image().image_id(&doc.image_id).send().await.map_err(aws_error("DeregisterImage")) {
+        Err(e) if awsops_core::error::is_not_found(&e) || e.aws_code() == Some("InvalidAMIID.Unavailable") => {}
+        other => {
+            other?;
+        }
+    }
     for s in doc.snapshots.iter().filter(|s| s.delete) {
         // Right after deregistration EC2 may still count the snapshot as in use.
         retry_codes(

@@ -7,11 +7,12 @@ use crate::{ChangeArgs, parse_tag};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::ResourceType;
 use awsops_core::batch::Batch;
-use awsops_core::ec2::{name, tag_spec};
+use awsops_core::create_once::create_once;
+use awsops_core::ec2::{filter, name, one_attempt, tag_spec};
 use awsops_core::error::aws_error;
 use awsops_core::kinds::SnapshotDoc;
 use awsops_core::output::Output;
-use awsops_core::ownership::{NAME_TAG, TOOL_TAG};
+use awsops_core::ownership::{NAME_TAG, REQUEST_TAG, TOOL_TAG};
 use awsops_core::{CommonArgs, Error, Outcome, Result};
 use clap::Args;
 
@@ -129,17 +130,42 @@ async fn snapshot_one(ec2: &Client, region: &str, job: &Job, args: &SnapshotArgs
         tags.push((SOURCE_INSTANCE_TAG.to_owned(), instance.clone()));
     }
     tags.extend(extra.iter().cloned());
-    let created = ec2
-        .create_snapshot()
-        .volume_id(&job.volume_id)
-        .description(format!("ami-snap of {}", job.volume_id))
-        .tag_specifications(tag_spec(ResourceType::Snapshot, &tags))
-        .send()
-        .await
-        .map_err(aws_error("CreateSnapshot"))?;
-    let id = created.snapshot_id().ok_or_else(|| Error::failed("CreateSnapshot returned no snapshot id"))?.to_owned();
+    // A volume may have many snapshots with these tags; this request's own mark tells which
+    // one a lost answer made, so it is found again instead of made twice.
+    let request = format!("{:016x}", fastrand::u64(..));
+    tags.push((REQUEST_TAG.to_owned(), request.clone()));
+    let created = create_once(
+        "CreateSnapshot",
+        || async {
+            ec2.create_snapshot()
+                .volume_id(&job.volume_id)
+                .description(format!("ami-snap of {}", job.volume_id))
+                .tag_specifications(tag_spec(ResourceType::Snapshot, &tags))
+                .customize()
+                .config_override(one_attempt())
+                .send()
+                .await
+                .map(|out| (out.snapshot_id().unwrap_or_default().to_owned(), Some(out)))
+        },
+        || async {
+            let found = ec2
+                .describe_snapshots()
+                .owner_ids("self")
+                .filters(filter("volume-id", [job.volume_id.as_str()]))
+                .filters(filter(&format!("tag:{REQUEST_TAG}"), [request.as_str()]))
+                .send()
+                .await
+                .map_err(aws_error("DescribeSnapshots"))?;
+            Ok(found.snapshots().iter().filter_map(|s| s.snapshot_id()).min().map(|id| (id.to_owned(), None)))
+        },
+    )
+    .await?;
+    let (id, answer) = created;
+    if id.is_empty() {
+        return Err(Error::failed("CreateSnapshot returned no snapshot id"));
+    }
     tracing::info!("{}: snapshot {id}", job.volume_id);
-    if args.no_wait {
+    if let (true, Some(created)) = (args.no_wait, answer) {
         let snapshot = aws_sdk_ec2::types::Snapshot::builder()
             .snapshot_id(&id)
             .volume_id(&job.volume_id)
@@ -150,6 +176,12 @@ async fn snapshot_one(ec2: &Client, region: &str, job: &Job, args: &SnapshotArgs
             .build();
         return Ok(images::snapshot_doc(region, &snapshot, job.instance_id.as_deref(), job.device.as_deref()));
     }
-    let snapshot = images::wait_snapshot(ec2, region, &id, args.change.timeout).await?;
+    let snapshot = if args.no_wait {
+        // Found again after a lost answer: as it is now, without waiting.
+        let out = ec2.describe_snapshots().snapshot_ids(&id).send().await.map_err(aws_error("DescribeSnapshots"))?;
+        out.snapshots().first().cloned().ok_or_else(|| Error::failed(format!("snapshot {id} vanished")))?
+    } else {
+        images::wait_snapshot(ec2, region, &id, args.change.timeout).await?
+    };
     Ok(images::snapshot_doc(region, &snapshot, job.instance_id.as_deref(), job.device.as_deref()))
 }

@@ -113,10 +113,8 @@ struct Target {
 pub async fn run(cli: Cli) -> Result<Outcome> {
     let names = CertNames::parse(&cli.domain, &cli.names)?;
     let lb_ref = cli.load_balancer.as_deref().map(LbRef::parse).transpose()?;
-    if let Some(role) = &cli.zone_role_arn
-        && !(role.starts_with("arn:") && role.contains(":role/"))
-    {
-        return Err(Error::usage(format!("--zone-role-arn {role}: not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)")));
+    if let Some(role) = &cli.zone_role_arn {
+        awsops_core::aws_limits::check_role_arn("--zone-role-arn", role)?;
     }
     let config = cli.common.aws.load().await?;
     let region = config.region().map(ToString::to_string).unwrap_or_default();

@@ -35,7 +35,7 @@ impl AwsArgs {
             return Err(Error::usage(format!("invalid --endpoint-url {url:?}: expected http:// or https://")));
         }
         if let Some(region) = &self.region {
-            validate_region(region)?;
+            known_region(region)?;
         }
         Ok(())
     }
@@ -59,7 +59,7 @@ impl AwsArgs {
                     .build(),
             );
         if let Some(region) = region {
-            validate_region(region)?;
+            known_region(region)?;
             loader = loader.region(Region::new(region.to_owned()));
         }
         if let Some(profile) = &self.profile {
@@ -69,11 +69,81 @@ impl AwsArgs {
             loader = loader.endpoint_url(url);
         }
         let config = loader.load().await;
-        if config.region().is_none() {
-            return Err(Error::usage("no AWS region: pass --region, set AWS_REGION, or set one in the profile"));
+        match config.region() {
+            None => return Err(Error::usage("no AWS region: pass --region, set AWS_REGION, or set one in the profile")),
+            // A region from the profile is checked as well as one from the flag.
+            Some(region) => check_known_region(region.as_ref(), std::env::var(EXTRA_REGIONS_ENV).ok().as_deref())?,
         }
         Ok(config)
     }
+}
+
+/// The regions this build knows (all partitions, late 2026). A region launched later is
+/// named in `AWSOPS_EXTRA_REGIONS` (comma-separated) until the next release.
+pub const KNOWN_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "eusc-de-east-1",
+    "us-iso-east-1",
+    "us-iso-west-1",
+    "us-isob-east-1",
+];
+
+pub const EXTRA_REGIONS_ENV: &str = "AWSOPS_EXTRA_REGIONS";
+
+/// `check_known_region` with the extra regions from the environment.
+pub fn known_region(region: &str) -> Result<()> {
+    check_known_region(region, std::env::var(EXTRA_REGIONS_ENV).ok().as_deref())
+}
+
+/// An unknown region is a usage error before any call: a typo would otherwise surface as
+/// an unreadable transport error (`error parsing XML`) from a host that does not exist.
+pub fn check_known_region(region: &str, extra: Option<&str>) -> Result<()> {
+    validate_region(region)?;
+    let extra = extra.unwrap_or_default().split(',').map(str::trim);
+    if KNOWN_REGIONS.contains(&region) || extra.clone().any(|r| r == region) {
+        return Ok(());
+    }
+    Err(Error::usage(format!(
+        "unknown region {region:?}: not one of the {} regions this build knows (`aws ec2 describe-regions --all-regions` lists the account's); for a region newer than this build, set {EXTRA_REGIONS_ENV}={region}",
+        KNOWN_REGIONS.len()
+    )))
 }
 
 /// Region names look like `ap-northeast-2`, `us-gov-west-1`, `cn-north-1`.
@@ -97,6 +167,18 @@ mod tests {
         for bad in ["", "us", "us-east", "US-EAST-1", "us-east-x", "us east 1"] {
             assert_eq!(validate_region(bad).unwrap_err().exit_code(), 2, "{bad}");
         }
+    }
+
+    #[test]
+    fn unknown_regions_are_refused_unless_named_as_extra() {
+        for known in KNOWN_REGIONS {
+            assert!(validate_region(known).is_ok() && check_known_region(known, None).is_ok(), "{known}");
+        }
+        let err = check_known_region("xx-nowhere-9", None).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("xx-nowhere-9") && err.to_string().contains(EXTRA_REGIONS_ENV), "{err}");
+        assert!(check_known_region("xx-nowhere-9", Some("ap-x-1, xx-nowhere-9")).is_ok());
+        assert!(check_known_region("xx-nowhere-9", Some("")).is_err());
     }
 
     #[test]

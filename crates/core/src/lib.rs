@@ -5,6 +5,7 @@
 pub mod atomic_file;
 pub mod aws_config;
 pub mod aws_ids;
+pub mod aws_limits;
 pub mod batch;
 pub mod cli;
 pub mod confirm;

@@ -7,6 +7,9 @@ pub const STACK_TAG: &str = "awsops:stack";
 pub const ROLE_TAG: &str = "awsops:role";
 pub const TOOL_TAG: &str = "awsops:tool";
 pub const NAME_TAG: &str = "Name";
+/// A per-request mark on resources of which many may carry the same other tags (a
+/// volume's snapshots): how a create whose answer was lost finds its own resource.
+pub const REQUEST_TAG: &str = "awsops:request";
 
 /// The owner of a set of resources: a command and the stack name the user chose.
 #[derive(Debug, Clone, PartialEq, Eq)]

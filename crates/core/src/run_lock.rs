@@ -13,15 +13,11 @@ pub struct RunLock {
     pub path: PathBuf,
 }
 
-/// `$XDG_RUNTIME_DIR/<command>.lock`, else `/tmp/<command>-<user>.lock`.
-pub fn default_path(command: &str) -> PathBuf {
-    match std::env::var_os("XDG_RUNTIME_DIR") {
-        Some(dir) if !dir.is_empty() => Path::new(&dir).join(format!("{command}.lock")),
-        _ => {
-            let user = std::env::var("USER").unwrap_or_else(|_| "user".to_owned());
-            std::env::temp_dir().join(format!("{command}-{user}.lock"))
-        }
-    }
+/// `<command>.lock` in the user's private lock directory (`$XDG_RUNTIME_DIR/awsops`, else
+/// `~/.cache/awsops/locks`, 0700 and checked): never a predictable name in a shared
+/// `/tmp` that another user could hold or point elsewhere.
+pub fn default_path(command: &str) -> Result<PathBuf> {
+    Ok(crate::atomic_file::private_lock_dir()?.join(format!("{command}.lock")))
 }
 
 impl RunLock {

@@ -139,9 +139,14 @@ fn given(at: &Where) -> Result<Given> {
     let Some((origin, values)) = awsops_core::input::read_values(at.from.as_deref())? else {
         return Err(Error::usage("no TARGET: give one, or pipe in a `certificate` or `load-balancer` document"));
     };
+    // Exactly one: with several, which name would point where is a guess.
+    let count = values.len();
     let Some(value) = values.into_iter().next() else {
         return Err(Error::usage(format!("{origin}: no document")));
     };
+    if count > 1 {
+        return Err(Error::usage(format!("{origin}: {count} documents; dns-alias points one name at one target, so pipe in exactly one")));
+    }
     match kind_of(&value) {
         Some(LoadBalancerDoc::KIND) => Ok(Given::LoadBalancer(from_value::<LoadBalancerDoc>(value, &origin)?)),
         Some(CertificateDoc::KIND) => {
@@ -163,6 +168,10 @@ async fn apply(common: &CommonArgs, at: &Where, delete: bool, yes: bool) -> Resu
         return Err(Error::usage(format!("--ttl {}: expected 1 or more seconds", at.ttl)));
     }
     let given = given(at)?;
+    if let Given::LoadBalancer(doc) = &given {
+        // The region picks the endpoint a client is built for: checked like a flag.
+        awsops_core::aws_config::known_region(&doc.region)?;
+    }
     let config = common.aws.load().await?;
     let region = config.region().map(ToString::to_string).unwrap_or_default();
     let r53 = aws_sdk_route53::Client::new(&config);
@@ -172,10 +181,17 @@ async fn apply(common: &CommonArgs, at: &Where, delete: bool, yes: bool) -> Resu
         Ok::<_, Error>(match &given {
             Given::Text(t, text) if at.cname => (cname_to(t, text, at.ttl)?, text.clone(), t.kind()),
             Given::Text(t, text) => (resolve::resolve(&clients, &name, t, at.ttl).await?, text.clone(), t.kind()),
-            Given::LoadBalancer(lb) if at.cname => {
-                (Desired::Cname { host: lb.dns_name.clone(), ttl: at.ttl }, lb.dns_name.clone(), "load-balancer")
+            // A document is input: the load balancer it names must exist, and AWS's own
+            // DNS name and zone are used, not the document's.
+            Given::LoadBalancer(doc) => {
+                let lb = resolve::load_balancer(&clients, None, Some(&doc.arn), &doc.region).await?;
+                if !lb.dns_name.eq_ignore_ascii_case(&doc.dns_name) {
+                    tracing::warn!("the document says {} is {}, AWS says {}: using AWS's", doc.arn, doc.dns_name, lb.dns_name);
+                }
+                let desired =
+                    if at.cname { Desired::Cname { host: lb.dns_name.clone(), ttl: at.ttl } } else { resolve::from_load_balancer(&lb) };
+                (desired, lb.dns_name.clone(), "load-balancer")
             }
-            Given::LoadBalancer(lb) => (resolve::from_load_balancer(lb), lb.dns_name.clone(), "load-balancer"),
         })
     };
     let (all_zones, target) = tokio::join!(route53::zones(&r53), target);

@@ -125,8 +125,9 @@ impl CommandCli for Cli {
     }
 }
 
+/// Bounded (0 < t ≤ a year): deadlines computed from it can never overflow.
 fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    awsops_core::waiter::parse_duration(text)
+    awsops_core::waiter::parse_timeout(text)
 }
 
 fn now() -> i64 {

@@ -194,6 +194,7 @@ fn check_args(args: &CreateArgs) -> Result<Checked> {
     let cidr = cidr_plan::parse_vpc_cidr(&args.cidr, args.force_cidr)?;
     let layout = cidr_plan::SlotLayout::new(cidr, args.subnet_prefix.unwrap_or_else(|| cidr_plan::default_subnet_prefix(cidr)))?;
     let explicit = args.subnets.iter().map(|s| spec::parse_explicit_subnet(s)).collect::<Result<Vec<_>>>()?;
+    spec::check_distinct_names(&explicit)?;
     if args.public_per_az == 0 && args.private_per_az == 0 && explicit.is_empty() {
         return Err(Error::usage("no subnets asked for: --public-per-az and --private-per-az are both 0"));
     }

@@ -158,6 +158,10 @@ pub fn parse_explicit_subnet(text: &str) -> Result<ExplicitSubnet> {
     }
     let missing = |what: &str| Error::usage(format!("--subnet {text:?}: missing {what}="));
     let name = name.filter(|n| !n.is_empty()).ok_or_else(|| missing("name"))?;
+    // The name is the subnet's Name tag.
+    awsops_core::aws_limits::check_tag("--subnet name", "Name", &name).map_err(|_| {
+        Error::usage(format!("--subnet name {name:?}: a subnet name is a Name tag: at most 256 characters, no control characters"))
+    })?;
     let tier = match tier {
         Some(t) => t,
         None if name.starts_with("public") => Tier::Public,
@@ -167,6 +171,16 @@ pub fn parse_explicit_subnet(text: &str) -> Result<ExplicitSubnet> {
     Ok(ExplicitSubnet { name, cidr: cidr.ok_or_else(|| missing("cidr"))?, az: az.ok_or_else(|| missing("az"))?, tier })
 }
 
+/// Two `--subnet`s with one name would silently merge (the last winning): refused.
+pub fn check_distinct_names(explicit: &[ExplicitSubnet]) -> Result<()> {
+    for (i, e) in explicit.iter().enumerate() {
+        if explicit[..i].iter().any(|earlier| earlier.name == e.name) {
+            return Err(Error::usage(format!("--subnet name={} is given twice: subnet names must differ", e.name)));
+        }
+    }
+    Ok(())
+}
+
 /// Applies explicit subnets: one with the name of a planned subnet replaces it; others are added.
 pub fn apply_explicit(
     region: &str,
@@ -174,6 +188,7 @@ pub fn apply_explicit(
     mut subnets: Vec<SubnetSpec>,
     explicit: &[ExplicitSubnet],
 ) -> Result<Vec<SubnetSpec>> {
+    check_distinct_names(explicit)?;
     for e in explicit {
         let az = choose_azs(region, region_azs, 0, std::slice::from_ref(&e.az))?.remove(0).name;
         let spec = SubnetSpec { name: e.name.clone(), tier: e.tier, az, cidr: e.cidr };
