@@ -17,13 +17,7 @@ impl Ec2View {
 
     pub fn new_in(endpoint: &str, region: &str) -> Ec2View {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-        let config = aws_sdk_ec2::Config::builder()
-            .behavior_version(aws_sdk_ec2::config::BehaviorVersion::latest())
-            .region(aws_sdk_ec2::config::Region::new(region.to_owned()))
-            .endpoint_url(endpoint)
-            .credentials_provider(aws_sdk_ec2::config::Credentials::new("testing", "testing", None, None, "static"))
-            .build();
-        Ec2View { runtime, client: Client::from_conf(config) }
+        Ec2View { runtime, client: xtask::census::client(endpoint, region) }
     }
 
     pub fn block<F: Future>(&self, f: F) -> F::Output {
@@ -31,60 +25,8 @@ impl Ec2View {
     }
 
     /// Every live resource tagged awsops:stack=STACK, of every type vpc-bootstrap makes.
-    /// (Not DescribeTags: moto keeps the tags of deleted resources.)
     pub fn tagged(&self, stack: &str) -> Vec<String> {
-        let c = &self.client;
-        let f = || filter("tag:awsops:stack", stack);
-        let owned = |tags: &[aws_sdk_ec2::types::Tag]| tag(tags, "awsops:stack") == Some(stack);
-        let mut ids = Vec::new();
-        let vpcs = self.block(c.describe_vpcs().filters(f()).send()).expect("DescribeVpcs");
-        ids.extend(vpcs.vpcs().iter().filter(|v| owned(v.tags())).filter_map(|v| v.vpc_id()).map(str::to_owned));
-        let subnets = self.block(c.describe_subnets().filters(f()).send()).expect("DescribeSubnets");
-        ids.extend(subnets.subnets().iter().filter(|v| owned(v.tags())).filter_map(|v| v.subnet_id()).map(str::to_owned));
-        let igws = self.block(c.describe_internet_gateways().filters(f()).send()).expect("DescribeInternetGateways");
-        ids.extend(igws.internet_gateways().iter().filter(|v| owned(v.tags())).filter_map(|v| v.internet_gateway_id()).map(str::to_owned));
-        let tables = self.block(c.describe_route_tables().filters(f()).send()).expect("DescribeRouteTables");
-        ids.extend(tables.route_tables().iter().filter(|v| owned(v.tags())).filter_map(|v| v.route_table_id()).map(str::to_owned));
-        let groups = self.block(c.describe_security_groups().filters(f()).send()).expect("DescribeSecurityGroups");
-        ids.extend(groups.security_groups().iter().filter(|v| owned(v.tags())).filter_map(|v| v.group_id()).map(str::to_owned));
-        let addresses = self.block(c.describe_addresses().filters(f()).send()).expect("DescribeAddresses");
-        ids.extend(addresses.addresses().iter().filter(|v| owned(v.tags())).filter_map(|v| v.allocation_id()).map(str::to_owned));
-        let nats = self.block(c.describe_nat_gateways().send()).expect("DescribeNatGateways");
-        ids.extend(
-            nats.nat_gateways()
-                .iter()
-                .filter(|v| owned(v.tags()) && !matches!(v.state().map(|s| s.as_str()), Some("deleted" | "deleting")))
-                .filter_map(|v| v.nat_gateway_id())
-                .map(str::to_owned),
-        );
-        let endpoints = self.block(c.describe_vpc_endpoints().filters(f()).send()).expect("DescribeVpcEndpoints");
-        ids.extend(
-            endpoints
-                .vpc_endpoints()
-                .iter()
-                .filter(|v| {
-                    owned(v.tags())
-                        && !matches!(v.state().map(|s| s.as_str().to_ascii_lowercase()).as_deref(), Some("deleted" | "deleting"))
-                })
-                .filter_map(|v| v.vpc_endpoint_id())
-                .map(str::to_owned),
-        );
-        let instances = self.block(c.describe_instances().filters(f()).send()).expect("DescribeInstances");
-        ids.extend(
-            instances
-                .reservations()
-                .iter()
-                .flat_map(|r| r.instances())
-                .filter(|i| {
-                    owned(i.tags()) && !matches!(i.state().and_then(|s| s.name()).map(|n| n.as_str()), Some("terminated" | "shutting-down"))
-                })
-                .filter_map(|i| i.instance_id())
-                .map(str::to_owned),
-        );
-        let volumes = self.block(c.describe_volumes().filters(f()).send()).expect("DescribeVolumes");
-        ids.extend(volumes.volumes().iter().filter(|v| owned(v.tags())).filter_map(|v| v.volume_id()).map(str::to_owned));
-        ids.sort();
-        ids
+        self.block(xtask::census::owned(&self.client, stack))
     }
 
     /// The VPCs tagged awsops:stack=STACK.

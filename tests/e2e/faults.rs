@@ -44,11 +44,7 @@ fn shape(doc: &serde_json::Value) -> serde_json::Value {
 
 /// How many live resources of each kind (`vpc`, `subnet`, `eipalloc`...) the stack owns.
 fn census(aws: &Ec2View, stack: &str) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for id in aws.tagged(stack) {
-        *counts.entry(id.split('-').next().unwrap_or_default().to_owned()).or_insert(0) += 1;
-    }
-    counts
+    xtask::census::kinds(&aws.tagged(stack))
 }
 
 /// The clean run's document shape and census, and its mutating calls in order.
@@ -233,4 +229,130 @@ fn owned_duplicates_are_removed_and_destroy_takes_every_vpc() {
     assert!(refused.stderr.contains(&busy) && refused.stderr.contains("destroy"), "{}", refused.stderr);
     destroy_leaves_nothing(&moto, "dup");
     assert!(aws.vpcs("dup").is_empty());
+}
+
+/// efs-mount create and ami-snap create/snapshot, each with the response of each of their
+/// mutating calls lost once: the same resources as a clean run, nothing twice.
+#[test]
+fn efs_mount_and_ami_snap_creates_survive_a_lost_response_of_each_call() {
+    let moto = Moto::start();
+    let network = vpc(&moto.url())
+        .args(["create", "net", "--cidr", "10.1.0.0/16", "--az", "a,c", "--private-per-az", "1", "--nat", "none"])
+        .run()
+        .ok()
+        .remove(0)
+        .to_string();
+    let efs_args = |name: &str| -> Vec<String> {
+        ["create", "--name", name, "--access-point", "1000:1000:/uploads"].iter().map(|s| s.to_string()).collect()
+    };
+    let efs_census = |name: &str| -> (usize, usize, usize, usize) {
+        let efs = crate::aws_view::emulator_client!(aws_sdk_efs, moto.url());
+        let aws = Ec2View::new(&moto.url());
+        let systems = aws.block(efs.describe_file_systems().creation_token(name).send()).unwrap();
+        let Some(fs) = systems.file_systems().first() else { return (0, 0, 0, 0) };
+        let id = fs.file_system_id();
+        let targets = aws.block(efs.describe_mount_targets().file_system_id(id).send()).unwrap().mount_targets().len();
+        let points = aws.block(efs.describe_access_points().file_system_id(id).send()).unwrap().access_points().len();
+        let groups = aws
+            .block(aws.client.describe_security_groups().filters(crate::aws_view::filter("tag:awsops:stack", name)).send())
+            .unwrap()
+            .security_groups()
+            .len();
+        (systems.file_systems().len(), targets, points, groups)
+    };
+    let proxy = CallProxy::start(moto.addr(), Duration::ZERO).unwrap();
+    TestCommand::new("efs-mount", &proxy.url()).args(efs_args("clean")).stdin(network.clone()).run().ok();
+    let want = efs_census("clean");
+    assert_eq!(want, (1, 2, 1, 1));
+    let mut actions: Vec<String> = proxy.calls().into_iter().filter(|c| !c.is_read_only()).map(|c| c.action).collect();
+    actions.sort();
+    actions.dedup();
+    for (i, action) in actions.iter().enumerate() {
+        let name = format!("lost-{i}");
+        let faults = Faults { lose_nth: vec![(action.clone(), 1)], ..Faults::default() };
+        let proxy = CallProxy::start_with(moto.addr(), Duration::ZERO, faults).unwrap();
+        let run = TestCommand::new("efs-mount", &proxy.url()).args(efs_args(&name)).stdin(network.clone()).run();
+        if run.code != 0 {
+            eprintln!("efs-mount {action}: first run exited {}: {}", run.code, run.stderr);
+            TestCommand::new("efs-mount", &moto.url()).args(efs_args(&name)).stdin(network.clone()).run().ok();
+        }
+        assert_eq!(efs_census(&name), want, "efs-mount with {action}'s response lost");
+    }
+
+    // ami-snap: the image's name and the snapshot's request tag find a lost create again.
+    let aws = Ec2View::new(&moto.url());
+    let lock = tempfile::tempdir().unwrap();
+    let image = aws.block(aws.client.describe_images().owners("amazon").send()).unwrap();
+    let image =
+        image.images().iter().find(|i| i.root_device_type().map(|t| t.as_str()) == Some("ebs")).unwrap().image_id().unwrap().to_owned();
+    let instance = aws.block(aws.client.run_instances().image_id(&image).min_count(1).max_count(1).send()).unwrap().instances()[0]
+        .instance_id()
+        .unwrap()
+        .to_owned();
+    for (action, args) in [
+        ("CreateImage", vec!["create", "--instance", instance.as_str(), "--name", "lost-image"]),
+        ("CreateSnapshot", vec!["snapshot", "--instance", instance.as_str(), "--group", "lost-snap"]),
+    ] {
+        let faults = Faults { lose_nth: vec![(action.to_owned(), 1)], ..Faults::default() };
+        let proxy = CallProxy::start_with(moto.addr(), Duration::ZERO, faults).unwrap();
+        let docs = TestCommand::new("ami-snap", &proxy.url())
+            .env("AWSOPS_AMI_LOCK", lock.path().join("ami.lock").to_str().unwrap())
+            .args(&args)
+            .run()
+            .ok();
+        assert_eq!(proxy.faulted().len(), 1, "{action}: the fault was injected");
+        assert_eq!(docs.len(), 1, "{action}");
+    }
+    let images =
+        aws.block(aws.client.describe_images().owners("self").filters(crate::aws_view::filter("name", "lost-image")).send()).unwrap();
+    assert_eq!(images.images().len(), 1, "one image after CreateImage's response was lost");
+    let volumes =
+        aws.block(aws.client.describe_volumes().filters(crate::aws_view::filter("attachment.instance-id", &instance)).send()).unwrap();
+    let volume = volumes.volumes()[0].volume_id().unwrap().to_owned();
+    let snapshots = aws
+        .block(
+            aws.client
+                .describe_snapshots()
+                .owner_ids("self")
+                .filters(crate::aws_view::filter("volume-id", &volume))
+                .filters(crate::aws_view::filter("tag:awsops:group", "lost-snap"))
+                .send(),
+        )
+        .unwrap();
+    assert_eq!(snapshots.snapshots().len(), 1, "one snapshot after CreateSnapshot's response was lost");
+}
+
+#[test]
+fn two_efs_mount_creates_at_once_make_one_file_system() {
+    let moto = Moto::start();
+    let network = vpc(&moto.url())
+        .args(["create", "net", "--cidr", "10.1.0.0/16", "--az", "a,c", "--private-per-az", "1", "--nat", "none"])
+        .run()
+        .ok()
+        .remove(0)
+        .to_string();
+    let proxy = CallProxy::start(moto.addr(), Duration::from_millis(10)).unwrap();
+    let spawn = || {
+        let mut child = TestCommand::new("efs-mount", &proxy.url())
+            .args(["create", "--name", "twice", "--access-point", "1000:1000:/uploads", "--from", "-"])
+            .spawn_with_stdin(Stdio::piped());
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(network.as_bytes()).unwrap();
+        child
+    };
+    let (first, second) = (spawn(), spawn());
+    let (first, second) = (first.wait_with_output().unwrap(), second.wait_with_output().unwrap());
+    for out in [&first, &second] {
+        assert!(out.status.success(), "both runs succeed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let efs = crate::aws_view::emulator_client!(aws_sdk_efs, moto.url());
+    let aws = Ec2View::new(&moto.url());
+    let systems = aws.block(efs.describe_file_systems().creation_token("twice").send()).unwrap();
+    assert_eq!(systems.file_systems().len(), 1);
+    let id = systems.file_systems()[0].file_system_id();
+    assert_eq!(aws.block(efs.describe_mount_targets().file_system_id(id).send()).unwrap().mount_targets().len(), 2);
+    assert_eq!(aws.block(efs.describe_access_points().file_system_id(id).send()).unwrap().access_points().len(), 1);
+    let groups =
+        aws.block(aws.client.describe_security_groups().filters(crate::aws_view::filter("tag:awsops:stack", "twice")).send()).unwrap();
+    assert_eq!(groups.security_groups().len(), 1);
 }

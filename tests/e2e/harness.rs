@@ -69,6 +69,11 @@ impl TestCommand {
         self.cmd.stdin(Stdio::null()).stdout(stdout).stderr(Stdio::piped()).spawn().expect("spawn")
     }
 
+    /// Starts the command with stdin open for the caller to write to.
+    pub fn spawn_with_stdin(mut self, stdout: Stdio) -> Child {
+        self.cmd.stdin(Stdio::piped()).stdout(stdout).stderr(Stdio::piped()).spawn().expect("spawn")
+    }
+
     /// Feeds `input` on stdin through a pipe, as `a | b` would.
     pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Self {
         self.stdin = Some(input.into());

@@ -56,6 +56,10 @@ pub async fn sources(
         if docs.is_empty() {
             return Err(Error::usage("no images: pass --image AMI_ID or pipe in `ami` documents (from ami-snap create or list)"));
         }
+        // A document's region picks the endpoint: checked like a flag, before any call.
+        for d in &docs {
+            awsops_core::aws_config::known_region(&d.region)?;
+        }
         wanted.extend(docs.into_iter().map(|d| (d.region, d.image_id)));
     }
     if let Some((_, bad)) = wanted.iter().find(|(_, id)| !id.starts_with("ami-")) {

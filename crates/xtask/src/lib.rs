@@ -6,9 +6,11 @@
 
 pub mod bench;
 pub mod bench_ami;
+pub mod bench_faults;
 pub mod bench_iam;
 pub mod bench_ssh;
 pub mod call_proxy;
+pub mod census;
 pub mod faults;
 pub mod moto;
 pub mod ssh_lab;

