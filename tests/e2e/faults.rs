@@ -356,3 +356,56 @@ fn two_efs_mount_creates_at_once_make_one_file_system() {
         aws.block(aws.client.describe_security_groups().filters(crate::aws_view::filter("tag:awsops:stack", "twice")).send()).unwrap();
     assert_eq!(groups.security_groups().len(), 1);
 }
+
+#[test]
+fn efs_mount_create_killed_at_every_mutating_call_a_rerun_converges() {
+    let moto = Moto::start();
+    let network = vpc(&moto.url())
+        .args(["create", "net", "--cidr", "10.1.0.0/16", "--az", "a,c", "--private-per-az", "1", "--nat", "none"])
+        .run()
+        .ok()
+        .remove(0)
+        .to_string();
+    let args = |name: &str| -> Vec<String> {
+        ["create", "--name", name, "--access-point", "1000:1000:/uploads", "--from", "-"].iter().map(|s| s.to_string()).collect()
+    };
+    let proxy = CallProxy::start(moto.addr(), Duration::ZERO).unwrap();
+    let clean = TestCommand::new("efs-mount", &proxy.url()).args(args("clean")).stdin(network.clone()).run().ok().remove(0);
+    let writes: Vec<String> = proxy.calls().into_iter().filter(|c| !c.is_read_only()).map(|c| c.action).collect();
+    assert!(writes.len() >= 5, "{writes:?}");
+    for k in 1..=writes.len() {
+        let name = format!("killed-{k}");
+        let proxy = CallProxy::start_with(moto.addr(), Duration::ZERO, Faults { hold_mutating: Some(k), ..Faults::default() }).unwrap();
+        let mut child = TestCommand::new("efs-mount", &proxy.url()).args(args(&name)).spawn_with_stdin(Stdio::null());
+        {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(network.as_bytes()).unwrap();
+        }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !proxy.holding() {
+            assert!(Instant::now() < deadline, "write {k} never came");
+            assert!(child.try_wait().unwrap().is_none(), "the run ended before write {k}");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        drop(proxy);
+        let doc = TestCommand::new("efs-mount", &moto.url()).args(args(&name)).stdin(network.clone()).run().ok().remove(0);
+        let strip = |d: &serde_json::Value| {
+            let mut d = shape(d);
+            for volatile in ["changes", "changed", "file_system_id", "dns_name", "access_points", "mount_targets"] {
+                d.as_object_mut().unwrap().remove(volatile);
+            }
+            d
+        };
+        assert_eq!(strip(&doc), strip(&clean), "killed at write {k} ({})", writes[k - 1]);
+        assert_eq!(doc["mount_targets"].as_array().map(Vec::len), clean["mount_targets"].as_array().map(Vec::len), "killed at {k}");
+        assert_eq!(doc["access_points"].as_array().map(Vec::len), clean["access_points"].as_array().map(Vec::len), "killed at {k}");
+        let efs = crate::aws_view::emulator_client!(aws_sdk_efs, moto.url());
+        let aws = Ec2View::new(&moto.url());
+        assert_eq!(aws.block(efs.describe_file_systems().creation_token(&name).send()).unwrap().file_systems().len(), 1, "killed at {k}");
+        let groups =
+            aws.block(aws.client.describe_security_groups().filters(crate::aws_view::filter("tag:awsops:stack", &name)).send()).unwrap();
+        assert_eq!(groups.security_groups().len(), 1, "killed at {k}: one NFS group");
+    }
+}

@@ -420,4 +420,15 @@ mod tests {
             prop_assert!(check(&spec).is_ok());
         }
     }
+
+    #[test]
+    fn explicit_subnets_have_distinct_names_within_tag_limits() {
+        let a = parse_explicit_subnet("name=db,cidr=10.0.9.0/24,az=a,tier=private").unwrap();
+        let b = parse_explicit_subnet("name=db,cidr=10.0.10.0/24,az=c,tier=private").unwrap();
+        assert!(check_distinct_names(std::slice::from_ref(&a)).is_ok());
+        assert!(check_distinct_names(&[a, b]).unwrap_err().to_string().contains("given twice"));
+        let long = format!("name={},cidr=10.0.9.0/24,az=a,tier=private", "n".repeat(257));
+        assert_eq!(parse_explicit_subnet(&long).unwrap_err().exit_code(), 2);
+        assert!(parse_explicit_subnet(&format!("name={},cidr=10.0.9.0/24,az=a,tier=private", "n".repeat(256))).is_ok());
+    }
 }
