@@ -209,7 +209,7 @@ fn bad_input_is_refused_before_any_change() {
         .run()
         .usage_error(&format!("the load balancer in {}", web.vpc_id));
     cert(&moto).args(["example.com", "--zone-id", "ZNOPE"]).run().usage_error("no hosted zone ZNOPE");
-    cert(&moto).args(["example.com", "--zone-role-arn", "role/x"]).run().usage_error("not a role ARN");
+    cert(&moto).args(["example.com", "--zone-role-arn", "role/x"]).run().usage_error("--zone-role-arn");
     assert_eq!(cert(&moto).args(["example.com", "--key-algorithm", "DSA"]).run().code, 2);
     assert!(site.certificates().is_empty(), "nothing was requested");
 }
@@ -277,4 +277,38 @@ fn a_certificate_not_issued_in_time_is_a_timeout_and_a_rerun_picks_it_up() {
     let pending = cert(&moto.url()).args(["slow.example.com", "--no-wait"]).run().ok().remove(0);
     assert_eq!(pending["status"], "PENDING_VALIDATION");
     assert_eq!(pending["changed"], false, "the same certificate, its records already written: {pending}");
+}
+
+#[test]
+fn a_lost_response_of_each_mutating_call_leaves_one_certificate_and_one_listener() {
+    let args = ["example.com", "www.example.com", "--lb", "web", "--redirect-http"];
+    let clean = Site::new();
+    let lb = clean.lb("web", 20);
+    let proxy = CallProxy::start(clean.moto.addr(), Duration::ZERO).unwrap();
+    cert(&proxy.url()).args(args).run().ok();
+    // Zone ids differ per site: a change batch is named by the path up to them.
+    let mut actions: Vec<String> = proxy
+        .calls()
+        .into_iter()
+        .filter(|c| !c.is_read_only())
+        .map(|c| if c.action.contains("/hostedzone/") { "POST /2013-04-01/hostedzone/".to_owned() } else { c.action })
+        .collect();
+    actions.sort();
+    actions.dedup();
+    let want = (clean.certificates().len(), clean.listeners(&lb.arn).len(), clean.cnames(&clean.zone_ids.0).len());
+    assert_eq!(want, (1, 2, 2));
+    for action in actions {
+        let site = Site::new();
+        let lb = site.lb("web", 20);
+        let faults = xtask::faults::Faults { lose_nth: vec![(action.clone(), 1)], ..Default::default() };
+        let proxy = CallProxy::start_with(site.moto.addr(), Duration::ZERO, faults).unwrap();
+        let run = cert(&proxy.url()).args(args).run();
+        assert!(!proxy.faulted().is_empty(), "{action}: the fault was injected");
+        if run.code != 0 {
+            eprintln!("cert-attach {action}: first run exited {}: {}", run.code, run.stderr);
+            cert(&site.moto.url()).args(args).run().ok();
+        }
+        let got = (site.certificates().len(), site.listeners(&lb.arn).len(), site.cnames(&site.zone_ids.0).len());
+        assert_eq!(got, want, "cert-attach with {action}'s response lost");
+    }
 }

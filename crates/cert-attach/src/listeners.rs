@@ -163,19 +163,17 @@ pub async fn apply(elb: &Client, lb_arn: &str, step: &Step, certificate_arn: &st
     match step {
         Step::CreateHttps { port, ssl_policy, forward } => {
             let action = forward_action(forward);
-            refused_while_new(certificate_arn, timeout, || async {
-                elb.create_listener()
-                    .load_balancer_arn(lb_arn)
-                    .protocol(ProtocolEnum::Https)
-                    .port(*port)
-                    .ssl_policy(ssl_policy)
-                    .certificates(cert.clone())
-                    .default_actions(action.clone())
-                    .tags(tool_tag())
-                    .send()
-                    .await
-                    .map(|out| out.listeners().first().and_then(|l| l.listener_arn()).unwrap_or_default().to_owned())
-                    .map_err(|e| Error::from_aws("CreateListener", e))
+            refused_while_new(certificate_arn, timeout, || {
+                create_listener_once(elb, lb_arn, *port, || {
+                    elb.create_listener()
+                        .load_balancer_arn(lb_arn)
+                        .protocol(ProtocolEnum::Https)
+                        .port(*port)
+                        .ssl_policy(ssl_policy)
+                        .certificates(cert.clone())
+                        .default_actions(action.clone())
+                        .tags(tool_tag())
+                })
             })
             .await
         }
@@ -201,19 +199,45 @@ pub async fn apply(elb: &Client, lb_arn: &str, step: &Step, certificate_arn: &st
             Ok(listener_arn.clone())
         }
         Step::CreateHttpRedirect { port } => {
-            let out = elb
-                .create_listener()
-                .load_balancer_arn(lb_arn)
-                .protocol(ProtocolEnum::Http)
-                .port(*port)
-                .default_actions(redirect_action())
-                .tags(tool_tag())
-                .send()
-                .await
-                .map_err(aws_error("CreateListener"))?;
-            Ok(out.listeners().first().and_then(|l| l.listener_arn()).unwrap_or_default().to_owned())
+            create_listener_once(elb, lb_arn, *port, || {
+                elb.create_listener()
+                    .load_balancer_arn(lb_arn)
+                    .protocol(ProtocolEnum::Http)
+                    .port(*port)
+                    .default_actions(redirect_action())
+                    .tags(tool_tag())
+            })
+            .await
         }
     }
+}
+
+/// A port holds one listener, so a create whose answer was lost is found again by its
+/// port instead of being sent twice (AWS answers a repeat with the same listener; moto
+/// makes a second one).
+async fn create_listener_once<B>(elb: &Client, lb_arn: &str, port: i32, build: B) -> Result<String>
+where
+    B: Fn() -> aws_sdk_elasticloadbalancingv2::operation::create_listener::builders::CreateListenerFluentBuilder,
+{
+    let arn = awsops_core::create_once::create_once(
+        "CreateListener",
+        || async {
+            let one_attempt =
+                aws_sdk_elasticloadbalancingv2::config::Builder::default().retry_config(awsops_core::create_once::single_attempt());
+            build()
+                .customize()
+                .config_override(one_attempt)
+                .send()
+                .await
+                .map(|out| out.listeners().first().and_then(|l| l.listener_arn()).unwrap_or_default().to_owned())
+        },
+        || async {
+            let out = elb.describe_listeners().load_balancer_arn(lb_arn).send().await.map_err(aws_error("DescribeListeners"))?;
+            Ok(out.listeners().iter().filter(|l| l.port() == Some(port)).filter_map(|l| l.listener_arn()).min().map(str::to_owned))
+        },
+    )
+    .await?;
+    if arn.is_empty() { Err(Error::failed("CreateListener returned no listener")) } else { Ok(arn) }
 }
 
 /// ELB can refuse a certificate for a short while after ACM issues it (it has not reached

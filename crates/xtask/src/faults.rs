@@ -53,7 +53,8 @@ pub struct Faults {
     pub reset: f64,
     /// Faults apply to mutating calls only (reads pass), when set.
     pub mutating_only: bool,
-    /// Lose the response of exactly these calls: (action, n) for the n-th call (from 1).
+    /// Lose the response of exactly these calls: (action, n) for the n-th call (from 1) of
+    /// each action that starts with `action` (REST actions carry ids in their path).
     pub lose_nth: Vec<(String, usize)>,
     /// Forward the k-th mutating call (from 1) and then hold its answer forever, so a
     /// test can kill the client right after the emulator acted.
@@ -72,7 +73,7 @@ impl Faults {
 
     /// The fault for the `nth` call (from 1) of `action`.
     pub fn decide(&self, action: &str, nth: usize, mutating: bool) -> Fault {
-        if self.lose_nth.iter().any(|(a, n)| a == action && *n == nth) {
+        if self.lose_nth.iter().any(|(a, n)| action.starts_with(a.as_str()) && *n == nth) {
             return Fault::LoseResponse;
         }
         if self.mutating_only && !mutating {
@@ -228,6 +229,8 @@ mod tests {
         let exact = Faults { lose_nth: vec![("CreateVpc".into(), 2)], ..Faults::default() };
         assert_eq!(exact.decide("CreateVpc", 1, true), Fault::None);
         assert_eq!(exact.decide("CreateVpc", 2, true), Fault::LoseResponse);
+        let rest = Faults { lose_nth: vec![("POST /2013-04-01/hostedzone/".into(), 1)], ..Faults::default() };
+        assert_eq!(rest.decide("POST /2013-04-01/hostedzone/Z1/rrset", 1, true), Fault::LoseResponse);
     }
 
     #[test]
