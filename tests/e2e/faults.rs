@@ -73,22 +73,27 @@ fn a_lost_response_of_every_kind_of_mutating_call_leaves_the_clean_network() {
     for (i, action) in actions.iter().enumerate() {
         let stack = format!("lost-{i}");
         let faults = Faults { lose_nth: vec![(action.clone(), 1)], ..Faults::default() };
-        let proxy = CallProxy::start_with(moto.addr(), Duration::ZERO, faults).unwrap();
-        let run = vpc(&proxy.url()).args(lab(&stack)).run();
-        assert_eq!(proxy.faulted().len(), 1, "{action}: the fault was injected once");
-        let doc = match run.code {
-            0 => run.documents().remove(0),
-            // A lost answer the command could not resolve may fail the run, but a re-run
-            // must then converge.
-            _ => {
-                eprintln!("{action}: first run exited {}: {}", run.code, run.stderr);
-                vpc(&moto.url()).args(lab(&stack)).run().ok().remove(0)
-            }
-        };
+        let (doc, injected, first_ok) = lab_under(&moto, &stack, faults);
+        assert_eq!(injected, 1, "{action}: the fault was injected once");
+        assert!(first_ok, "{action}: one lost answer is resolved within the run");
         assert_eq!(shape(&doc), want, "{action}: the network differs from a clean run's");
         assert_eq!(census(&aws, &stack), want_census, "{action}: resources differ from a clean run's (duplicates?)");
         destroy_leaves_nothing(&moto, &stack);
     }
+}
+
+/// The lab built through a proxy injecting `faults`; when that run fails, one re-run on a
+/// sound network must converge. The document, how many faults were injected, and whether
+/// the run under faults succeeded by itself.
+fn lab_under(moto: &Moto, stack: &str, faults: Faults) -> (serde_json::Value, usize, bool) {
+    let proxy = CallProxy::start_with(moto.addr(), Duration::ZERO, faults).unwrap();
+    let run = vpc(&proxy.url()).args(lab(stack)).run();
+    let injected = proxy.faulted().len();
+    if run.code == 0 {
+        return (run.documents().remove(0), injected, true);
+    }
+    eprintln!("{stack}: the run under faults exited {}: {}", run.code, run.stderr);
+    (vpc(&moto.url()).args(lab(stack)).run().ok().remove(0), injected, false)
 }
 
 #[test]
@@ -99,16 +104,8 @@ fn throttling_errors_and_resets_on_every_call_kind_are_survived() {
     for seed in 1..=3u64 {
         let stack = format!("flaky-{seed}");
         let faults = Faults { seed, lose: 0.15, throttle: 0.1, server_error: 0.1, reset: 0.05, ..Faults::default() };
-        let proxy = CallProxy::start_with(moto.addr(), Duration::ZERO, faults).unwrap();
-        let run = vpc(&proxy.url()).args(lab(&stack)).run();
-        let faulted = proxy.faulted();
-        assert!(faulted.len() >= 3, "seed {seed}: faults were injected: {}", faulted.len());
-        let doc = if run.code == 0 {
-            run.documents().remove(0)
-        } else {
-            eprintln!("seed {seed}: first run exited {}: {}", run.code, run.stderr);
-            vpc(&moto.url()).args(lab(&stack)).run().ok().remove(0)
-        };
+        let (doc, injected, _) = lab_under(&moto, &stack, faults);
+        assert!(injected >= 3, "seed {seed}: faults were injected: {injected}");
         assert_eq!(shape(&doc), want, "seed {seed}");
         assert_eq!(census(&aws, &stack), want_census, "seed {seed}: duplicates or leaks");
         destroy_leaves_nothing(&moto, &stack);

@@ -175,6 +175,22 @@ fn ip_permissions(rules: &[Permission], source_group: Option<&str>) -> Vec<IpPer
         .collect()
 }
 
+/// How long a just-created resource may stay invisible to the next call.
+const SETTLE: Duration = Duration::from_secs(20);
+
+/// A resource not visible yet, but not a rule that is simply not there.
+fn not_visible_yet(code: &str) -> bool {
+    code.ends_with(".NotFound") && code != "InvalidPermission.NotFound"
+}
+
+/// A revoke of a rule that is not there is done (a retry after a lost answer).
+fn revoked(result: Result<()>) -> Result<()> {
+    match result {
+        Err(e) if e.aws_code() == Some("InvalidPermission.NotFound") => Ok(()),
+        other => other,
+    }
+}
+
 /// Codes that mean "something still holds on to it": retried while a dependency drains.
 fn still_in_use(code: &str) -> bool {
     matches!(code, "DependencyViolation" | "InvalidIPAddress.InUse" | "AuthFailure.AddressNotOwned" | "Gateway.NotAttached")
@@ -223,17 +239,23 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
             };
             if !group.ingress.is_empty() {
                 let perms = ip_permissions(&group.ingress, None);
-                settle("RevokeSecurityGroupIngress", || {
-                    ec2.revoke_security_group_ingress().group_id(&group.id).set_ip_permissions(Some(perms.clone())).send()
-                })
-                .await?;
+                revoked(
+                    retry_codes("RevokeSecurityGroupIngress", not_visible_yet, SETTLE, || {
+                        ec2.revoke_security_group_ingress().group_id(&group.id).set_ip_permissions(Some(perms.clone())).send()
+                    })
+                    .await
+                    .map(drop),
+                )?;
             }
             if !group.egress.is_empty() {
                 let perms = ip_permissions(&group.egress, None);
-                settle("RevokeSecurityGroupEgress", || {
-                    ec2.revoke_security_group_egress().group_id(&group.id).set_ip_permissions(Some(perms.clone())).send()
-                })
-                .await?;
+                revoked(
+                    retry_codes("RevokeSecurityGroupEgress", not_visible_yet, SETTLE, || {
+                        ec2.revoke_security_group_egress().group_id(&group.id).set_ip_permissions(Some(perms.clone())).send()
+                    })
+                    .await
+                    .map(drop),
+                )?;
             }
             Ok(group.id)
         }
@@ -297,10 +319,26 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
             .and_then(|id| nonempty(id, "CreateInternetGateway"))
         }
         Action::AttachInternetGateway { internet_gateway, vpc } => {
-            settle("AttachInternetGateway", || {
+            let attached = settle("AttachInternetGateway", || {
                 ec2.attach_internet_gateway().internet_gateway_id(internet_gateway.id()).vpc_id(vpc.id()).send()
             })
-            .await?;
+            .await;
+            match attached {
+                // A retry after a lost answer: done, if it is attached to this VPC.
+                Err(e) if e.aws_code() == Some("Resource.AlreadyAssociated") => {
+                    let out = ec2
+                        .describe_internet_gateways()
+                        .internet_gateway_ids(internet_gateway.id())
+                        .send()
+                        .await
+                        .map_err(aws_error("DescribeInternetGateways"))?;
+                    let on_ours = out.internet_gateways().iter().flat_map(|g| g.attachments()).any(|a| a.vpc_id() == Some(vpc.id()));
+                    if !on_ours {
+                        return Err(e);
+                    }
+                }
+                other => other.map(drop)?,
+            }
             Ok(internet_gateway.id().to_owned())
         }
         Action::CreateRouteTable { vpc, name, role } => {
@@ -334,11 +372,22 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
         }
         Action::CreateRoute { route_table, destination, target } => {
             let nat = target.id().starts_with("nat-");
-            settle("CreateRoute", || {
+            let created = settle("CreateRoute", || {
                 let call = ec2.create_route().route_table_id(route_table.id()).destination_cidr_block(&destination);
                 if nat { call.nat_gateway_id(target.id()) } else { call.gateway_id(target.id()) }.send()
             })
-            .await?;
+            .await;
+            match created {
+                // A retry after a lost answer (or a route someone else made): point it at ours.
+                Err(e) if e.aws_code() == Some("RouteAlreadyExists") => {
+                    settle("ReplaceRoute", || {
+                        let call = ec2.replace_route().route_table_id(route_table.id()).destination_cidr_block(&destination);
+                        if nat { call.nat_gateway_id(target.id()) } else { call.gateway_id(target.id()) }.send()
+                    })
+                    .await?;
+                }
+                other => other.map(drop)?,
+            }
             Ok(route_table.id().to_owned())
         }
         Action::ReplaceRoute { route_table, destination, target } => {
@@ -443,10 +492,25 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
         }
         Action::AuthorizeIngress { group, source_group, rules } => {
             let perms = ip_permissions(&rules, source_group.as_ref().map(Ref::id));
-            settle("AuthorizeSecurityGroupIngress", || {
-                ec2.authorize_security_group_ingress().group_id(group.id()).set_ip_permissions(Some(perms.clone())).send()
-            })
-            .await?;
+            let group_id = group.id();
+            let authorize = |perms: Vec<IpPermission>| {
+                settle("AuthorizeSecurityGroupIngress", move || {
+                    ec2.authorize_security_group_ingress().group_id(group_id).set_ip_permissions(Some(perms.clone())).send()
+                })
+            };
+            match authorize(perms.clone()).await {
+                // AWS refuses the whole batch when one rule exists (a retry after a lost
+                // answer, or a rule someone added): each rule alone, an existing one is done.
+                Err(e) if e.aws_code() == Some("InvalidPermission.Duplicate") => {
+                    for perm in perms {
+                        match authorize(vec![perm]).await {
+                            Err(e) if e.aws_code() == Some("InvalidPermission.Duplicate") => {}
+                            other => other.map(drop)?,
+                        }
+                    }
+                }
+                other => other.map(drop)?,
+            }
             Ok(group.id().to_owned())
         }
         Action::CreateGatewayEndpoint { vpc, service, name, role, route_tables } => {

@@ -54,7 +54,8 @@ pub struct Faults {
     /// Faults apply to mutating calls only (reads pass), when set.
     pub mutating_only: bool,
     /// Lose the response of exactly these calls: (action, n) for the n-th call (from 1) of
-    /// each action that starts with `action` (REST actions carry ids in their path).
+    /// the action; an `action` ending in `/` names every REST action under that path (their
+    /// paths carry ids).
     pub lose_nth: Vec<(String, usize)>,
     /// Forward the k-th mutating call (from 1) and then hold its answer forever, so a
     /// test can kill the client right after the emulator acted.
@@ -73,7 +74,8 @@ impl Faults {
 
     /// The fault for the `nth` call (from 1) of `action`.
     pub fn decide(&self, action: &str, nth: usize, mutating: bool) -> Fault {
-        if self.lose_nth.iter().any(|(a, n)| action.starts_with(a.as_str()) && *n == nth) {
+        let named = |a: &str| action == a || (a.ends_with('/') && action.starts_with(a));
+        if self.lose_nth.iter().any(|(a, n)| named(a) && *n == nth) {
             return Fault::LoseResponse;
         }
         if self.mutating_only && !mutating {
@@ -231,6 +233,8 @@ mod tests {
         assert_eq!(exact.decide("CreateVpc", 2, true), Fault::LoseResponse);
         let rest = Faults { lose_nth: vec![("POST /2013-04-01/hostedzone/".into(), 1)], ..Faults::default() };
         assert_eq!(rest.decide("POST /2013-04-01/hostedzone/Z1/rrset", 1, true), Fault::LoseResponse);
+        let route = Faults { lose_nth: vec![("CreateRoute".into(), 1)], ..Faults::default() };
+        assert_eq!(route.decide("CreateRouteTable", 1, true), Fault::None, "an action is not a prefix");
     }
 
     #[test]
