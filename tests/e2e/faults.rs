@@ -406,3 +406,25 @@ fn efs_mount_create_killed_at_every_mutating_call_a_rerun_converges() {
         assert_eq!(groups.security_groups().len(), 1, "killed at {k}: one NFS group");
     }
 }
+
+#[test]
+fn a_lost_response_of_every_kind_of_destroy_call_still_leaves_nothing() {
+    let moto = Moto::start();
+    vpc(&moto.url()).args(lab("clean")).run().ok();
+    let proxy = CallProxy::start(moto.addr(), Duration::ZERO).unwrap();
+    vpc(&proxy.url()).args(["destroy", "clean", "--yes"]).run().ok();
+    let mut actions: Vec<String> = proxy.calls().into_iter().filter(|c| !c.is_read_only()).map(|c| c.action).collect();
+    actions.sort();
+    actions.dedup();
+    assert!(actions.iter().any(|a| a == "DeleteVpc") && actions.iter().any(|a| a == "DetachInternetGateway"), "{actions:?}");
+    for (i, action) in actions.iter().enumerate() {
+        let stack = format!("gone-{i}");
+        vpc(&moto.url()).args(lab(&stack)).run().ok();
+        let faults = Faults { lose_nth: vec![(action.clone(), 1)], ..Faults::default() };
+        let proxy = CallProxy::start_with(moto.addr(), Duration::ZERO, faults).unwrap();
+        let run = vpc(&proxy.url()).args(["destroy", &stack, "--yes", "--timeout", "2m"]).run();
+        assert_eq!(proxy.faulted().len(), 1, "{action}: the fault was injected once");
+        assert_eq!(run.code, 0, "{action}: one lost answer is resolved within destroy: {}", run.stderr);
+        assert_eq!(Ec2View::new(&moto.url()).tagged(&stack), Vec::<String>::new(), "{action}: destroy left something");
+    }
+}

@@ -193,7 +193,7 @@ fn revoked(result: Result<()>) -> Result<()> {
 
 /// Codes that mean "something still holds on to it": retried while a dependency drains.
 fn still_in_use(code: &str) -> bool {
-    matches!(code, "DependencyViolation" | "InvalidIPAddress.InUse" | "AuthFailure.AddressNotOwned" | "Gateway.NotAttached")
+    matches!(code, "DependencyViolation" | "InvalidIPAddress.InUse" | "AuthFailure.AddressNotOwned")
 }
 
 /// Runs one action and returns the id it produced (or the id it acted on).
@@ -619,13 +619,16 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
             Ok(allocation.id().to_owned())
         }
         Action::DetachInternetGateway { internet_gateway, vpc } => {
-            gone_is_ok(
-                retry_codes("DetachInternetGateway", still_in_use, ctx.timeout, || {
-                    ec2.detach_internet_gateway().internet_gateway_id(internet_gateway.id()).vpc_id(vpc.id()).send()
-                })
-                .await
-                .map(drop),
-            )?;
+            let detached = retry_codes("DetachInternetGateway", still_in_use, ctx.timeout, || {
+                ec2.detach_internet_gateway().internet_gateway_id(internet_gateway.id()).vpc_id(vpc.id()).send()
+            })
+            .await
+            .map(drop);
+            match detached {
+                // Not attached (any more): a retry after a lost answer; done.
+                Err(e) if e.aws_code() == Some("Gateway.NotAttached") => {}
+                other => gone_is_ok(other)?,
+            }
             Ok(internet_gateway.id().to_owned())
         }
         Action::DeleteInternetGateway { internet_gateway } => {
