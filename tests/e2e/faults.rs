@@ -428,3 +428,54 @@ fn a_lost_response_of_every_kind_of_destroy_call_still_leaves_nothing() {
         assert_eq!(Ec2View::new(&moto.url()).tagged(&stack), Vec::<String>::new(), "{action}: destroy left something");
     }
 }
+
+/// Resources with the stack's tags that are in use outside it (a gateway on someone
+/// else's VPC, an Elastic IP on someone else's instance) are never detached, released or
+/// deleted; a VPC holding what the network did not make is named before anything goes.
+#[test]
+fn destroy_leaves_what_is_used_elsewhere_and_names_blockers_first() {
+    let moto = Moto::start();
+    let aws = Ec2View::new(&moto.url());
+    vpc(&moto.url()).args(["create", "lab", "--azs", "1", "--private-per-az", "1", "--nat", "none"]).run().ok();
+    use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
+    let tags = |role: &str, kind: ResourceType| {
+        let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
+        TagSpecification::builder()
+            .resource_type(kind)
+            .tags(tag("awsops:stack", "lab"))
+            .tags(tag("awsops:role", role))
+            .tags(tag("awsops:tool", "vpc-bootstrap"))
+            .build()
+    };
+    let foreign = aws.block(aws.client.create_vpc().cidr_block("10.9.0.0/16").send()).unwrap().vpc().unwrap().vpc_id().unwrap().to_owned();
+    let igw =
+        aws.block(aws.client.create_internet_gateway().tag_specifications(tags("igw", ResourceType::InternetGateway)).send()).unwrap();
+    let igw = igw.internet_gateway().unwrap().internet_gateway_id().unwrap().to_owned();
+    aws.block(aws.client.attach_internet_gateway().internet_gateway_id(&igw).vpc_id(&foreign).send()).unwrap();
+    let image = aws.block(aws.client.describe_images().owners("amazon").send()).unwrap();
+    let image = image.images()[0].image_id().unwrap().to_owned();
+    let instance = aws.block(aws.client.run_instances().image_id(&image).min_count(1).max_count(1).send()).unwrap();
+    let instance = instance.instances()[0].instance_id().unwrap().to_owned();
+    let eip = aws.block(aws.client.allocate_address().tag_specifications(tags("eip:nat:a", ResourceType::ElasticIp)).send()).unwrap();
+    let eip = eip.allocation_id().unwrap().to_owned();
+    aws.block(aws.client.associate_address().allocation_id(&eip).instance_id(&instance).send()).unwrap();
+
+    // Someone's route table in the network's VPC: named up front, nothing deleted.
+    let network = aws.vpcs("lab").into_iter().find(|v| v.vpc_id() != Some(foreign.as_str())).unwrap();
+    let network = network.vpc_id().unwrap().to_owned();
+    let theirs = aws.block(aws.client.create_route_table().vpc_id(&network).send()).unwrap();
+    let theirs = theirs.route_table().unwrap().route_table_id().unwrap().to_owned();
+    let before = aws.tagged("lab");
+    let refused = vpc(&moto.url()).args(["destroy", "lab", "--yes"]).run();
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(refused.stderr.contains(&theirs), "the blocker is named: {}", refused.stderr);
+    assert_eq!(aws.tagged("lab"), before, "nothing was deleted");
+
+    aws.block(aws.client.delete_route_table().route_table_id(&theirs).send()).unwrap();
+    vpc(&moto.url()).args(["destroy", "lab", "--yes"]).run().ok();
+    let gateways = aws.block(aws.client.describe_internet_gateways().internet_gateway_ids(&igw).send()).unwrap();
+    let attached = gateways.internet_gateways()[0].attachments().iter().any(|a| a.vpc_id() == Some(foreign.as_str()));
+    assert!(attached, "the gateway on someone else's VPC is left attached");
+    let addresses = aws.block(aws.client.describe_addresses().allocation_ids(&eip).send()).unwrap();
+    assert_eq!(addresses.addresses()[0].instance_id(), Some(instance.as_str()), "the Elastic IP in use elsewhere is kept");
+}

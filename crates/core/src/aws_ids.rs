@@ -13,6 +13,7 @@ pub const ACCESS_POINT_ID: &str = r"^fsap-[0-9a-f]{8,40}$";
 pub const SUBNET_ID: &str = r"^subnet-[0-9a-f]{8,40}$";
 pub const SECURITY_GROUP_ID: &str = r"^sg-[0-9a-f]{8,40}$";
 pub const VPC_ID: &str = r"^vpc-[0-9a-f]{8,40}$";
+pub const EIP_ALLOCATION_ID: &str = r"^eipalloc-[0-9a-f]{8,40}$";
 pub const REGION: &str = r"^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$";
 /// `ap-northeast-2a`, and Local Zones such as `us-west-2-lax-1a`.
 pub const AVAILABILITY_ZONE: &str = r"^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}(-[a-z]+-[0-9]{1,2})?[a-z]$";

@@ -41,6 +41,15 @@ pub struct Lease {
     pub expires: u64,
 }
 
+/// An expiry for messages. It comes from account data (a tag anyone with CreateTags can
+/// set), so it is bounded, never trusted to fit a date.
+pub fn expiry_text(expires: u64) -> String {
+    match UNIX_EPOCH.checked_add(Duration::from_secs(expires)).filter(|t| expires < 253_402_300_800 && *t > UNIX_EPOCH) {
+        Some(t) => humantime::format_rfc3339_seconds(t).to_string(),
+        None => format!("{expires} (not a date)"),
+    }
+}
+
 /// Who this run is: `host:pid:nonce`.
 pub fn this_holder() -> String {
     format!("{}:{}:{:08x}", host_name(), std::process::id(), fastrand::u32(..))
@@ -121,6 +130,36 @@ pub struct StackLease {
     ec2: Client,
     name: String,
     renew: tokio::task::JoinHandle<()>,
+    fence: Fence,
+}
+
+/// What a holder checks before each change: the lease is still its own. A run paused for
+/// longer than the lease (a stopped VM, a suspended CI runner) may have been superseded;
+/// it must not make another change then.
+#[derive(Clone, Debug)]
+pub struct Fence {
+    /// Unix seconds until which the lease is known to be held (the last renewal's expiry).
+    valid_until: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    name: std::sync::Arc<str>,
+}
+
+impl Fence {
+    fn new(name: &str, valid_until: u64) -> Fence {
+        Fence { valid_until: std::sync::Arc::new(valid_until.into()), name: name.into() }
+    }
+
+    /// Ok while the lease is held with a margin of a renewal period.
+    pub fn check(&self) -> Result<()> {
+        let until = self.valid_until.load(std::sync::atomic::Ordering::SeqCst);
+        if now_secs().saturating_add(RENEW_EVERY.as_secs()) < until {
+            return Ok(());
+        }
+        Err(Error::failed(format!(
+            "lost the stack's lease {} (this run was paused or cut off for longer than {}s, so another run may have taken over); nothing more was changed: re-run",
+            self.name,
+            LEASE_FOR.as_secs()
+        )))
+    }
 }
 
 impl StackLease {
@@ -150,10 +189,11 @@ impl StackLease {
                     if tokio::time::Instant::now() >= deadline {
                         crate::progress::clear();
                         return Err(Error::failed(format!(
-                            "another run of {tool} {stack} is working on it ({}, lease {} until {}); try again when it ends",
+                            "another run of {tool} {stack} is working on it ({}, lease {} until {}); try again when it ends, or delete key pair {} if that run is gone",
                             lease.holder,
                             lease.name,
-                            humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(lease.expires))
+                            expiry_text(lease.expires),
+                            lease.name
                         )));
                     }
                     if !told {
@@ -171,7 +211,9 @@ impl StackLease {
     fn held(ec2: &Client, name: String, older: Vec<Lease>) -> StackLease {
         crate::progress::clear();
         let stale: Vec<String> = older.into_iter().map(|l| l.name).filter(|n| *n != name).collect();
-        let (client, own) = (ec2.clone(), name.clone());
+        // Taken (or found ours) just now: valid for a lease period from the import.
+        let fence = Fence::new(&name, now_secs().saturating_add(LEASE_FOR.as_secs()).saturating_sub(RENEW_EVERY.as_secs()));
+        let (client, own, renewed) = (ec2.clone(), name.clone(), fence.clone());
         let renew = tokio::spawn(async move {
             for old in stale {
                 if let Err(e) = client.delete_key_pair().key_name(&old).send().await {
@@ -180,16 +222,35 @@ impl StackLease {
             }
             loop {
                 tokio::time::sleep(RENEW_EVERY).await;
-                if let Err(e) = renew(&client, &own).await {
-                    tracing::warn!("could not renew the stack's lease {own}: {e}");
+                match renew(&client, &own).await {
+                    Ok(expires) => renewed.valid_until.store(expires, std::sync::atomic::Ordering::SeqCst),
+                    Err(e) => {
+                        tracing::warn!("could not renew the stack's lease {own}: {e}");
+                        if e.to_string().contains("is gone") {
+                            renewed.valid_until.store(0, std::sync::atomic::Ordering::SeqCst);
+                            return;
+                        }
+                    }
                 }
             }
         });
-        StackLease { ec2: ec2.clone(), name, renew }
+        StackLease { ec2: ec2.clone(), name, renew, fence }
     }
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The check a holder makes before each change.
+    pub fn fence(&self) -> Fence {
+        self.fence.clone()
+    }
+
+    /// Whether someone else holds a live lease on the stack now (a read-only run checks
+    /// this, so it never reports a network that a running destroy is removing).
+    pub async fn held_by_another(ec2: &Client, tool: &str, stack: &str) -> Result<bool> {
+        let found = list(ec2, tool, stack).await?;
+        Ok(matches!(decide(found.last(), "", now_secs(), holder_alive), Decision::Wait(_)))
     }
 
     /// Gives the lease up (a killed run's lease expires on its own).
@@ -222,7 +283,7 @@ async fn import(ec2: &Client, tool: &str, stack: &str, name: &str, me: &str) -> 
         (STACK_TAG.to_owned(), stack.to_owned()),
         (TOOL_TAG.to_owned(), tool.to_owned()),
         (HOLDER_TAG.to_owned(), me.to_owned()),
-        (EXPIRES_TAG.to_owned(), (now_secs() + LEASE_FOR.as_secs()).to_string()),
+        (EXPIRES_TAG.to_owned(), now_secs().saturating_add(LEASE_FOR.as_secs()).to_string()),
     ];
     ec2.import_key_pair()
         .key_name(name)
@@ -234,13 +295,17 @@ async fn import(ec2: &Client, tool: &str, stack: &str, name: &str, me: &str) -> 
         .map_err(crate::error::aws_error("ImportKeyPair"))
 }
 
-async fn renew(ec2: &Client, name: &str) -> Result<()> {
+/// Renews the lease; returns its new expiry. A lease that is gone (or now held by
+/// another run) is an error saying "is gone".
+async fn renew(ec2: &Client, name: &str) -> Result<u64> {
     let out = ec2.describe_key_pairs().key_names(name).send().await.map_err(crate::error::aws_error("DescribeKeyPairs"))?;
     let Some(id) = out.key_pairs().first().and_then(|k| k.key_pair_id()) else {
         return Err(Error::failed(format!("lease {name} is gone")));
     };
-    let expires = Tag::builder().key(EXPIRES_TAG).value((now_secs() + LEASE_FOR.as_secs()).to_string()).build();
-    ec2.create_tags().resources(id).tags(expires).send().await.map(drop).map_err(crate::error::aws_error("CreateTags"))
+    let until = now_secs().saturating_add(LEASE_FOR.as_secs());
+    let expires = Tag::builder().key(EXPIRES_TAG).value(until.to_string()).build();
+    ec2.create_tags().resources(id).tags(expires).send().await.map_err(crate::error::aws_error("CreateTags"))?;
+    Ok(until)
 }
 
 #[cfg(test)]
@@ -279,6 +344,24 @@ mod tests {
         assert_eq!(decide(Some(&lease("other", 50)), "me", 10, alive), Decision::Wait(lease("other", 50)));
         assert_eq!(decide(Some(&lease("other", 10)), "me", 10, alive), Decision::Take(5), "expired");
         assert_eq!(decide(Some(&lease("other", 50)), "me", 10, |_| false), Decision::Take(5), "its process is gone");
+    }
+
+    #[test]
+    fn any_expiry_from_account_data_is_told_without_a_panic() {
+        assert_eq!(expiry_text(0), "0 (not a date)");
+        assert_eq!(expiry_text(1_795_704_278), "2026-11-26T14:44:38Z");
+        assert!(expiry_text(253_402_300_800).contains("not a date"));
+        assert!(expiry_text(u64::MAX).contains("not a date"));
+    }
+
+    #[test]
+    fn the_fence_holds_only_while_the_lease_is_known_to_be_ours() {
+        let fence = Fence::new("lease.1", now_secs() + LEASE_FOR.as_secs());
+        assert!(fence.check().is_ok());
+        fence.valid_until.store(now_secs() + 5, std::sync::atomic::Ordering::SeqCst);
+        assert!(fence.check().unwrap_err().to_string().contains("lost the stack's lease lease.1"));
+        fence.valid_until.store(u64::MAX, std::sync::atomic::Ordering::SeqCst);
+        assert!(fence.check().is_ok());
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub struct Context<'a> {
     available_at_creation: std::sync::Mutex<std::collections::HashSet<String>>,
     /// The bastion image's root device and size, looked up while the network is built.
     bastion_root: std::sync::Mutex<Option<RootLookup>>,
+    /// The stack lease's check, made before each step starts: a run that lost its lease
+    /// (paused past its expiry) makes no further change.
+    fence: Option<awsops_core::stack_lease::Fence>,
 }
 
 /// The lookup of an image's root device name and size (GiB), running on its own.
@@ -38,7 +41,13 @@ type RootLookup = tokio::task::JoinHandle<Result<(String, i32)>>;
 
 impl<'a> Context<'a> {
     pub fn new(ec2: &'a Client, owner: &'a Ownership, timeout: Duration) -> Self {
-        Context { ec2, owner, timeout, available_at_creation: Default::default(), bastion_root: Default::default() }
+        Context { ec2, owner, timeout, available_at_creation: Default::default(), bastion_root: Default::default(), fence: None }
+    }
+
+    /// Checks the lease before each step.
+    pub fn fenced(mut self, fence: awsops_core::stack_lease::Fence) -> Self {
+        self.fence = Some(fence);
+        self
     }
 
     /// Starts looking up the bastion image's root device now, off the critical path.
@@ -84,12 +93,19 @@ where
             let (ready, rest): (Vec<&Step>, Vec<&Step>) =
                 waiting.into_iter().partition(|s| s.after.iter().all(|dep| outputs.contains_key(dep.as_str())));
             waiting = rest;
-            for step in ready {
-                let action = resolve(&step.action, &outputs)?;
-                running.push(async move {
-                    tracing::info!(step = %step.key, "start");
-                    (step.key.as_str(), execute(ctx, action).await)
-                });
+            // A lost lease starts nothing more; the running steps finish (so all they made is tagged).
+            let lost = if ready.is_empty() { None } else { ctx.fence.as_ref().and_then(|f| f.check().err()) };
+            if let Some(lost) = lost {
+                failure = Some(lost);
+                waiting.extend(ready);
+            } else {
+                for step in ready {
+                    let action = resolve(&step.action, &outputs)?;
+                    running.push(async move {
+                        tracing::info!(step = %step.key, "start");
+                        (step.key.as_str(), execute(ctx, action).await)
+                    });
+                }
             }
         }
         let next = tokio::select! {
@@ -400,11 +416,30 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
             Ok(route_table.id().to_owned())
         }
         Action::AssociateRouteTable { route_table, subnet } => {
-            let out = settle("AssociateRouteTable", || {
+            let associated = settle("AssociateRouteTable", || {
                 ec2.associate_route_table().route_table_id(route_table.id()).subnet_id(subnet.id()).send()
             })
-            .await?;
-            Ok(out.association_id().unwrap_or_default().to_owned())
+            .await;
+            match associated {
+                Ok(out) => Ok(out.association_id().unwrap_or_default().to_owned()),
+                // A retry after a lost answer: done, if it is this table the subnet is on.
+                Err(e) if e.aws_code() == Some("Resource.AlreadyAssociated") => {
+                    let out = ec2
+                        .describe_route_tables()
+                        .route_table_ids(route_table.id())
+                        .send()
+                        .await
+                        .map_err(aws_error("DescribeRouteTables"))?;
+                    out.route_tables()
+                        .iter()
+                        .flat_map(|t| t.associations())
+                        .find(|a| a.subnet_id() == Some(subnet.id()))
+                        .and_then(|a| a.route_table_association_id())
+                        .map(str::to_owned)
+                        .ok_or(e)
+                }
+                Err(e) => Err(e),
+            }
         }
         Action::AllocateAddress { name, role } => {
             let tags = owner.tags(&role, &name);
@@ -429,7 +464,9 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
                         .send()
                         .await
                         .map_err(aws_error("DescribeAddresses"))?;
-                    Ok(lowest(found.addresses().iter().filter(|a| a.association_id().is_none()).filter_map(|a| a.allocation_id())))
+                    Ok(lowest(
+                        found.addresses().iter().filter(|a| a.association_id().is_none_or(str::is_empty)).filter_map(|a| a.allocation_id()),
+                    ))
                 },
             )
             .await
@@ -643,9 +680,24 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
         }
         Action::DeleteVpcEndpoints { endpoints } => {
             let ids: Vec<String> = endpoints.iter().map(|r| r.id().to_owned()).collect();
-            gone_is_ok(
-                ec2.delete_vpc_endpoints().set_vpc_endpoint_ids(Some(ids)).send().await.map(drop).map_err(aws_error("DeleteVpcEndpoints")),
-            )?;
+            let out = match ec2.delete_vpc_endpoints().set_vpc_endpoint_ids(Some(ids)).send().await.map_err(aws_error("DeleteVpcEndpoints"))
+            {
+                Err(e) if awsops_core::error::is_not_found(&e) => return Ok(String::new()),
+                other => other?,
+            };
+            // AWS answers 200 with the endpoints it could not delete listed apart.
+            let failed: Vec<String> = out
+                .unsuccessful()
+                .iter()
+                .filter(|u| !u.error().and_then(|e| e.code()).is_some_and(|c| c.contains("NotFound")))
+                .map(|u| {
+                    let why = u.error().and_then(|e| e.message()).unwrap_or("no reason given");
+                    format!("{} ({why})", u.resource_id().unwrap_or("?"))
+                })
+                .collect();
+            if !failed.is_empty() {
+                return Err(Error::failed(format!("DeleteVpcEndpoints left {}", failed.join(", "))));
+            }
             Ok(String::new())
         }
         Action::DisassociateRouteTable { association } => {

@@ -15,14 +15,16 @@ pub enum Duplicate {
     InternetGateway { id: String, attached_vpc: Option<String> },
     /// An Elastic IP allocation that nothing is associated with.
     Address(String),
-    /// A route table with no subnet associated.
+    /// A route table with no subnet associated and no endpoint on it.
     RouteTable(String),
+    /// A second gateway endpoint for one service.
+    Endpoint(String),
 }
 
 impl Duplicate {
     pub fn id(&self) -> &str {
         match self {
-            Duplicate::Vpc(id) | Duplicate::Address(id) | Duplicate::RouteTable(id) => id,
+            Duplicate::Vpc(id) | Duplicate::Address(id) | Duplicate::RouteTable(id) | Duplicate::Endpoint(id) => id,
             Duplicate::InternetGateway { id, .. } => id,
         }
     }

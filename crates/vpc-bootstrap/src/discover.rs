@@ -110,7 +110,16 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
             duplicates.extend(
                 choice.remove.into_iter().chain(choice.busy).map(|g| Duplicate::InternetGateway { id: g.id, attached_vpc: g.attached_vpc }),
             );
-            choice.keep.or_else(|| foreign.into_iter().next())
+            // One attached to a VPC not ours is never taken for the network's: left alone.
+            if let Some(g) = foreign.first() {
+                tracing::warn!(
+                    "internet gateway {} carries {}'s tags but is attached to {:?}, not one of its VPCs: left alone",
+                    g.id,
+                    owner.stack,
+                    g.attached_vpc
+                );
+            }
+            choice.keep
         }
     };
 
@@ -121,12 +130,21 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
         .filter(|a| owned(a.tags()))
         .map(|a| {
             let allocation_id = a.allocation_id().unwrap_or_default().to_owned();
-            let used = a.association_id().is_some()
-                || nats.iter().any(|n| n.nat_gateway_addresses().iter().any(|x| x.allocation_id() == Some(allocation_id.as_str())));
+            let on_our_nat = nats
+                .iter()
+                .filter(|n| owned(n.tags()))
+                .any(|n| n.nat_gateway_addresses().iter().any(|x| x.allocation_id() == Some(allocation_id.as_str())));
+            // moto answers empty strings where AWS leaves the fields out.
+            let association = a.association_id().filter(|s| !s.is_empty());
+            let instance = a.instance_id().filter(|s| !s.is_empty());
+            let on_our_instance = instance
+                .is_some_and(|id| instances.iter().flat_map(|r| r.instances()).any(|i| owned(i.tags()) && i.instance_id() == Some(id)));
+            let used = association.is_some() || instance.is_some() || on_our_nat;
             let address = ExistingAddress {
                 allocation_id,
                 role: role(a.tags()).unwrap_or_default().to_owned(),
                 public_ip: a.public_ip().unwrap_or_default().to_owned(),
+                foreign_association: (association.is_some() || instance.is_some()) && !on_our_nat && !on_our_instance,
             };
             (address, used)
         })
@@ -222,9 +240,19 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
     };
     // Route tables: one per role; an extra with no subnet associated goes.
     let tables = std::mem::take(&mut existing.route_tables);
-    let (kept, extra) = dedupe::choose_per_role(&tables, |t| t.role.as_str(), |t| t.id.as_str(), |t| !t.associations.is_empty());
+    let on_endpoint = |id: &str| existing.endpoints.iter().any(|e| e.route_table_ids.iter().any(|t| t == id));
+    let (kept, extra) =
+        dedupe::choose_per_role(&tables, |t| t.role.as_str(), |t| t.id.as_str(), |t| !t.associations.is_empty() || on_endpoint(&t.id));
     existing.route_tables = kept;
     existing.duplicates.extend(extra.into_iter().map(|t| Duplicate::RouteTable(t.id)));
+    // Gateway endpoints: one per role (service); a live extra goes.
+    let endpoints: Vec<ExistingEndpoint> = std::mem::take(&mut existing.endpoints)
+        .into_iter()
+        .filter(|e| !matches!(e.state.to_ascii_lowercase().as_str(), "deleted" | "deleting"))
+        .collect();
+    let (kept, extra) = dedupe::choose_per_role(&endpoints, |e| e.role.as_str(), |e| e.id.as_str(), |_| false);
+    existing.endpoints = kept;
+    existing.duplicates.extend(extra.into_iter().map(|e| Duplicate::Endpoint(e.id)));
 
     if depth == Depth::WithAttributes && existing.vpc.is_some() {
         let (hostnames, support, default_group) = tokio::try_join!(

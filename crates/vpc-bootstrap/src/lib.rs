@@ -17,7 +17,7 @@ use awsops_core::all_items;
 use awsops_core::confirm::confirm;
 use awsops_core::output::Output;
 use awsops_core::ownership::Ownership;
-use awsops_core::stack_lease::StackLease;
+use awsops_core::stack_lease::{Fence as StackFence, StackLease};
 use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
 use clap::{Args, Parser, Subcommand};
 use discover::Depth;
@@ -210,6 +210,9 @@ fn check_args(args: &CreateArgs) -> Result<Checked> {
     if args.web_ports.contains(&0) {
         return Err(Error::usage("--web-port 0 is not a port"));
     }
+    if let Some(bad) = args.nat_eips.iter().find(|e| !awsops_core::aws_ids::matches(awsops_core::aws_ids::EIP_ALLOCATION_ID, e)) {
+        return Err(Error::usage(format!("--nat-eip {bad:?}: expected an Elastic IP allocation id (eipalloc-…)")));
+    }
     if let Some(ami) = &args.bastion_ami
         && !ami.starts_with("ami-")
     {
@@ -224,11 +227,14 @@ async fn create(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
     // A converged network (and a dry run) only reads. To change anything a run takes the
     // stack's lease, so two runs of one stack (a retried CI job beside the first) take
     // turns: the second waits, then discovers again and finds everything made.
-    if let Built::Done(outcome) = build(&c, checked.clone(), &args, false).await? {
+    // A run of the stack in progress elsewhere (a destroy, say) is waited for even by a
+    // run that would only read: it must not report a network being removed.
+    let busy = !args.dry_run && StackLease::held_by_another(&c.ec2, NAME, &args.name).await?;
+    if !busy && let Built::Done(outcome) = build(&c, checked.clone(), &args, None).await? {
         return Ok(outcome);
     }
     let lease = StackLease::acquire(&c.ec2, NAME, &args.name, args.timeout).await?;
-    let result = build(&c, checked, &args, true).await;
+    let result = build(&c, checked, &args, Some(lease.fence())).await;
     lease.release().await;
     match result? {
         Built::Done(outcome) => Ok(outcome),
@@ -243,7 +249,7 @@ enum Built {
 }
 
 /// Discovers, plans and (unless a dry run, or a change without the lease) applies.
-async fn build(c: &Clients, checked: Checked, args: &CreateArgs, leased: bool) -> Result<Built> {
+async fn build(c: &Clients, checked: Checked, args: &CreateArgs, leased: Option<StackFence>) -> Result<Built> {
     let ssm = aws_sdk_ssm::Client::new(&c.config);
     let bastion_image = async {
         let ami = match (&args.bastion, &args.bastion_ami) {
@@ -308,7 +314,7 @@ async fn build(c: &Clients, checked: Checked, args: &CreateArgs, leased: bool) -
         out.emit(&plan)?;
         return Ok(Built::Done(Outcome::Success));
     }
-    if !leased && (plan.changes_anything() || !existing.duplicates.is_empty()) {
+    if leased.is_none() && (plan.changes_anything() || !existing.duplicates.is_empty()) {
         return Ok(Built::NeedsLease);
     }
     if plan.changes_anything() && existing.vpc.is_some() {
@@ -321,6 +327,9 @@ async fn build(c: &Clients, checked: Checked, args: &CreateArgs, leased: bool) -
         render::render(&args.name, &c.region, &now)
     };
     let mut ctx = apply::Context::new(&c.ec2, &checked.owner, args.timeout);
+    if let Some(fence) = leased {
+        ctx = ctx.fenced(fence);
+    }
     if let Some(bastion) = spec.bastion.as_ref().filter(|b| b.root_device.is_none() && plan.steps.iter().any(|s| s.key == "bastion")) {
         ctx = ctx.prefetch_bastion_root(&bastion.ami);
     }
@@ -379,7 +388,7 @@ async fn destroy(common: &CommonArgs, args: DestroyArgs) -> Result<Outcome> {
         return Err(Error::failed("not confirmed; nothing was changed"));
     }
     let lease = StackLease::acquire(&c.ec2, NAME, &args.name, args.timeout).await?;
-    let ctx = apply::Context::new(&c.ec2, &owner, args.timeout);
+    let ctx = apply::Context::new(&c.ec2, &owner, args.timeout).fenced(lease.fence());
     // Every VPC of the stack goes, one at a time: each round removes the VPC discovery
     // keeps, and the next finds the next (more than one is left only by overlapping runs
     // of an older version). The count bounds the loop.
@@ -411,8 +420,36 @@ async fn destroy(common: &CommonArgs, args: DestroyArgs) -> Result<Outcome> {
 
 async fn check_blockers(ec2: &aws_sdk_ec2::Client, stack: &str, existing: &state::Existing) -> Result<()> {
     if let Some(vpc) = &existing.vpc {
-        let interfaces = network_interfaces(ec2, &vpc.id).await?;
-        let blockers = teardown::blockers(existing, &interfaces);
+        let in_vpc = || awsops_core::ec2::filter("vpc-id", [vpc.id.as_str()]);
+        let (interfaces, tables, groups, subnets) = tokio::try_join!(
+            network_interfaces(ec2, &vpc.id),
+            async { all_items!(ec2.describe_route_tables().filters(in_vpc()), "DescribeRouteTables") },
+            async { all_items!(ec2.describe_security_groups().filters(in_vpc()), "DescribeSecurityGroups") },
+            async { all_items!(ec2.describe_subnets().filters(in_vpc()), "DescribeSubnets") },
+        )?;
+        let mut blockers = teardown::blockers(existing, &interfaces);
+        // What else keeps a VPC from being deleted: route tables (but the main one),
+        // security groups (but the default one) and subnets that are not the network's.
+        let owned_id = |id: Option<&str>, ours: Vec<&str>| id.is_some_and(|id| ours.contains(&id));
+        for t in &tables {
+            let main = t.associations().iter().any(|a| a.main() == Some(true));
+            let ours = existing.route_tables.iter().map(|r| r.id.as_str()).chain(existing.duplicates.iter().map(|d| d.id())).collect();
+            if !main && !owned_id(t.route_table_id(), ours) {
+                blockers.push(format!("{} (a route table)", t.route_table_id().unwrap_or("?")));
+            }
+        }
+        for g in &groups {
+            if g.group_name() != Some("default")
+                && !owned_id(g.group_id(), existing.security_groups.iter().map(|x| x.id.as_str()).collect())
+            {
+                blockers.push(format!("{} (security group {})", g.group_id().unwrap_or("?"), g.group_name().unwrap_or("")));
+            }
+        }
+        for sn in &subnets {
+            if !owned_id(sn.subnet_id(), existing.subnets.iter().map(|x| x.id.as_str()).collect()) {
+                blockers.push(format!("{} (a subnet)", sn.subnet_id().unwrap_or("?")));
+            }
+        }
         if !blockers.is_empty() {
             return Err(Error::failed(format!(
                 "cannot destroy {stack}: VPC {} holds what vpc-bootstrap did not create: {}; delete those first",

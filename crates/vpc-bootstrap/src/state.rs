@@ -71,6 +71,9 @@ pub struct ExistingAddress {
     pub allocation_id: String,
     pub role: String,
     pub public_ip: String,
+    /// Associated with something this network did not make (not its NAT gateway or
+    /// bastion): never released.
+    pub foreign_association: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,6 +60,9 @@ pub(crate) fn remove_duplicates(b: &mut Builder, existing: &Existing) {
             Duplicate::RouteTable(id) => {
                 b.add(key, Action::DeleteRouteTable { route_table: Ref::Id(id.clone()) }, &[]);
             }
+            Duplicate::Endpoint(id) => {
+                b.add(key, Action::DeleteVpcEndpoints { endpoints: vec![Ref::Id(id.clone())] }, &[]);
+            }
             Duplicate::Vpc(_) => {}
         }
     }
@@ -99,7 +102,7 @@ pub fn plan(stack: &str, region: &str, existing: &Existing) -> Plan {
     }
 
     // Only the addresses this network allocated; user-supplied ones carry no tags of ours.
-    for address in &existing.addresses {
+    for address in existing.addresses.iter().filter(|a| !a.foreign_association) {
         b.add(format!("release:{}", address.role), Action::ReleaseAddress { allocation: Ref::Id(address.allocation_id.clone()) }, &holders);
     }
 
@@ -217,6 +220,7 @@ mod tests {
                 allocation_id: "eipalloc-1".into(),
                 role: "eip:nat:a".into(),
                 public_ip: "198.51.100.1".into(),
+                foreign_association: false,
             }],
             nat_gateways: vec![ExistingNat {
                 id: "nat-1".into(),
@@ -302,7 +306,12 @@ mod tests {
     fn strays_of_a_crashed_run_are_removed_without_a_vpc() {
         let stray = Existing {
             internet_gateway: Some(ExistingIgw { id: "igw-9".into(), attached_vpc: None }),
-            addresses: vec![ExistingAddress { allocation_id: "eipalloc-9".into(), role: "eip:nat:a".into(), public_ip: String::new() }],
+            addresses: vec![ExistingAddress {
+                allocation_id: "eipalloc-9".into(),
+                role: "eip:nat:a".into(),
+                public_ip: String::new(),
+                foreign_association: false,
+            }],
             ..Existing::default()
         };
         let keys: Vec<String> = plan("lab", "r", &stray).steps.into_iter().map(|s| s.key).collect();

@@ -124,7 +124,7 @@ fn apply_one(w: &mut Existing, action: Action, counter: &mut u32) -> String {
         }
         Action::AllocateAddress { role, .. } => {
             let id = fresh("eipalloc");
-            w.addresses.push(ExistingAddress { allocation_id: id.clone(), role, public_ip: String::new() });
+            w.addresses.push(ExistingAddress { allocation_id: id.clone(), role, public_ip: String::new(), foreign_association: false });
             id
         }
         Action::CreateNatGateway { subnet, allocation, role, .. } => {
