@@ -131,7 +131,7 @@ pub fn pump<L: Read + Write + AsRawFd>(
                     eof_sent = true;
                     moved = true;
                 }
-                Err(e) if e.code() == ssh2::ErrorCode::Session(-37) => {}
+                Err(e) if again(&e) => {}
                 Err(e) => return Err(e.into()),
             }
         }
@@ -148,19 +148,53 @@ pub fn pump<L: Read + Write + AsRawFd>(
     }
 }
 
-/// Waits (non-blocking session) for the channel to close; its exit status.
-pub fn close(session: &Session, channel: &mut Channel) -> std::io::Result<i32> {
+/// libssh2's "would block" (LIBSSH2_ERROR_EAGAIN) on a non-blocking session.
+fn again(e: &ssh2::Error) -> bool {
+    e.code() == ssh2::ErrorCode::Session(-37)
+}
+
+/// Calls `call` on a non-blocking session until it stops saying "would block", sleeping in
+/// poll on the session's socket between tries. The wait is bounded (another thread sharing
+/// the session may have taken the bytes that would have woken this one).
+pub fn retry<T>(session: &Session, mut call: impl FnMut() -> Result<T, ssh2::Error>) -> std::io::Result<T> {
     let mut poll = Poll::new()?;
     let fd = session.as_raw_fd();
     poll.registry().register(&mut SourceFd(&fd), Token(0), Interest::READABLE)?;
     let mut events = Events::with_capacity(2);
     loop {
-        match channel.wait_close() {
-            Ok(()) => return Ok(channel.exit_status()?),
-            Err(e) if e.code() == ssh2::ErrorCode::Session(-37) => {
-                poll.poll(&mut events, Some(Duration::from_millis(20)))?;
-            }
+        match call() {
+            Ok(v) => return Ok(v),
+            Err(e) if again(&e) => poll.poll(&mut events, Some(Duration::from_millis(20)))?,
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// Waits (non-blocking session) for the channel to close; its exit status.
+pub fn close(session: &Session, channel: &mut Channel) -> std::io::Result<i32> {
+    retry(session, || channel.wait_close())?;
+    Ok(channel.exit_status()?)
+}
+
+/// Writes all of `bytes` to a channel of a non-blocking session, waiting for the socket
+/// between partial writes.
+pub fn write_all(session: &Session, channel: &mut Channel, mut bytes: &[u8]) -> std::io::Result<()> {
+    let mut poll = Poll::new()?;
+    let fd = session.as_raw_fd();
+    poll.registry().register(&mut SourceFd(&fd), Token(0), Interest::READABLE | Interest::WRITABLE)?;
+    let mut events = Events::with_capacity(2);
+    while !bytes.is_empty() {
+        match channel.write(bytes) {
+            Ok(n) => bytes = &bytes[n..],
+            Err(e) if would_block(&e) => poll.poll(&mut events, Some(Duration::from_millis(20)))?,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// A direct-tcpip channel from the session's host to `host:port`, on a session that may be
+/// non-blocking and shared with other threads' channels.
+pub fn open_direct(session: &Session, host: &str, port: u16) -> std::io::Result<Channel> {
+    retry(session, || session.channel_direct_tcpip(host, port, None))
 }
