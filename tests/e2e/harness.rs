@@ -8,8 +8,12 @@ use std::process::{Child, Command, Stdio};
 pub use xtask::call_proxy::CallProxy;
 pub use xtask::moto::{Moto, REGION, free_port};
 
-/// The path of one of the package's binaries.
+/// The path of one of the package's binaries: from `AWSOPS_TEST_BIN_DIR` when set (a
+/// private copy, for a target directory that other checkouts build into too), else cargo's.
 pub fn binary(name: &str) -> PathBuf {
+    if let Some(dir) = std::env::var_os("AWSOPS_TEST_BIN_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join(name);
+    }
     match name {
         "ami-snap" => PathBuf::from(env!("CARGO_BIN_EXE_ami-snap")),
         "cert-attach" => PathBuf::from(env!("CARGO_BIN_EXE_cert-attach")),
