@@ -27,26 +27,10 @@ fn fleet(accept_any_key: bool) -> Fleet {
     let moto = Moto::start();
     let lab = SshLab::start(accept_any_key);
     let aws = Ec2View::new(&moto.url());
-    let ec2 = &aws.client;
-    let vpc = aws.block(ec2.create_vpc().cidr_block("10.1.0.0/16").send()).unwrap().vpc().unwrap().vpc_id().unwrap().to_owned();
-    let subnet = aws.block(ec2.create_subnet().vpc_id(&vpc).cidr_block("10.1.10.0/24").send()).unwrap();
-    let subnet = subnet.subnet().unwrap().subnet_id().unwrap().to_owned();
-    let images = aws.block(ec2.describe_images().owners("amazon").send()).unwrap();
-    let image = images.images()[0].image_id().unwrap().to_owned();
-    let launch = |name: &str, role: (&str, &str)| {
-        let tags = aws_sdk_ec2::types::TagSpecification::builder()
-            .resource_type(aws_sdk_ec2::types::ResourceType::Instance)
-            .tags(aws_sdk_ec2::types::Tag::builder().key("Name").value(name).build())
-            .tags(aws_sdk_ec2::types::Tag::builder().key(role.0).value(role.1).build())
-            .build();
-        let out = aws
-            .block(ec2.run_instances().image_id(&image).min_count(1).max_count(1).subnet_id(&subnet).tag_specifications(tags).send())
-            .unwrap();
-        let i = &out.instances()[0];
-        (i.instance_id().unwrap().to_owned(), i.private_ip_address().unwrap().to_owned())
-    };
-    let (bastion_id, bastion_ip) = launch("bastion", ("awsops:role", "bastion"));
-    let web = vec![launch("web-1", ("role", "web")), launch("web-2", ("role", "web"))];
+    let mut launched =
+        aws.launch_lab(&[("bastion", ("awsops:role", "bastion")), ("web-1", ("role", "web")), ("web-2", ("role", "web"))]).into_iter();
+    let (bastion_id, bastion_ip) = launched.next().unwrap();
+    let web: Vec<(String, String)> = launched.collect();
     let known_hosts = lab.dir.join("known_hosts");
     Fleet { moto, lab, bastion_id, bastion_ip, web, known_hosts }
 }
@@ -294,9 +278,12 @@ fn instance_connect_pushes_a_one_minute_key_to_each_hop() {
     let mut c = TestCommand::new("bastion-ssh", &proxy.url()).args(["exec", "web-1", "--instance-connect", "--user", "root"]);
     c = c.args(["--known-hosts", f.known_hosts.to_str().unwrap()]);
     c = c.args(["--resolve", &format!("{}={}", f.bastion_ip, f.lab.bastion), "--resolve", &format!("{}={}", f.web[0].1, f.lab.target)]);
-    let run = c.args(["--", "echo", "pushed"]).run();
+    // The key lives in memory only: nothing is made in TMPDIR (nor anywhere else on disk).
+    let tmp = tempfile::tempdir().unwrap();
+    let run = c.env("TMPDIR", tmp.path().to_str().unwrap()).args(["--", "echo", "pushed"]).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "pushed\n");
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "no key files left in TMPDIR");
     let pushes = proxy.calls().iter().filter(|c| c.action == "SendSSHPublicKey").count();
     assert_eq!(pushes, 2, "one key pushed to the bastion and one to the target");
 }

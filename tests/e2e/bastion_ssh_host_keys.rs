@@ -109,19 +109,7 @@ fn cases(dir: &Path, n: &str, server: &LoopbackSshd) -> Vec<(String, Option<Stri
 fn host_key_verdicts_match_openssh_case_by_case() {
     let moto = Moto::start();
     let aws = Ec2View::new(&moto.url());
-    let ec2 = &aws.client;
-    let vpc = aws.block(ec2.create_vpc().cidr_block("10.1.0.0/16").send()).unwrap().vpc().unwrap().vpc_id().unwrap().to_owned();
-    let subnet = aws.block(ec2.create_subnet().vpc_id(&vpc).cidr_block("10.1.10.0/24").send()).unwrap();
-    let subnet = subnet.subnet().unwrap().subnet_id().unwrap().to_owned();
-    let image = aws.block(ec2.describe_images().owners("amazon").send()).unwrap().images()[0].image_id().unwrap().to_owned();
-    let tags = aws_sdk_ec2::types::TagSpecification::builder()
-        .resource_type(aws_sdk_ec2::types::ResourceType::Instance)
-        .tags(aws_sdk_ec2::types::Tag::builder().key("Name").value("web-1").build())
-        .build();
-    let out = aws
-        .block(ec2.run_instances().image_id(&image).min_count(1).max_count(1).subnet_id(&subnet).tag_specifications(tags).send())
-        .unwrap();
-    let target_ip = out.instances()[0].private_ip_address().unwrap().to_owned();
+    let target_ip = aws.launch_lab(&[("web-1", ("role", "web"))]).remove(0).1;
 
     let target = LoopbackSshd::start(&["ed25519", "ecdsa", "rsa"]);
     let target_lines: String = target.host_keys().map(|k| format!("{target_ip} {k}\n")).collect();

@@ -220,15 +220,18 @@ fn typed_bastion(host: &str, port: u16, user: &str, resolve: &HashMap<String, So
             SocketAddr::new(ip, port)
         }
         (None, Err(_)) => {
-            let a = (host, port)
-                .to_socket_addrs()
-                .map_err(|e| Error::usage(format!("cannot resolve bastion {host}: {e}")))?
-                .next()
-                .ok_or_else(|| Error::usage(format!("bastion {host} has no address")))?;
-            if !is_special(a.ip()) {
+            let found: Vec<SocketAddr> =
+                (host, port).to_socket_addrs().map_err(|e| Error::usage(format!("cannot resolve bastion {host}: {e}")))?.collect();
+            for a in found.iter().filter(|a| !is_special(a.ip())) {
                 guard.allow(a.ip().into());
             }
-            a
+            // The first address the guard lets through (an --allow'ed loopback among them).
+            found
+                .iter()
+                .find(|a| guard.permits(a.ip()))
+                .or(found.first())
+                .copied()
+                .ok_or_else(|| Error::usage(format!("bastion {host} has no address")))?
         }
     };
     Ok(Endpoint { host: host.to_owned(), port, user: user.to_owned(), connect_to })
