@@ -252,3 +252,21 @@ fn dynamic_forwarding_is_a_socks5_proxy_from_the_target() {
     let _ = fwd.kill();
     let _ = fwd.wait();
 }
+
+/// One static binary: libssh2's OpenSSL and zlib are built in (nothing to mismatch on a
+/// bastion or CI image with another OpenSSL), and OpenSSL kept its assembly routines (the
+/// AES-NI GCM and CTR code, chosen at run time on CPUs that have the instructions).
+#[test]
+fn the_binary_links_no_openssl_nor_zlib_and_keeps_the_aes_ni_routines() {
+    let binary = crate::harness::binary("bastion-ssh");
+    let ldd = std::process::Command::new("ldd").arg(&binary).output().unwrap();
+    let libs = String::from_utf8_lossy(&ldd.stdout);
+    assert!(ldd.status.success() && libs.contains("libc.so"), "{libs}");
+    for lib in ["libssl", "libcrypto", "libz.", "libssh2"] {
+        assert!(!libs.contains(lib), "{} links {lib} dynamically:\n{libs}", binary.display());
+    }
+    let bytes = std::fs::read(&binary).unwrap();
+    for symbol in [&b"aesni_gcm_encrypt"[..], b"aesni_ctr32_encrypt_blocks"] {
+        assert!(bytes.windows(symbol.len()).any(|w| w == symbol), "{} is missing", String::from_utf8_lossy(symbol));
+    }
+}
