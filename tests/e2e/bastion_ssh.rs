@@ -254,17 +254,18 @@ fn bad_keys_ambiguous_targets_fan_out_forwards_and_config() {
     let written = f.cmd(&moto, &["config", "--file", config.to_str().unwrap()]).run().ok().remove(0);
     assert_eq!(written["changed"], true);
     let text = std::fs::read_to_string(&config).unwrap();
-    assert!(text.starts_with("Host mine\n") && text.contains("ProxyJump bastion"), "{text}");
-    // Both instances are named web-1 now: one keeps the name, the other is known by its id.
+    assert!(text.ends_with("Host mine\n  User me\n") && text.contains("ProxyJump aws-bastion"), "{text}");
+    // Both instances are named web-1 now: one keeps the name, the other is known by its id;
+    // every alias has the namespace (no stack tag here: aws-).
     let hosts: Vec<&str> = written["hosts"].as_array().unwrap().iter().map(|h| h.as_str().unwrap()).collect();
     assert_eq!(hosts.len(), 3, "{hosts:?}");
-    assert!(hosts.contains(&"bastion") && hosts.contains(&"web-1"), "{hosts:?}");
+    assert!(hosts.contains(&"aws-bastion") && hosts.contains(&"aws-web-1"), "{hosts:?}");
     for alias in &hosts[1..] {
         let g = std::process::Command::new("ssh").args(["-G", "-F", config.to_str().unwrap(), alias]).output().unwrap();
         assert!(g.status.success(), "{}", String::from_utf8_lossy(&g.stderr));
         let g = String::from_utf8_lossy(&g.stdout);
         assert!(f.web.iter().any(|(_, ip)| g.contains(&format!("hostname {ip}\n"))), "{g}");
-        assert!(g.contains("proxyjump bastion"), "{g}");
+        assert!(g.contains("proxyjump aws-bastion"), "{g}");
     }
     let again = f.cmd(&moto, &["config", "--file", config.to_str().unwrap()]).run().ok().remove(0);
     assert_eq!(again["changed"], false);

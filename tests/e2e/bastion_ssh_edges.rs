@@ -270,3 +270,74 @@ fn the_binary_links_no_openssl_nor_zlib_and_keeps_the_aes_ni_routines() {
         assert!(bytes.windows(symbol.len()).any(|w| w == symbol), "{} is missing", String::from_utf8_lossy(symbol));
     }
 }
+
+/// `ssh -G` on a config file: the value of each `key` asked for.
+fn ssh_g(config: &std::path::Path, host: &str) -> std::collections::HashMap<String, String> {
+    let out = std::process::Command::new("ssh").args(["-G", "-F"]).arg(config).arg(host).output().unwrap();
+    assert!(out.status.success(), "ssh -G {host}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| l.split_once(' ')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
+}
+
+#[test]
+fn config_aliases_are_namespaced_and_cannot_capture_the_users_hosts() {
+    let moto = Moto::start();
+    let aws = Ec2View::new(&moto.url());
+    let launched = aws.launch_lab(&[
+        ("bastion", ("awsops:role", "bastion")),
+        ("web-1", ("role", "web")),
+        ("bastion", ("role", "impostor")),
+        ("github.com", ("role", "web")),
+    ]);
+    let tag = aws_sdk_ec2::types::Tag::builder().key("awsops:stack").value("lab").build();
+    aws.block(aws.client.create_tags().resources(&launched[0].0).tags(tag).send()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let mine = "User me\nHost github.com\n  HostName 140.82.112.3\n";
+    std::fs::write(&config, mine).unwrap();
+    let key = dir.path().join("key");
+    std::fs::write(&key, "unused").unwrap();
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let cmd = |extra: &[&str]| {
+        TestCommand::new("bastion-ssh", &moto.url())
+            .args(["config", "--file", config.to_str().unwrap(), "-i", key.to_str().unwrap(), "--known-hosts", "/dev/null"])
+            .args(extra)
+            .run()
+    };
+    // --dry-run: the diff, nothing written.
+    let dry = cmd(&["--dry-run"]).ok().remove(0);
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), mine, "a dry run writes nothing");
+    let diff = dry["diff"].as_str().unwrap();
+    assert!(diff.starts_with(&format!("--- {}\n+++ ", config.display())) && diff.contains("\n+Host lab-web-1\n"), "{diff}");
+    assert_eq!(dry["changed"], true);
+    // The real run writes what the dry run showed.
+    let run = TestCommand::new("bastion-ssh", &moto.url())
+        .args(["config", "--file", config.to_str().unwrap(), "-i", key.to_str().unwrap(), "--known-hosts", "/dev/null"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("github.com") && run.stderr.contains(&launched[2].0),
+        "a warning for each renamed instance: {}",
+        run.stderr
+    );
+    let doc = &run.documents()[0];
+    let hosts: Vec<&str> = doc["hosts"].as_array().unwrap().iter().map(|h| h.as_str().unwrap()).collect();
+    let impostor = format!("lab-{}", launched[2].0);
+    assert_eq!(hosts, ["lab-bastion", "lab-web-1", impostor.as_str(), "lab-github-com"]);
+    assert!(std::fs::read_to_string(&config).unwrap().ends_with(mine), "the user's lines are kept, after the block");
+    // Judged by ssh itself.
+    let g = ssh_g(&config, "github.com");
+    assert_eq!((g["hostname"].as_str(), g.get("proxyjump")), ("140.82.112.3", None), "the user's github.com is untouched");
+    assert_eq!(g["user"], "me");
+    let g = ssh_g(&config, "lab-bastion");
+    assert_eq!((g["hostname"].as_str(), g.get("proxyjump")), (launched[0].1.as_str(), None), "the bastion does not jump through itself");
+    let g = ssh_g(&config, "lab-web-1");
+    assert_eq!(
+        (g["hostname"].as_str(), g["proxyjump"].as_str(), g["forwardagent"].as_str(), g["user"].as_str()),
+        (launched[1].1.as_str(), "lab-bastion", "no", "ec2-user")
+    );
+    assert_eq!(ssh_g(&config, &impostor)["hostname"], launched[2].1);
+    assert_eq!(ssh_g(&config, "lab-github-com")["hostname"], launched[3].1);
+    assert_eq!(ssh_g(&config, "elsewhere")["user"], "me", "the user's global lines still apply to every other host");
+    assert_eq!(cmd(&[]).ok()[0]["changed"], false, "a second run changes nothing");
+    cmd(&["--prefix", "a.b"]).code.eq(&2).then_some(()).expect("a dotted prefix is refused");
+}

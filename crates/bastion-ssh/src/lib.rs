@@ -23,6 +23,7 @@ use clap::{Args, Parser, Subcommand};
 use hop::{Auth, Endpoint};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -159,11 +160,18 @@ pub struct ConfigArgs {
     /// Only instances this target matches [default: every running instance in the bastion's VPC]
     #[arg(long, value_name = "TARGET")]
     pub select: Option<String>,
-    /// Prefix of the bastion's Host alias
-    #[arg(long, default_value = "", value_name = "PREFIX")]
-    pub prefix: String,
+    /// Prefix of every Host alias (PREFIXbastion, PREFIXweb-1, …) [default: the stack's name and "-", else "aws-"]
+    #[arg(long, value_name = "PREFIX", value_parser = parse_prefix)]
+    pub prefix: Option<String>,
+    /// Print the change as a unified diff (in the `ssh-config` document) and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub hop: HopArgs,
+}
+
+fn parse_prefix(text: &str) -> std::result::Result<String, String> {
+    ssh_config::check_prefix(text).map(|()| text.to_owned())
 }
 
 fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
@@ -348,13 +356,13 @@ async fn plan(common: &CommonArgs, hop: &HopArgs, target_text: Option<&str>, man
             guard.allow_from_aws(parse_network(&cidr)?);
         }
     }
-    // Every hop is checked against the guard before anything is dialled.
-    guard.check(bastion.connect_to)?;
+    // Every hop is checked against the guard before anything is dialled (`config` dials nothing).
+    if target_text.is_some() {
+        guard.check(bastion.connect_to)?;
+    }
     let mut plan = Plan { instances: all, bastion, bastion_instance, targets, auth, guard, resolve, hop: hop.clone() };
-    for t in &plan.targets {
-        if t.state == "running" {
-            plan.endpoint(t)?;
-        }
+    for t in plan.targets.iter().filter(|t| t.state == "running") {
+        plan.endpoint(t)?;
     }
     if hop.instance_connect {
         instance_connect(&config, &mut plan).await?;
@@ -519,7 +527,16 @@ async fn config_command(common: &CommonArgs, args: ConfigArgs) -> Result<Outcome
         None => all.iter().filter(|i| i.vpc_id.is_some() && i.vpc_id == bastion_vpc).collect(),
     };
     let identity = plan.auth.identities.first().map(|p| p.display().to_string());
-    let bastion_alias = ssh_config::alias(&format!("{}bastion", args.prefix));
+    // Every alias is namespaced: the stack's name by default, so no instance can take a
+    // name the user already uses.
+    let stack = plan
+        .bastion_instance
+        .as_ref()
+        .and_then(|id| all.iter().find(|i| &i.id == id))
+        .and_then(|b| b.tags.iter().find(|(k, _)| k == awsops_core::ownership::STACK_TAG).map(|(_, v)| ssh_config::alias(v)))
+        .filter(|s| !s.is_empty());
+    let prefix = args.prefix.clone().unwrap_or_else(|| format!("{}-", stack.as_deref().unwrap_or("aws")));
+    let bastion_alias = format!("{prefix}bastion");
     let mut entries = vec![ssh_config::HostEntry {
         alias: bastion_alias.clone(),
         host_name: plan.bastion.host.clone(),
@@ -528,17 +545,20 @@ async fn config_command(common: &CommonArgs, args: ConfigArgs) -> Result<Outcome
         identity_file: identity.clone(),
         proxy_jump: None,
     }];
-    let mut seen = std::collections::HashSet::new();
-    for i in chosen.iter().filter(|i| Some(&i.id) != plan.bastion_instance.as_ref() && i.state == "running") {
-        let Some(ip) = &i.private_ip else { continue };
-        let mut alias = ssh_config::alias(i.name.as_deref().unwrap_or(&i.id));
-        if alias.is_empty() || !seen.insert(alias.clone()) {
-            alias = i.id.clone();
-            seen.insert(alias.clone());
-        }
+    let hosts: Vec<(&Instance, IpAddr)> = chosen
+        .iter()
+        .filter(|i| Some(&i.id) != plan.bastion_instance.as_ref() && i.state == "running")
+        .filter_map(|i| Some((*i, i.private_ip.as_deref()?.parse::<IpAddr>().ok()?)))
+        .collect();
+    let named: Vec<(String, Option<String>)> = hosts.iter().map(|(i, _)| (i.id.clone(), i.name.clone())).collect();
+    let (aliases, warnings) = ssh_config::aliases(&prefix, &bastion_alias, &named);
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
+    for ((_, ip), alias) in hosts.iter().zip(aliases) {
         entries.push(ssh_config::HostEntry {
             alias,
-            host_name: ip.clone(),
+            host_name: ip.to_string(),
             port: plan.hop.port,
             user: plan.hop.user.clone(),
             identity_file: identity.clone(),
@@ -546,22 +566,35 @@ async fn config_command(common: &CommonArgs, args: ConfigArgs) -> Result<Outcome
         });
     }
     let known = plan.hop.known_hosts.as_ref().map(|k| k.display().to_string());
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let new = ssh_config::upsert(&text, &ssh_config::block(&entries, known.as_deref()));
-    let backup = match &new {
-        Some(t) => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| Error::failed(format!("cannot create {}: {e}", dir.display())))?;
-            }
-            Some(awsops_core::atomic_file::replace(&path, t, 0o600)?.display().to_string())
-        }
-        None => None,
-    };
+    let new_block = ssh_config::block(&entries, known.as_deref());
+    let hosts = entries.iter().map(|e| e.alias.clone()).collect();
+    let display = path.display().to_string();
+    if args.dry_run {
+        let old = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| Error::usage(format!("{display} is not UTF-8 text")))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(Error::usage(format!("cannot read {display}: {e}"))),
+        };
+        let new = ssh_config::upsert(&old, &new_block);
+        let diff = new.as_deref().map(|n| ssh_config::diff(&display, &old, n));
+        Output::stdout().emit(&SshConfigDoc { path: display, hosts, changed: new.is_some(), backup: None, diff })?;
+        return Ok(Outcome::Success);
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| Error::failed(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let existed = path.exists();
+    let backup = awsops_core::atomic_file::edit(&path, 0o600, |old| Ok(ssh_config::upsert(old, &new_block)))?;
     Output::stdout().emit(&SshConfigDoc {
-        path: path.display().to_string(),
-        hosts: entries.iter().map(|e| e.alias.clone()).collect(),
-        changed: new.is_some(),
-        backup: backup.filter(|_| !text.is_empty()),
+        path: display,
+        hosts,
+        changed: backup.is_some(),
+        backup: backup.filter(|_| existed).map(|b| b.display().to_string()),
+        diff: None,
     })?;
     Ok(Outcome::Success)
 }
