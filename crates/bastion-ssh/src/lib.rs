@@ -297,7 +297,8 @@ async fn plan(common: &CommonArgs, hop: &HopArgs, target_text: Option<&str>, man
     };
     let config = common.aws.load().await?;
     let ec2 = aws_sdk_ec2::Client::new(&config);
-    let all = ec2_lookup::instances(&ec2).await?;
+    let (all, vpc_cidrs) = tokio::join!(ec2_lookup::instances(&ec2), ec2_lookup::vpc_cidrs(&ec2));
+    let (all, vpc_cidrs) = (all?, vpc_cidrs?);
     let targets: Vec<Instance> = match (target_text, &target_spec) {
         (Some(text), Some(spec)) => {
             let found = target::select(spec, &all);
@@ -352,8 +353,8 @@ async fn plan(common: &CommonArgs, hop: &HopArgs, target_text: Option<&str>, man
         }
     };
     if let Some(vpc) = vpc_of_targets {
-        for cidr in ec2_lookup::vpc_cidrs(&ec2, &vpc).await? {
-            guard.allow_from_aws(parse_network(&cidr)?);
+        for cidr in vpc_cidrs.get(&vpc).into_iter().flatten() {
+            guard.allow_from_aws(parse_network(cidr)?);
         }
     }
     // Every hop is checked against the guard before anything is dialled (`config` dials nothing).
@@ -376,11 +377,10 @@ async fn instance_connect(config: &aws_config::SdkConfig, plan: &mut Plan) -> Re
     let key = hop::MemoryKey::generate()?;
     let public = key.public_openssh()?;
     let client = aws_sdk_ec2instanceconnect::Client::new(config);
-    if let Some(id) = &plan.bastion_instance {
-        ec2_lookup::send_key(&client, id, &plan.bastion.user, &public).await?;
-    }
-    for t in &plan.targets {
-        ec2_lookup::send_key(&client, &t.id, &plan.hop.user, &public).await?;
+    let hops = plan.bastion_instance.iter().map(|id| (id, &plan.bastion.user)).chain(plan.targets.iter().map(|t| (&t.id, &plan.hop.user)));
+    let pushes = hops.map(|(id, user)| ec2_lookup::send_key(&client, id, user, &public));
+    for pushed in awsops_core::batch::at_most(pushes, 8).await {
+        pushed?;
     }
     plan.auth.memory_key = Some(Arc::new(key));
     Ok(())
