@@ -38,13 +38,9 @@ fn fleet(accept_any_key: bool) -> Fleet {
 impl Fleet {
     /// The subcommand and its arguments, then the flags every test run needs.
     fn cmd(&self, endpoint: &str, sub: &[&str]) -> TestCommand {
-        let mut c = TestCommand::new("bastion-ssh", endpoint).args(sub);
-        c = c.args(["--user", "root", "--known-hosts", self.known_hosts.to_str().unwrap(), "-i", self.lab.client_key.to_str().unwrap()]);
-        c = c.args(["--resolve", &format!("{}={}", self.bastion_ip, self.lab.bastion)]);
-        for (_, ip) in &self.web {
-            c = c.args(["--resolve", &format!("{ip}={}", self.lab.target)]);
-        }
-        c
+        let mut maps = vec![(self.bastion_ip.as_str(), self.lab.bastion)];
+        maps.extend(self.web.iter().map(|(_, ip)| (ip.as_str(), self.lab.target)));
+        TestCommand::new("bastion-ssh", endpoint).args(sub).args(crate::harness::hop_flags(&self.known_hosts, &self.lab.client_key, &maps))
     }
 
     fn exec(&self, target: &str, command: &[&str]) -> TestCommand {

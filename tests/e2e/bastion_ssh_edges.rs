@@ -36,13 +36,13 @@ fn lab(webs: usize) -> Loop {
 impl Loop {
     /// The subcommand with the flags every run needs: every moto address mapped to the sshd.
     fn cmd(&self, sub: &[&str]) -> TestCommand {
-        let mut c = TestCommand::new("bastion-ssh", &self.moto.url()).args(sub);
-        c = c.args(["--user", "root", "--known-hosts", self.known_hosts.to_str().unwrap(), "-i", self.sshd.client_key.to_str().unwrap()]);
-        c = c.args(["--resolve", &format!("{}={}", self.bastion_ip, self.sshd.addr)]);
-        for (_, ip) in &self.web {
-            c = c.args(["--resolve", &format!("{ip}={}", self.sshd.addr)]);
-        }
-        c
+        let mut maps = vec![(self.bastion_ip.as_str(), self.sshd.addr)];
+        maps.extend(self.web.iter().map(|(_, ip)| (ip.as_str(), self.sshd.addr)));
+        TestCommand::new("bastion-ssh", &self.moto.url()).args(sub).args(crate::harness::hop_flags(
+            &self.known_hosts,
+            &self.sshd.client_key,
+            &maps,
+        ))
     }
 
     fn trust(&self, names: &[&str]) {

@@ -26,6 +26,17 @@ pub fn binary(name: &str) -> PathBuf {
     }
 }
 
+/// The flags a bastion-ssh test run needs: root, the test's known_hosts and client key, and
+/// each emulator address mapped (`--resolve NAME=ADDR:PORT`) to a test server.
+pub fn hop_flags(known_hosts: &std::path::Path, key: &std::path::Path, maps: &[(&str, std::net::SocketAddr)]) -> Vec<String> {
+    let mut flags: Vec<String> = ["--user", "root", "--known-hosts"].map(str::to_owned).to_vec();
+    flags.extend([known_hosts.display().to_string(), "-i".into(), key.display().to_string()]);
+    for (name, addr) in maps {
+        flags.extend(["--resolve".to_owned(), format!("{name}={addr}")]);
+    }
+    flags
+}
+
 /// Runs a binary the way a script would, against the emulator.
 pub struct TestCommand {
     cmd: Command,
