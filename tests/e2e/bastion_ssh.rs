@@ -3,7 +3,8 @@
 //! instances registered in moto, resolved through it, and mapped to the servers with
 //! --resolve. Exit statuses, stdin, 64 MiB each way checksummed, host keys unknown /
 //! recorded / changed, a loose key file, ambiguous targets, fan-out documents, forwards,
-//! a config `ssh -G` accepts, and Instance Connect's pushed keys.
+//! a config `ssh -G` accepts, and Instance Connect's pushed keys. Each test runs in a
+//! network namespace of its own (only `lo`, plus the lab's veth pairs).
 
 use crate::aws_view::Ec2View;
 use crate::harness::{CallProxy, Moto, TestCommand};
@@ -68,6 +69,9 @@ fn sha256(bytes: &[u8]) -> String {
 
 #[test]
 fn exec_statuses_stdin_and_64_mib_each_way_through_the_jump() {
+    if crate::harness::in_own_netns("bastion_ssh::exec_statuses_stdin_and_64_mib_each_way_through_the_jump") {
+        return;
+    }
     let f = fleet(false);
     f.trust_both();
     // The target is not reachable from here: only through the bastion.
@@ -118,6 +122,9 @@ fn exec_statuses_stdin_and_64_mib_each_way_through_the_jump() {
 
 #[test]
 fn host_keys_unknown_recorded_and_changed() {
+    if crate::harness::in_own_netns("bastion_ssh::host_keys_unknown_recorded_and_changed") {
+        return;
+    }
     let f = fleet(false);
     // Unknown: refused with the fingerprint, exit 255 like ssh.
     let refused = f.exec("web-1", &["true"]).run();
@@ -178,6 +185,9 @@ fn host_keys_unknown_recorded_and_changed() {
 
 #[test]
 fn bad_keys_ambiguous_targets_fan_out_forwards_and_config() {
+    if crate::harness::in_own_netns("bastion_ssh::bad_keys_ambiguous_targets_fan_out_forwards_and_config") {
+        return;
+    }
     let f = fleet(false);
     f.trust_both();
     let moto = f.moto.url();
@@ -269,6 +279,9 @@ fn bad_keys_ambiguous_targets_fan_out_forwards_and_config() {
 
 #[test]
 fn instance_connect_pushes_a_one_minute_key_to_each_hop() {
+    if crate::harness::in_own_netns("bastion_ssh::instance_connect_pushes_a_one_minute_key_to_each_hop") {
+        return;
+    }
     let f = fleet(true);
     f.trust_both();
     let proxy = CallProxy::start(f.moto.addr(), Duration::ZERO).unwrap();
@@ -287,6 +300,9 @@ fn instance_connect_pushes_a_one_minute_key_to_each_hop() {
 
 #[test]
 fn shell_gets_a_pty_of_the_terminals_size_follows_resizes_and_restores_the_terminal() {
+    if crate::harness::in_own_netns("bastion_ssh::shell_gets_a_pty_of_the_terminals_size_follows_resizes_and_restores_the_terminal") {
+        return;
+    }
     let f = fleet(false);
     f.trust_both();
     let binary = crate::harness::binary("bastion-ssh");

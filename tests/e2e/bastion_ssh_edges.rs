@@ -3,7 +3,8 @@
 //! mapped with --resolve, loopback only when named); known_hosts files that cannot be
 //! trusted; concurrent --accept-new fan-outs over one bastion session that record each
 //! host exactly once; and -D, a SOCKS5 proxy whose connections leave from the target.
-//! One loopback sshd is both the bastion and (through itself) every target.
+//! One loopback sshd is both the bastion and (through itself) every target; each test runs
+//! in a network namespace of its own with only `lo` (moto, sshd and the clients alike).
 
 use crate::aws_view::Ec2View;
 use crate::harness::{Moto, TestCommand};
@@ -61,6 +62,9 @@ fn assert_usage(run: crate::harness::Run, needles: &[&str]) {
 
 #[test]
 fn bad_arguments_are_refused_before_any_aws_call_or_connection() {
+    if crate::harness::in_own_netns("bastion_ssh_edges::bad_arguments_are_refused_before_any_aws_call_or_connection") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("key");
     std::fs::write(&key, "not used").unwrap();
@@ -105,6 +109,11 @@ fn bad_arguments_are_refused_before_any_aws_call_or_connection() {
 
 #[test]
 fn the_guard_dials_nothing_from_the_emulator_unless_mapped_and_loopback_only_when_named() {
+    if crate::harness::in_own_netns(
+        "bastion_ssh_edges::the_guard_dials_nothing_from_the_emulator_unless_mapped_and_loopback_only_when_named",
+    ) {
+        return;
+    }
     let l = lab(1);
     let (web_id, web_ip) = l.web[0].clone();
     let key = l.sshd.host_key("ed25519").unwrap().to_owned();
@@ -152,6 +161,9 @@ fn the_guard_dials_nothing_from_the_emulator_unless_mapped_and_loopback_only_whe
 
 #[test]
 fn concurrent_accept_new_fan_outs_record_each_host_once() {
+    if crate::harness::in_own_netns("bastion_ssh_edges::concurrent_accept_new_fan_outs_record_each_host_once") {
+        return;
+    }
     let l = lab(6);
     std::fs::write(&l.known_hosts, "# mine\n").unwrap();
     let runs: Vec<_> = (0..3)
@@ -217,6 +229,9 @@ fn socks_echo(proxy: u16, atyp: u8, addr: &[u8], port: u16) -> Vec<u8> {
 
 #[test]
 fn dynamic_forwarding_is_a_socks5_proxy_from_the_target() {
+    if crate::harness::in_own_netns("bastion_ssh_edges::dynamic_forwarding_is_a_socks5_proxy_from_the_target") {
+        return;
+    }
     let l = lab(1);
     l.trust(&[&l.bastion_ip, &l.web[0].1]);
     let (v4, v6) = (echo_server("127.0.0.1:0"), echo_server("[::1]:0"));
@@ -280,6 +295,9 @@ fn ssh_g(config: &std::path::Path, host: &str) -> std::collections::HashMap<Stri
 
 #[test]
 fn config_aliases_are_namespaced_and_cannot_capture_the_users_hosts() {
+    if crate::harness::in_own_netns("bastion_ssh_edges::config_aliases_are_namespaced_and_cannot_capture_the_users_hosts") {
+        return;
+    }
     let moto = Moto::start();
     let aws = Ec2View::new(&moto.url());
     let launched = aws.launch_lab(&[

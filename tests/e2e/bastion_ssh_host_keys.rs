@@ -4,7 +4,8 @@
 //! checked by `bastion-ssh` and by `ssh -o StrictHostKeyChecking=yes|accept-new` against
 //! the same loopback sshd servers (one with ed25519, ECDSA and RSA host keys, one with RSA
 //! only). The bastion hop is the server under test; the target behind it is a second
-//! loopback server whose keys are on record, so only the first hop's verdict varies.
+//! loopback server whose keys are on record, so only the first hop's verdict varies. The test
+//! runs in a network namespace of its own with only `lo`.
 
 use crate::aws_view::Ec2View;
 use crate::harness::{Moto, TestCommand};
@@ -107,6 +108,9 @@ fn cases(dir: &Path, n: &str, server: &LoopbackSshd) -> Vec<(String, Option<Stri
 
 #[test]
 fn host_key_verdicts_match_openssh_case_by_case() {
+    if crate::harness::in_own_netns("bastion_ssh_host_keys::host_key_verdicts_match_openssh_case_by_case") {
+        return;
+    }
     let moto = Moto::start();
     let aws = Ec2View::new(&moto.url());
     let target_ip = aws.launch_lab(&[("web-1", ("role", "web"))]).remove(0).1;

@@ -5,6 +5,8 @@
 //! included); and the throughput of a local forward (-L) and of a SOCKS5 forward (-D) to a
 //! sink in the target's namespace. OpenSSH is timed with its default key exchange
 //! (post-quantum in 9.x) and with curve25519-sha256, which is what libssh2 negotiates.
+//! `main` runs it inside a network namespace of its own with only `lo` (the clients see
+//! moto's made-up addresses).
 
 use crate::bench::{median, seconds};
 use crate::moto::{Moto, use_emulator};
@@ -215,7 +217,7 @@ pub fn bench(options: &Options) -> Result<String, String> {
     std::thread::sleep(Duration::from_millis(500));
     let cpu_file = lab.dir.join("cpu");
     let mut report = format!(
-        "bastion-ssh vs OpenSSH ssh (ProxyJump) through the same bastion and target sshd (network namespaces)\n\
+        "bastion-ssh vs OpenSSH ssh (ProxyJump) through the same bastion and target sshd (network namespaces, inside one with only lo)\n\
          setup: `exec true`, median of {runs} runs; stream: {mib} MiB of zeros to `cat > /dev/null`, median of 3, with the \
          client's CPU (user + system, GNU time) of that run; -L, -D: {mib} MiB through a forward (SOCKS5 CONNECT for -D) to a \
          sink in the target's namespace\n\n\
