@@ -50,11 +50,12 @@ ensure_host_tools() {
 }
 
 # What the build needs besides Rust: libssh2 (in the ssh2 crate) links OpenSSL, found with pkg-config.
+# bastion-ssh builds OpenSSL from source (ssh2's vendored-openssl): it needs perl and make.
 ensure_build_deps() {
-  if command -v pkg-config >/dev/null && pkg-config --exists openssl; then
+  if command -v perl >/dev/null && command -v make >/dev/null && perl -MFindBin -MIPC::Cmd -e1 2>/dev/null; then
     return 0
   fi
-  apt_install pkg-config libssl-dev
+  apt_install perl make
 }
 
 # GNU time, which the iam benchmark reads peak memory from.

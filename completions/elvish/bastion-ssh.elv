@@ -31,12 +31,12 @@ set edit:completion:arg-completer[bastion-ssh] = {|@words|
             cand --version 'Print version'
             cand exec 'Run a command on the target(s): `bastion-ssh exec web-1 -- uptime`'
             cand shell 'An interactive shell on the target'
-            cand forward 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT (repeat)'
+            cand forward 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT, -D [BIND:]PORT (SOCKS5) (repeat)'
             cand config 'Write ProxyJump Host blocks for the bastion and private hosts into an ssh_config file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bastion-ssh;exec'= {
-            cand --jobs 'At most this many hosts at once'
+            cand --jobs 'At most this many hosts at once (all through one bastion session)'
             cand --bastion 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document''s, or the instance tagged awsops:role=bastion]'
             cand --from 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command''s)'
             cand -l 'The user on the targets'
@@ -88,7 +88,8 @@ set edit:completion:arg-completer[bastion-ssh] = {|@words|
             cand --help 'Print help'
         }
         &'bastion-ssh;forward'= {
-            cand -L '[BIND:]PORT:HOST:HOSTPORT, as seen from the target (repeat)'
+            cand -L '[BIND:]PORT:HOST:HOSTPORT, HOST as seen from the target (repeat)'
+            cand -D '[BIND:]PORT: a SOCKS5 proxy (CONNECT, no authentication) whose connections leave from the target, like ssh -D (repeat)'
             cand --bastion 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document''s, or the instance tagged awsops:role=bastion]'
             cand --from 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command''s)'
             cand -l 'The user on the targets'
@@ -116,7 +117,7 @@ set edit:completion:arg-completer[bastion-ssh] = {|@words|
         &'bastion-ssh;config'= {
             cand --file 'The ssh_config file to keep the block in'
             cand --select 'Only instances this target matches [default: every running instance in the bastion''s VPC]'
-            cand --prefix 'Prefix of the bastion''s Host alias'
+            cand --prefix 'Prefix of every Host alias (PREFIXbastion, PREFIXweb-1, …) [default: the stack''s name and "-", else "aws-"]'
             cand --bastion 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document''s, or the instance tagged awsops:role=bastion]'
             cand --from 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command''s)'
             cand -l 'The user on the targets'
@@ -132,6 +133,7 @@ set edit:completion:arg-completer[bastion-ssh] = {|@words|
             cand --region 'AWS region, e.g. ap-northeast-2'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
             cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
+            cand --dry-run 'Print the change as a unified diff (in the `ssh-config` document) and write nothing'
             cand --accept-new 'Record unknown host keys instead of refusing (changed keys are always refused)'
             cand --instance-connect 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it'
             cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
@@ -144,7 +146,7 @@ set edit:completion:arg-completer[bastion-ssh] = {|@words|
         &'bastion-ssh;help'= {
             cand exec 'Run a command on the target(s): `bastion-ssh exec web-1 -- uptime`'
             cand shell 'An interactive shell on the target'
-            cand forward 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT (repeat)'
+            cand forward 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT, -D [BIND:]PORT (SOCKS5) (repeat)'
             cand config 'Write ProxyJump Host blocks for the bastion and private hosts into an ssh_config file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

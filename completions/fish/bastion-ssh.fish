@@ -33,10 +33,10 @@ complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -s h -l help -d 'P
 complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -s V -l version -d 'Print version'
 complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -f -a "exec" -d 'Run a command on the target(s): `bastion-ssh exec web-1 -- uptime`'
 complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -f -a "shell" -d 'An interactive shell on the target'
-complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -f -a "forward" -d 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT (repeat)'
+complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -f -a "forward" -d 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT, -D [BIND:]PORT (SOCKS5) (repeat)'
 complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -f -a "config" -d 'Write ProxyJump Host blocks for the bastion and private hosts into an ssh_config file'
 complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand exec" -l jobs -d 'At most this many hosts at once' -r
+complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand exec" -l jobs -d 'At most this many hosts at once (all through one bastion session)' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand exec" -l bastion -d 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document\'s, or the instance tagged awsops:role=bastion]' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand exec" -l from -d 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command\'s)' -r -F
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand exec" -s l -l user -d 'The user on the targets' -r
@@ -74,7 +74,8 @@ complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -l instan
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -s h -l help -d 'Print help'
-complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s L -d '[BIND:]PORT:HOST:HOSTPORT, as seen from the target (repeat)' -r
+complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s L -d '[BIND:]PORT:HOST:HOSTPORT, HOST as seen from the target (repeat)' -r
+complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s D -d '[BIND:]PORT: a SOCKS5 proxy (CONNECT, no authentication) whose connections leave from the target, like ssh -D (repeat)' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -l bastion -d 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document\'s, or the instance tagged awsops:role=bastion]' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -l from -d 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command\'s)' -r -F
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s l -l user -d 'The user on the targets' -r
@@ -95,7 +96,7 @@ complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s q -l
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s h -l help -d 'Print help'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l file -d 'The ssh_config file to keep the block in' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l select -d 'Only instances this target matches [default: every running instance in the bastion\'s VPC]' -r
-complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l prefix -d 'Prefix of the bastion\'s Host alias' -r
+complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l prefix -d 'Prefix of every Host alias (PREFIXbastion, PREFIXweb-1, …) [default: the stack\'s name and "-", else "aws-"]' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l bastion -d 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document\'s, or the instance tagged awsops:role=bastion]' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l from -d 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command\'s)' -r -F
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -s l -l user -d 'The user on the targets' -r
@@ -109,6 +110,7 @@ complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l conne
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
+complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l dry-run -d 'Print the change as a unified diff (in the `ssh-config` document) and write nothing'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l accept-new -d 'Record unknown host keys instead of refusing (changed keys are always refused)'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l instance-connect -d 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
@@ -116,6 +118,6 @@ complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -s q -l 
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -s h -l help -d 'Print help'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand help; and not __fish_seen_subcommand_from exec shell forward config help" -f -a "exec" -d 'Run a command on the target(s): `bastion-ssh exec web-1 -- uptime`'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand help; and not __fish_seen_subcommand_from exec shell forward config help" -f -a "shell" -d 'An interactive shell on the target'
-complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand help; and not __fish_seen_subcommand_from exec shell forward config help" -f -a "forward" -d 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT (repeat)'
+complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand help; and not __fish_seen_subcommand_from exec shell forward config help" -f -a "forward" -d 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT, -D [BIND:]PORT (SOCKS5) (repeat)'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand help; and not __fish_seen_subcommand_from exec shell forward config help" -f -a "config" -d 'Write ProxyJump Host blocks for the bastion and private hosts into an ssh_config file'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand help; and not __fish_seen_subcommand_from exec shell forward config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

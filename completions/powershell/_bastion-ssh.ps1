@@ -34,13 +34,13 @@ Register-ArgumentCompleter -Native -CommandName 'bastion-ssh' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command on the target(s): `bastion-ssh exec web-1 -- uptime`')
             [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'An interactive shell on the target')
-            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT (repeat)')
+            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT, -D [BIND:]PORT (SOCKS5) (repeat)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Write ProxyJump Host blocks for the bastion and private hosts into an ssh_config file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'bastion-ssh;exec' {
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'At most this many hosts at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'At most this many hosts at once (all through one bastion session)')
             [CompletionResult]::new('--bastion', '--bastion', [CompletionResultType]::ParameterName, 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document''s, or the instance tagged awsops:role=bastion]')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command''s)')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'The user on the targets')
@@ -94,7 +94,8 @@ Register-ArgumentCompleter -Native -CommandName 'bastion-ssh' -ScriptBlock {
             break
         }
         'bastion-ssh;forward' {
-            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, '[BIND:]PORT:HOST:HOSTPORT, as seen from the target (repeat)')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, '[BIND:]PORT:HOST:HOSTPORT, HOST as seen from the target (repeat)')
+            [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, '[BIND:]PORT: a SOCKS5 proxy (CONNECT, no authentication) whose connections leave from the target, like ssh -D (repeat)')
             [CompletionResult]::new('--bastion', '--bastion', [CompletionResultType]::ParameterName, 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document''s, or the instance tagged awsops:role=bastion]')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command''s)')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'The user on the targets')
@@ -123,7 +124,7 @@ Register-ArgumentCompleter -Native -CommandName 'bastion-ssh' -ScriptBlock {
         'bastion-ssh;config' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The ssh_config file to keep the block in')
             [CompletionResult]::new('--select', '--select', [CompletionResultType]::ParameterName, 'Only instances this target matches [default: every running instance in the bastion''s VPC]')
-            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of the bastion''s Host alias')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of every Host alias (PREFIXbastion, PREFIXweb-1, …) [default: the stack''s name and "-", else "aws-"]')
             [CompletionResult]::new('--bastion', '--bastion', [CompletionResultType]::ParameterName, 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document''s, or the instance tagged awsops:role=bastion]')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command''s)')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'The user on the targets')
@@ -139,6 +140,7 @@ Register-ArgumentCompleter -Native -CommandName 'bastion-ssh' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. ap-northeast-2')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the change as a unified diff (in the `ssh-config` document) and write nothing')
             [CompletionResult]::new('--accept-new', '--accept-new', [CompletionResultType]::ParameterName, 'Record unknown host keys instead of refusing (changed keys are always refused)')
             [CompletionResult]::new('--instance-connect', '--instance-connect', [CompletionResultType]::ParameterName, 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)')
@@ -152,7 +154,7 @@ Register-ArgumentCompleter -Native -CommandName 'bastion-ssh' -ScriptBlock {
         'bastion-ssh;help' {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command on the target(s): `bastion-ssh exec web-1 -- uptime`')
             [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'An interactive shell on the target')
-            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT (repeat)')
+            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT, -D [BIND:]PORT (SOCKS5) (repeat)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Write ProxyJump Host blocks for the bastion and private hosts into an ssh_config file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

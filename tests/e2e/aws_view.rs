@@ -24,6 +24,32 @@ impl Ec2View {
         self.runtime.block_on(f)
     }
 
+    /// A VPC (10.1.0.0/16) with one subnet and one instance per (Name, (tag key, tag value));
+    /// each instance's (id, private IP), in order.
+    pub fn launch_lab(&self, instances: &[(&str, (&str, &str))]) -> Vec<(String, String)> {
+        use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
+        let ec2 = &self.client;
+        let vpc = self.block(ec2.create_vpc().cidr_block("10.1.0.0/16").send()).unwrap().vpc().unwrap().vpc_id().unwrap().to_owned();
+        let subnet = self.block(ec2.create_subnet().vpc_id(&vpc).cidr_block("10.1.10.0/24").send()).unwrap();
+        let subnet = subnet.subnet().unwrap().subnet_id().unwrap().to_owned();
+        let images = self.block(ec2.describe_images().owners("amazon").send()).unwrap();
+        let image = images.images()[0].image_id().unwrap().to_owned();
+        instances
+            .iter()
+            .map(|(name, (key, value))| {
+                let tags = TagSpecification::builder()
+                    .resource_type(ResourceType::Instance)
+                    .tags(Tag::builder().key("Name").value(*name).build())
+                    .tags(Tag::builder().key(*key).value(*value).build())
+                    .build();
+                let run = ec2.run_instances().image_id(&image).min_count(1).max_count(1).subnet_id(&subnet).tag_specifications(tags);
+                let out = self.block(run.send()).unwrap();
+                let i = &out.instances()[0];
+                (i.instance_id().unwrap().to_owned(), i.private_ip_address().unwrap().to_owned())
+            })
+            .collect()
+    }
+
     /// Every live resource tagged awsops:stack=STACK, of every type vpc-bootstrap makes.
     pub fn tagged(&self, stack: &str) -> Vec<String> {
         self.block(xtask::census::owned(&self.client, stack))

@@ -3,7 +3,8 @@
 //! instances registered in moto, resolved through it, and mapped to the servers with
 //! --resolve. Exit statuses, stdin, 64 MiB each way checksummed, host keys unknown /
 //! recorded / changed, a loose key file, ambiguous targets, fan-out documents, forwards,
-//! a config `ssh -G` accepts, and Instance Connect's pushed keys.
+//! a config `ssh -G` accepts, and Instance Connect's pushed keys. Each test runs in a
+//! network namespace of its own (only `lo`, plus the lab's veth pairs).
 
 use crate::aws_view::Ec2View;
 use crate::harness::{CallProxy, Moto, TestCommand};
@@ -27,26 +28,10 @@ fn fleet(accept_any_key: bool) -> Fleet {
     let moto = Moto::start();
     let lab = SshLab::start(accept_any_key);
     let aws = Ec2View::new(&moto.url());
-    let ec2 = &aws.client;
-    let vpc = aws.block(ec2.create_vpc().cidr_block("10.1.0.0/16").send()).unwrap().vpc().unwrap().vpc_id().unwrap().to_owned();
-    let subnet = aws.block(ec2.create_subnet().vpc_id(&vpc).cidr_block("10.1.10.0/24").send()).unwrap();
-    let subnet = subnet.subnet().unwrap().subnet_id().unwrap().to_owned();
-    let images = aws.block(ec2.describe_images().owners("amazon").send()).unwrap();
-    let image = images.images()[0].image_id().unwrap().to_owned();
-    let launch = |name: &str, role: (&str, &str)| {
-        let tags = aws_sdk_ec2::types::TagSpecification::builder()
-            .resource_type(aws_sdk_ec2::types::ResourceType::Instance)
-            .tags(aws_sdk_ec2::types::Tag::builder().key("Name").value(name).build())
-            .tags(aws_sdk_ec2::types::Tag::builder().key(role.0).value(role.1).build())
-            .build();
-        let out = aws
-            .block(ec2.run_instances().image_id(&image).min_count(1).max_count(1).subnet_id(&subnet).tag_specifications(tags).send())
-            .unwrap();
-        let i = &out.instances()[0];
-        (i.instance_id().unwrap().to_owned(), i.private_ip_address().unwrap().to_owned())
-    };
-    let (bastion_id, bastion_ip) = launch("bastion", ("awsops:role", "bastion"));
-    let web = vec![launch("web-1", ("role", "web")), launch("web-2", ("role", "web"))];
+    let mut launched =
+        aws.launch_lab(&[("bastion", ("awsops:role", "bastion")), ("web-1", ("role", "web")), ("web-2", ("role", "web"))]).into_iter();
+    let (bastion_id, bastion_ip) = launched.next().unwrap();
+    let web: Vec<(String, String)> = launched.collect();
     let known_hosts = lab.dir.join("known_hosts");
     Fleet { moto, lab, bastion_id, bastion_ip, web, known_hosts }
 }
@@ -54,13 +39,9 @@ fn fleet(accept_any_key: bool) -> Fleet {
 impl Fleet {
     /// The subcommand and its arguments, then the flags every test run needs.
     fn cmd(&self, endpoint: &str, sub: &[&str]) -> TestCommand {
-        let mut c = TestCommand::new("bastion-ssh", endpoint).args(sub);
-        c = c.args(["--user", "root", "--known-hosts", self.known_hosts.to_str().unwrap(), "-i", self.lab.client_key.to_str().unwrap()]);
-        c = c.args(["--resolve", &format!("{}={}", self.bastion_ip, self.lab.bastion)]);
-        for (_, ip) in &self.web {
-            c = c.args(["--resolve", &format!("{ip}={}", self.lab.target)]);
-        }
-        c
+        let mut maps = vec![(self.bastion_ip.as_str(), self.lab.bastion)];
+        maps.extend(self.web.iter().map(|(_, ip)| (ip.as_str(), self.lab.target)));
+        TestCommand::new("bastion-ssh", endpoint).args(sub).args(crate::harness::hop_flags(&self.known_hosts, &self.lab.client_key, &maps))
     }
 
     fn exec(&self, target: &str, command: &[&str]) -> TestCommand {
@@ -88,6 +69,9 @@ fn sha256(bytes: &[u8]) -> String {
 
 #[test]
 fn exec_statuses_stdin_and_64_mib_each_way_through_the_jump() {
+    if crate::harness::in_own_netns("bastion_ssh::exec_statuses_stdin_and_64_mib_each_way_through_the_jump") {
+        return;
+    }
     let f = fleet(false);
     f.trust_both();
     // The target is not reachable from here: only through the bastion.
@@ -138,6 +122,9 @@ fn exec_statuses_stdin_and_64_mib_each_way_through_the_jump() {
 
 #[test]
 fn host_keys_unknown_recorded_and_changed() {
+    if crate::harness::in_own_netns("bastion_ssh::host_keys_unknown_recorded_and_changed") {
+        return;
+    }
     let f = fleet(false);
     // Unknown: refused with the fingerprint, exit 255 like ssh.
     let refused = f.exec("web-1", &["true"]).run();
@@ -198,6 +185,9 @@ fn host_keys_unknown_recorded_and_changed() {
 
 #[test]
 fn bad_keys_ambiguous_targets_fan_out_forwards_and_config() {
+    if crate::harness::in_own_netns("bastion_ssh::bad_keys_ambiguous_targets_fan_out_forwards_and_config") {
+        return;
+    }
     let f = fleet(false);
     f.trust_both();
     let moto = f.moto.url();
@@ -270,17 +260,18 @@ fn bad_keys_ambiguous_targets_fan_out_forwards_and_config() {
     let written = f.cmd(&moto, &["config", "--file", config.to_str().unwrap()]).run().ok().remove(0);
     assert_eq!(written["changed"], true);
     let text = std::fs::read_to_string(&config).unwrap();
-    assert!(text.starts_with("Host mine\n") && text.contains("ProxyJump bastion"), "{text}");
-    // Both instances are named web-1 now: one keeps the name, the other is known by its id.
+    assert!(text.ends_with("Host mine\n  User me\n") && text.contains("ProxyJump aws-bastion"), "{text}");
+    // Both instances are named web-1 now: one keeps the name, the other is known by its id;
+    // every alias has the namespace (no stack tag here: aws-).
     let hosts: Vec<&str> = written["hosts"].as_array().unwrap().iter().map(|h| h.as_str().unwrap()).collect();
     assert_eq!(hosts.len(), 3, "{hosts:?}");
-    assert!(hosts.contains(&"bastion") && hosts.contains(&"web-1"), "{hosts:?}");
+    assert!(hosts.contains(&"aws-bastion") && hosts.contains(&"aws-web-1"), "{hosts:?}");
     for alias in &hosts[1..] {
         let g = std::process::Command::new("ssh").args(["-G", "-F", config.to_str().unwrap(), alias]).output().unwrap();
         assert!(g.status.success(), "{}", String::from_utf8_lossy(&g.stderr));
         let g = String::from_utf8_lossy(&g.stdout);
         assert!(f.web.iter().any(|(_, ip)| g.contains(&format!("hostname {ip}\n"))), "{g}");
-        assert!(g.contains("proxyjump bastion"), "{g}");
+        assert!(g.contains("proxyjump aws-bastion"), "{g}");
     }
     let again = f.cmd(&moto, &["config", "--file", config.to_str().unwrap()]).run().ok().remove(0);
     assert_eq!(again["changed"], false);
@@ -288,21 +279,30 @@ fn bad_keys_ambiguous_targets_fan_out_forwards_and_config() {
 
 #[test]
 fn instance_connect_pushes_a_one_minute_key_to_each_hop() {
+    if crate::harness::in_own_netns("bastion_ssh::instance_connect_pushes_a_one_minute_key_to_each_hop") {
+        return;
+    }
     let f = fleet(true);
     f.trust_both();
     let proxy = CallProxy::start(f.moto.addr(), Duration::ZERO).unwrap();
     let mut c = TestCommand::new("bastion-ssh", &proxy.url()).args(["exec", "web-1", "--instance-connect", "--user", "root"]);
     c = c.args(["--known-hosts", f.known_hosts.to_str().unwrap()]);
     c = c.args(["--resolve", &format!("{}={}", f.bastion_ip, f.lab.bastion), "--resolve", &format!("{}={}", f.web[0].1, f.lab.target)]);
-    let run = c.args(["--", "echo", "pushed"]).run();
+    // The key lives in memory only: nothing is made in TMPDIR (nor anywhere else on disk).
+    let tmp = tempfile::tempdir().unwrap();
+    let run = c.env("TMPDIR", tmp.path().to_str().unwrap()).args(["--", "echo", "pushed"]).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "pushed\n");
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "no key files left in TMPDIR");
     let pushes = proxy.calls().iter().filter(|c| c.action == "SendSSHPublicKey").count();
     assert_eq!(pushes, 2, "one key pushed to the bastion and one to the target");
 }
 
 #[test]
 fn shell_gets_a_pty_of_the_terminals_size_follows_resizes_and_restores_the_terminal() {
+    if crate::harness::in_own_netns("bastion_ssh::shell_gets_a_pty_of_the_terminals_size_follows_resizes_and_restores_the_terminal") {
+        return;
+    }
     let f = fleet(false);
     f.trust_both();
     let binary = crate::harness::binary("bastion-ssh");

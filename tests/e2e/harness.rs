@@ -8,8 +8,12 @@ use std::process::{Child, Command, Stdio};
 pub use xtask::call_proxy::CallProxy;
 pub use xtask::moto::{Moto, REGION, free_port};
 
-/// The path of one of the package's binaries.
+/// The path of one of the package's binaries: from `AWSOPS_TEST_BIN_DIR` when set (a
+/// private copy, for a target directory that other checkouts build into too), else cargo's.
 pub fn binary(name: &str) -> PathBuf {
+    if let Some(dir) = std::env::var_os("AWSOPS_TEST_BIN_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join(name);
+    }
     match name {
         "ami-snap" => PathBuf::from(env!("CARGO_BIN_EXE_ami-snap")),
         "cert-attach" => PathBuf::from(env!("CARGO_BIN_EXE_cert-attach")),
@@ -20,6 +24,42 @@ pub fn binary(name: &str) -> PathBuf {
         "vpc-bootstrap" => PathBuf::from(env!("CARGO_BIN_EXE_vpc-bootstrap")),
         other => panic!("unknown binary {other}"),
     }
+}
+
+/// Runs the calling test again in a network namespace of its own that has only `lo`, so
+/// that no client that sees emulator data (moto's made-up addresses) can reach anything
+/// but loopback, whatever goes wrong. Returns true in the parent (which then only checks
+/// that the child passed), false in the child (which runs the test's body).
+pub fn in_own_netns(test: &str) -> bool {
+    if let Some(marker) = std::env::var_os("AWSOPS_TEST_IN_NETNS") {
+        std::fs::write(marker, test).expect("the child's marker");
+        return false;
+    }
+    // The child leaves a mark, so a misspelt name (zero tests run) cannot pass.
+    let marker = tempfile::NamedTempFile::new().expect("marker file");
+    std::fs::write(marker.path(), "").expect("marker file");
+    let exe = std::env::current_exe().expect("the test binary");
+    let status = Command::new("unshare")
+        .args(["--net", "sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""])
+        .arg(exe)
+        .args([test, "--exact", "--nocapture", "--test-threads", "1"])
+        .env("AWSOPS_TEST_IN_NETNS", marker.path())
+        .status()
+        .expect("unshare (util-linux)");
+    assert!(status.success(), "{test} failed in its own network namespace");
+    assert_eq!(std::fs::read_to_string(marker.path()).unwrap_or_default(), test, "{test} did not run in its namespace");
+    true
+}
+
+/// The flags a bastion-ssh test run needs: root, the test's known_hosts and client key, and
+/// each emulator address mapped (`--resolve NAME=ADDR:PORT`) to a test server.
+pub fn hop_flags(known_hosts: &std::path::Path, key: &std::path::Path, maps: &[(&str, std::net::SocketAddr)]) -> Vec<String> {
+    let mut flags: Vec<String> = ["--user", "root", "--known-hosts"].map(str::to_owned).to_vec();
+    flags.extend([known_hosts.display().to_string(), "-i".into(), key.display().to_string()]);
+    for (name, addr) in maps {
+        flags.extend(["--resolve".to_owned(), format!("{name}={addr}")]);
+    }
+    flags
 }
 
 /// Runs a binary the way a script would, against the emulator.

@@ -4,6 +4,8 @@
 mod ami_snap;
 mod aws_view;
 mod bastion_ssh;
+mod bastion_ssh_edges;
+mod bastion_ssh_host_keys;
 mod cert_attach;
 mod dns_alias;
 mod efs_mount;

@@ -32,13 +32,20 @@ pub async fn instances(ec2: &aws_sdk_ec2::Client) -> Result<Vec<Instance>> {
         .collect())
 }
 
-pub async fn vpc_cidrs(ec2: &aws_sdk_ec2::Client, vpc_id: &str) -> Result<Vec<String>> {
-    let out = ec2.describe_vpcs().vpc_ids(vpc_id).send().await.map_err(aws_error("DescribeVpcs"))?;
-    Ok(out
-        .vpcs()
+/// Every VPC's CIDRs, by VPC id: fetched alongside the instances (one round trip, not
+/// two in a row), since which VPC matters is known only once the instances are.
+pub async fn vpc_cidrs(ec2: &aws_sdk_ec2::Client) -> Result<std::collections::HashMap<String, Vec<String>>> {
+    let vpcs: Vec<_> = all_items!(ec2.describe_vpcs(), "DescribeVpcs")?;
+    Ok(vpcs
         .iter()
-        .flat_map(|v| {
-            v.cidr_block_association_set().iter().filter_map(|a| a.cidr_block().map(str::to_owned)).chain(v.cidr_block().map(str::to_owned))
+        .filter_map(|v| {
+            let cidrs = v
+                .cidr_block_association_set()
+                .iter()
+                .filter_map(|a| a.cidr_block().map(str::to_owned))
+                .chain(v.cidr_block().map(str::to_owned))
+                .collect();
+            Some((v.vpc_id()?.to_owned(), cidrs))
         })
         .collect())
 }

@@ -1,22 +1,77 @@
-//! known_hosts as OpenSSH keeps it: `host[,host…] keytype base64key` lines, `[host]:port`
-//! for ports other than 22, hashed names (`|1|salt|HMAC-SHA1`), comments and markers. A
-//! host is known (same key), unknown, or changed (another key of the same type: always
-//! refused, naming the line).
+//! known_hosts as OpenSSH reads it, so a host key bastion-ssh accepts is one `ssh` would
+//! accept from the same file: `host[,host…] keytype base64key [comment]` lines, `[host]:port`
+//! for ports other than 22, hashed names (`|1|salt|HMAC-SHA1`), `*`/`?` patterns and
+//! `!negation`, and the `@revoked` and `@cert-authority` markers. No network here.
+//!
+//! The verdict follows OpenSSH's `check_hostkeys_by_key_or_type` (hostfile.c): among the
+//! lines whose names match, a plain line with the offered key makes it known; any other
+//! plain line, of whatever key type, makes it changed; a `@revoked` line with the key
+//! refuses it whatever the other lines say; `@cert-authority` lines vouch only for host
+//! certificates, which libssh2 cannot negotiate, so they never make a plain key known (nor
+//! changed). Lines OpenSSH cannot parse (an unknown marker or key type, a key that does not
+//! decode to its declared type) are skipped, as OpenSSH skips them.
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use hmac::{Hmac, Mac};
 use sha2::Digest;
 
+/// What a known_hosts file says of an offered host key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostCheck {
     Known,
+    /// No plain line names the host.
     Unknown,
-    /// The line (1-based) holding the other key.
+    /// The line (1-based) holding another key for the host (of any type).
     Changed {
         line: usize,
     },
+    /// The `@revoked` line (1-based) naming this key.
+    Revoked {
+        line: usize,
+    },
 }
+
+/// The markers a line can start with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    None,
+    CertAuthority,
+    Revoked,
+}
+
+/// One usable line whose names matched the host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub line: usize,
+    pub marker: Marker,
+    pub key_type: String,
+    pub blob: Vec<u8>,
+}
+
+/// Public-key types OpenSSH reads in known_hosts (plain keys; certificates are never
+/// stored there).
+const KEY_TYPES: &[&str] = &[
+    "ssh-ed25519",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "ssh-rsa",
+    "ssh-dss",
+    "sk-ssh-ed25519@openssh.com",
+    "sk-ecdsa-sha2-nistp256@openssh.com",
+];
+
+/// The host-key algorithms bastion-ssh offers, in OpenSSH's default order (OpenSSH 9
+/// offers no SHA-1 `ssh-rsa` signatures by default, so neither does this).
+const HOST_KEY_ALGORITHMS: &[(&str, &str)] = &[
+    ("ssh-ed25519", "ssh-ed25519"),
+    ("ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256"),
+    ("ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384"),
+    ("ecdsa-sha2-nistp521", "ecdsa-sha2-nistp521"),
+    ("rsa-sha2-512", "ssh-rsa"),
+    ("rsa-sha2-256", "ssh-rsa"),
+];
 
 /// How OpenSSH names a host in known_hosts.
 pub fn host_pattern(host: &str, port: u16) -> String {
@@ -25,8 +80,8 @@ pub fn host_pattern(host: &str, port: u16) -> String {
 
 /// The key type a public-key blob starts with (`ssh-ed25519`, `ssh-rsa`, …).
 pub fn key_type(blob: &[u8]) -> Option<String> {
-    let len = u32::from_be_bytes(blob.get(..4)?.try_into().ok()?) as usize;
-    String::from_utf8(blob.get(4..4 + len)?.to_vec()).ok()
+    let len = usize::try_from(u32::from_be_bytes(blob.get(..4)?.try_into().ok()?)).ok()?;
+    String::from_utf8(blob.get(4..4usize.checked_add(len)?)?.to_vec()).ok()
 }
 
 /// `SHA256:…` as `ssh-keygen -l` prints it.
@@ -35,68 +90,94 @@ pub fn fingerprint(blob: &[u8]) -> String {
 }
 
 fn hashed_matches(entry: &str, name: &str) -> bool {
-    let mut parts = entry.trim_start_matches("|1|").splitn(2, '|');
-    let (Some(salt), Some(hash)) = (parts.next(), parts.next()) else { return false };
+    let Some(rest) = entry.strip_prefix("|1|") else { return false };
+    let Some((salt, hash)) = rest.split_once('|') else { return false };
     let (Ok(salt), Ok(hash)) = (STANDARD.decode(salt), STANDARD.decode(hash)) else { return false };
     let Ok(mut mac) = <Hmac<sha1::Sha1> as Mac>::new_from_slice(&salt) else { return false };
     mac.update(name.as_bytes());
     mac.verify_slice(&hash).is_ok()
 }
 
+/// OpenSSH's `match_hostname`: a hashed name, or a comma list of patterns where any
+/// negated pattern that matches rules the line out.
 fn names_match(field: &str, name: &str) -> bool {
-    if field.starts_with("|1|") {
+    if field.starts_with('|') {
         return hashed_matches(field, name);
     }
     let mut hit = false;
     for pattern in field.split(',') {
         if let Some(negated) = pattern.strip_prefix('!') {
-            if glob(negated, name) {
+            if awsops_core::wildcard::matches(negated, name, true) {
                 return false;
             }
-        } else if glob(pattern, name) {
+        } else if awsops_core::wildcard::matches(pattern, name, true) {
             hit = true;
         }
     }
     hit
 }
 
-/// Host patterns compare without regard to case.
-fn glob(pattern: &str, text: &str) -> bool {
-    awsops_core::wildcard::matches(pattern, text, true)
-}
-
-/// Checks `blob` for `host:port` against known_hosts text.
-pub fn check(text: &str, host: &str, port: u16, blob: &[u8]) -> HostCheck {
-    let name = host_pattern(host, port);
-    let Some(kind) = key_type(blob) else { return HostCheck::Unknown };
-    let encoded = STANDARD.encode(blob);
-    let mut changed = None;
+/// The usable lines of `text` whose names match `name` (as `host_pattern` makes it).
+pub fn entries(text: &str, name: &str) -> Vec<Entry> {
+    let mut found = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
+        let line = line.trim_start();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let mut fields = line.split_whitespace().peekable();
-        let marker = fields.peek().is_some_and(|f| f.starts_with('@'));
-        let revoked = marker && fields.peek() == Some(&"@revoked");
-        if marker {
-            fields.next();
+        let mut fields = line.split_whitespace();
+        let mut first = fields.next();
+        let marker = match first {
+            Some("@cert-authority") => Marker::CertAuthority,
+            Some("@revoked") => Marker::Revoked,
+            Some(m) if m.starts_with('@') => continue,
+            _ => Marker::None,
+        };
+        if marker != Marker::None {
+            first = fields.next();
         }
-        let (Some(hosts), Some(ktype), Some(key)) = (fields.next(), fields.next(), fields.next()) else { continue };
-        if !names_match(hosts, &name) {
+        let (Some(hosts), Some(ktype), Some(key)) = (first, fields.next(), fields.next()) else { continue };
+        if !KEY_TYPES.contains(&ktype) || !names_match(hosts, name) {
             continue;
         }
-        if revoked && key == encoded {
-            return HostCheck::Changed { line: n + 1 };
+        let Ok(blob) = STANDARD.decode(key) else { continue };
+        if key_type(&blob).as_deref() != Some(ktype) {
+            continue;
         }
-        if ktype == kind && key == encoded && !revoked {
-            return HostCheck::Known;
-        }
-        if ktype == kind && changed.is_none() {
-            changed = Some(n + 1);
-        }
+        found.push(Entry { line: n + 1, marker, key_type: ktype.to_owned(), blob });
     }
-    changed.map_or(HostCheck::Unknown, |line| HostCheck::Changed { line })
+    found
+}
+
+/// Checks the key `blob` offered by `host:port` against known_hosts text.
+pub fn check(text: &str, host: &str, port: u16, blob: &[u8]) -> HostCheck {
+    let found = entries(text, &host_pattern(host, port));
+    if let Some(r) = found.iter().find(|e| e.marker == Marker::Revoked && e.blob == blob) {
+        return HostCheck::Revoked { line: r.line };
+    }
+    let plain: Vec<&Entry> = found.iter().filter(|e| e.marker == Marker::None).collect();
+    if plain.iter().any(|e| e.blob == blob) {
+        return HostCheck::Known;
+    }
+    match plain.last() {
+        Some(e) => HostCheck::Changed { line: e.line },
+        None => HostCheck::Unknown,
+    }
+}
+
+/// The host-key algorithms to offer for `host:port`, as OpenSSH orders them
+/// (`order_hostkeyalgs`): the types known_hosts already has a usable plain key of first,
+/// so a server with several host keys shows the one on record, then the rest.
+pub fn algorithm_preference(text: &str, host: &str, port: u16) -> String {
+    let found = entries(text, &host_pattern(host, port));
+    let usable = |ktype: &str| {
+        found
+            .iter()
+            .find(|e| e.marker == Marker::None && e.key_type == ktype)
+            .is_some_and(|e| !found.iter().any(|r| r.marker == Marker::Revoked && r.blob == e.blob))
+    };
+    let (first, last): (Vec<_>, Vec<_>) = HOST_KEY_ALGORITHMS.iter().partition(|(_, ktype)| usable(ktype));
+    first.iter().chain(&last).map(|(algorithm, _)| *algorithm).collect::<Vec<_>>().join(",")
 }
 
 /// The line `--accept-new` appends.
@@ -105,49 +186,4 @@ pub fn line(host: &str, port: u16, blob: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn blob(kind: &str, body: &[u8]) -> Vec<u8> {
-        let mut b = (kind.len() as u32).to_be_bytes().to_vec();
-        b.extend(kind.as_bytes());
-        b.extend(body);
-        b
-    }
-
-    #[test]
-    fn known_unknown_and_changed() {
-        let key = blob("ssh-ed25519", b"one");
-        let other = blob("ssh-ed25519", b"two");
-        let rsa = blob("ssh-rsa", b"three");
-        let text = format!("# comment\n{}\n10.0.0.9 {}\n", line("10.0.0.5", 22, &key), &line("x", 22, &other)[2..]);
-        assert_eq!(check(&text, "10.0.0.5", 22, &key), HostCheck::Known);
-        assert_eq!(check(&text, "10.0.0.5", 22, &other), HostCheck::Changed { line: 2 });
-        assert_eq!(check(&text, "10.0.0.5", 22, &rsa), HostCheck::Unknown, "another key type is not a change");
-        assert_eq!(check(&text, "10.0.0.5", 2222, &key), HostCheck::Unknown, "ports are part of the name");
-        assert_eq!(check(&text, "10.0.0.9", 22, &other), HostCheck::Known);
-        assert!(line("h", 2222, &key).starts_with("[h]:2222 ssh-ed25519 "));
-    }
-
-    #[test]
-    fn hashed_names_and_patterns() {
-        let key = blob("ssh-ed25519", b"one");
-        // A hashed entry made like OpenSSH does: HMAC-SHA1 keyed with the salt over the name.
-        let salt = b"0123456789abcdefghij";
-        let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(salt).unwrap();
-        mac.update(b"[bastion]:2222");
-        let hashed = format!("|1|{}|{}", STANDARD.encode(salt), STANDARD.encode(mac.finalize().into_bytes()));
-        let text =
-            format!("{hashed} ssh-ed25519 {}\n*.internal,!bad.internal ssh-ed25519 {}\n", STANDARD.encode(&key), STANDARD.encode(&key));
-        assert_eq!(check(&text, "bastion", 2222, &key), HostCheck::Known);
-        assert_eq!(check(&text, "web.internal", 22, &key), HostCheck::Known);
-        assert_eq!(check(&text, "bad.internal", 22, &key), HostCheck::Unknown);
-        assert_eq!(check(&format!("@revoked * ssh-ed25519 {}\n", STANDARD.encode(&key)), "x", 22, &key), HostCheck::Changed { line: 1 });
-    }
-
-    #[test]
-    fn fingerprints_look_like_ssh_keygen() {
-        let f = fingerprint(&blob("ssh-ed25519", b"one"));
-        assert!(f.starts_with("SHA256:") && !f.ends_with('='));
-    }
-}
+mod tests;

@@ -2,6 +2,7 @@
 //! hops' host keys checked: run commands (one host streamed, or many concurrently as
 //! documents), an interactive shell, local forwards, and ssh_config blocks for plain ssh.
 
+pub mod addresses;
 pub mod ec2_lookup;
 pub mod exec;
 pub mod forward;
@@ -9,10 +10,12 @@ pub mod hop;
 pub mod known_hosts;
 pub mod pump;
 pub mod shell;
+pub mod socks;
 pub mod ssh_config;
 pub mod target;
 
-use awsops_core::connect_guard::{ConnectGuard, parse_network};
+use addresses::BastionSpec;
+use awsops_core::connect_guard::{ConnectGuard, aws_endpoint, is_special, parse_network};
 use awsops_core::kinds::{ExecDoc, SshConfigDoc, VpcDoc};
 use awsops_core::output::Output;
 use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
@@ -20,7 +23,9 @@ use clap::{Args, Parser, Subcommand};
 use hop::{Auth, Endpoint};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use target::{Instance, TargetSpec};
 
@@ -61,7 +66,7 @@ pub enum Command {
     Exec(ExecArgs),
     /// An interactive shell on the target
     Shell(ShellArgs),
-    /// Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT (repeat)
+    /// Forward local ports through the target: -L [BIND:]PORT:HOST:HOSTPORT, -D [BIND:]PORT (SOCKS5) (repeat)
     Forward(ForwardArgs),
     /// Write ProxyJump Host blocks for the bastion and private hosts into an ssh_config file
     Config(ConfigArgs),
@@ -97,7 +102,7 @@ pub struct HopArgs {
     #[arg(long, value_name = "CIDR")]
     pub allow: Vec<String>,
     /// SSH port of the targets
-    #[arg(long, default_value_t = 22, value_name = "PORT")]
+    #[arg(long, default_value_t = 22, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
     pub port: u16,
     /// Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it
     #[arg(long)]
@@ -118,9 +123,9 @@ pub struct ExecArgs {
     /// Run on every instance the target matches, printing one `exec` document each
     #[arg(long)]
     pub all: bool,
-    /// At most this many hosts at once
-    #[arg(long, default_value_t = 8, value_name = "N")]
-    pub jobs: usize,
+    /// At most this many hosts at once (all through one bastion session)
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
     #[command(flatten)]
     pub hop: HopArgs,
 }
@@ -137,9 +142,12 @@ pub struct ShellArgs {
 pub struct ForwardArgs {
     #[arg(value_name = "TARGET")]
     pub target: String,
-    /// [BIND:]PORT:HOST:HOSTPORT, as seen from the target (repeat)
-    #[arg(short = 'L', required = true, value_name = "SPEC")]
+    /// [BIND:]PORT:HOST:HOSTPORT, HOST as seen from the target (repeat)
+    #[arg(short = 'L', value_name = "SPEC", required_unless_present = "dynamic")]
     pub local: Vec<String>,
+    /// [BIND:]PORT: a SOCKS5 proxy (CONNECT, no authentication) whose connections leave from the target, like ssh -D (repeat)
+    #[arg(short = 'D', value_name = "SPEC")]
+    pub dynamic: Vec<String>,
     #[command(flatten)]
     pub hop: HopArgs,
 }
@@ -152,15 +160,25 @@ pub struct ConfigArgs {
     /// Only instances this target matches [default: every running instance in the bastion's VPC]
     #[arg(long, value_name = "TARGET")]
     pub select: Option<String>,
-    /// Prefix of the bastion's Host alias
-    #[arg(long, default_value = "", value_name = "PREFIX")]
-    pub prefix: String,
+    /// Prefix of every Host alias (PREFIXbastion, PREFIXweb-1, …) [default: the stack's name and "-", else "aws-"]
+    #[arg(long, value_name = "PREFIX", value_parser = parse_prefix)]
+    pub prefix: Option<String>,
+    /// Print the change as a unified diff (in the `ssh-config` document) and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub hop: HopArgs,
 }
 
+fn parse_prefix(text: &str) -> std::result::Result<String, String> {
+    ssh_config::check_prefix(text).map(|()| text.to_owned())
+}
+
 fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    awsops_core::waiter::parse_timeout(text)
+    match awsops_core::waiter::parse_timeout(text)? {
+        d if d.is_zero() => Err("a timeout of zero would give up at once; give a positive duration like 15s".into()),
+        d => Ok(d),
+    }
 }
 
 fn home() -> PathBuf {
@@ -172,18 +190,6 @@ fn expand(path: &str) -> PathBuf {
         Some(rest) => home().join(rest),
         None => PathBuf::from(path),
     }
-}
-
-/// `NAME=ADDR:PORT` entries.
-fn resolve_map(entries: &[String]) -> Result<HashMap<String, SocketAddr>> {
-    entries
-        .iter()
-        .map(|e| {
-            let (name, addr) = e.split_once('=').ok_or_else(|| Error::usage(format!("--resolve {e}: expected NAME=ADDR:PORT")))?;
-            let addr: SocketAddr = addr.parse().map_err(|_| Error::usage(format!("--resolve {e}: {addr} is not ADDR:PORT")))?;
-            Ok((name.to_owned(), addr))
-        })
-        .collect()
 }
 
 /// Everything the SSH part needs, found before connecting.
@@ -211,29 +217,48 @@ impl Plan {
     }
 }
 
-fn bastion_endpoint(text: &str, user: &str, resolve: &HashMap<String, SocketAddr>) -> Result<Endpoint> {
-    let (host, port) = match text.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') => {
-            (h.trim_matches(['[', ']']).to_owned(), p.parse().map_err(|_| Error::usage(format!("--bastion {text}: bad port")))?)
+/// Where to connect for a bastion the user typed as HOST[:PORT]: a --resolve mapping, the
+/// address itself (named by the user, so the guard allows it), or DNS (allowed unless the
+/// name points at a loopback, link-local or metadata address, which must be named).
+fn typed_bastion(host: &str, port: u16, user: &str, resolve: &HashMap<String, SocketAddr>, guard: &mut ConnectGuard) -> Result<Endpoint> {
+    let connect_to = match (resolve.get(host), host.parse::<IpAddr>()) {
+        (Some(a), _) => *a,
+        (None, Ok(ip)) => {
+            guard.allow(ip.into());
+            SocketAddr::new(ip, port)
         }
-        _ => (text.trim_matches(['[', ']']).to_owned(), 22),
+        (None, Err(_)) => {
+            let found: Vec<SocketAddr> =
+                (host, port).to_socket_addrs().map_err(|e| Error::usage(format!("cannot resolve bastion {host}: {e}")))?.collect();
+            for a in found.iter().filter(|a| !is_special(a.ip())) {
+                guard.allow(a.ip().into());
+            }
+            // The first address the guard lets through (an --allow'ed loopback among them).
+            found
+                .iter()
+                .find(|a| guard.permits(a.ip()))
+                .or(found.first())
+                .copied()
+                .ok_or_else(|| Error::usage(format!("bastion {host} has no address")))?
+        }
     };
-    let connect_to = match resolve.get(&host) {
-        Some(a) => *a,
-        None => (host.as_str(), port)
-            .to_socket_addrs()
-            .map_err(|e| Error::usage(format!("cannot resolve bastion {host}: {e}")))?
-            .next()
-            .ok_or_else(|| Error::usage(format!("bastion {host} has no address")))?,
-    };
-    Ok(Endpoint { host, port, user: user.to_owned(), connect_to })
+    Ok(Endpoint { host: host.to_owned(), port, user: user.to_owned(), connect_to })
 }
 
-async fn plan(common: &CommonArgs, hop: &HopArgs, target_text: Option<&str>, many: bool) -> Result<Plan> {
-    let resolve = resolve_map(&hop.resolve)?;
-    let mut guard = ConnectGuard::new(hop.allow.iter().map(|a| parse_network(a)).collect::<Result<Vec<_>>>()?);
-    for addr in resolve.values() {
-        guard.allow(addr.ip().into());
+/// The hop arguments, checked without AWS or the network.
+struct CheckedHop {
+    resolve: HashMap<String, SocketAddr>,
+    bastion: Option<BastionSpec>,
+    identities: Vec<PathBuf>,
+    known_hosts: PathBuf,
+}
+
+/// Checks every argument that can be checked without AWS or the network.
+fn check_hop_args(hop: &HopArgs) -> Result<CheckedHop> {
+    let resolve = addresses::resolve_map(&hop.resolve)?;
+    let bastion = hop.bastion.as_deref().map(BastionSpec::parse).transpose()?;
+    for a in &hop.allow {
+        parse_network(a)?;
     }
     let mut identities = hop.identities.clone();
     if identities.is_empty() && !hop.instance_connect {
@@ -242,12 +267,29 @@ async fn plan(common: &CommonArgs, hop: &HopArgs, target_text: Option<&str>, man
     for key in &identities {
         hop::check_key_file(key)?;
     }
-    let auth = Auth {
-        identities,
-        known_hosts: hop.known_hosts.clone().unwrap_or_else(|| home().join(".ssh/known_hosts")),
-        accept_new: hop.accept_new,
-        timeout: hop.connect_timeout,
-    };
+    let known_hosts = hop.known_hosts.clone().unwrap_or_else(|| home().join(".ssh/known_hosts"));
+    hop::read_known_hosts(&known_hosts)?;
+    if let Some(from) = &hop.from
+        && hop.bastion.is_none()
+        && from.as_os_str() != "-"
+        && !from.is_file()
+    {
+        return Err(Error::usage(format!("--from {}: no such file", from.display())));
+    }
+    Ok(CheckedHop { resolve, bastion, identities, known_hosts })
+}
+
+async fn plan(common: &CommonArgs, hop: &HopArgs, target_text: Option<&str>, many: bool) -> Result<Plan> {
+    let CheckedHop { resolve, bastion: bastion_spec, identities, known_hosts } = check_hop_args(hop)?;
+    let target_spec = target_text.map(TargetSpec::parse).transpose()?;
+    common.aws.validate()?;
+    // What the user named is always allowed; AWS data only when it comes from AWS.
+    let mut guard = ConnectGuard::new(hop.allow.iter().map(|a| parse_network(a)).collect::<Result<Vec<_>>>()?)
+        .trusting_aws(aws_endpoint(common.aws.endpoint_url.as_deref()));
+    for addr in resolve.values() {
+        guard.allow(addr.ip().into());
+    }
+    let auth = Auth { identities, memory_key: None, known_hosts, accept_new: hop.accept_new, timeout: hop.connect_timeout };
     // Only with --from: stdin belongs to the remote command.
     let doc = match (&hop.bastion, &hop.from) {
         (None, Some(from)) => awsops_core::input::read_one::<VpcDoc>(Some(from.as_path()))?,
@@ -255,11 +297,11 @@ async fn plan(common: &CommonArgs, hop: &HopArgs, target_text: Option<&str>, man
     };
     let config = common.aws.load().await?;
     let ec2 = aws_sdk_ec2::Client::new(&config);
-    let all = ec2_lookup::instances(&ec2).await?;
-    let targets: Vec<Instance> = match target_text {
-        Some(text) => {
-            let spec = TargetSpec::parse(text)?;
-            let found = target::select(&spec, &all);
+    let (all, vpc_cidrs) = tokio::join!(ec2_lookup::instances(&ec2), ec2_lookup::vpc_cidrs(&ec2));
+    let (all, vpc_cidrs) = (all?, vpc_cidrs?);
+    let targets: Vec<Instance> = match (target_text, &target_spec) {
+        (Some(text), Some(spec)) => {
+            let found = target::select(spec, &all);
             if many || matches!(spec, TargetSpec::Tag(..)) {
                 if found.is_empty() {
                     return Err(Error::usage(format!("no instance matches {text}")));
@@ -269,28 +311,33 @@ async fn plan(common: &CommonArgs, hop: &HopArgs, target_text: Option<&str>, man
                 vec![target::exactly_one(text, &found)?.clone()]
             }
         }
-        None => Vec::new(),
+        _ => Vec::new(),
     };
     // The bastion: the flag, the document's, or the instance tagged as a bastion in the targets' VPC.
     let bastion_user = hop.bastion_user.clone().unwrap_or_else(|| hop.user.clone());
     let vpc_of_targets = targets.first().and_then(|t| t.vpc_id.clone()).or_else(|| doc.as_ref().map(|d| d.vpc_id.clone()));
-    let by_instance = |i: &Instance| -> Result<(Endpoint, Option<String>)> {
+    // An instance's address is AWS data: it widens the guard only for real AWS, and never to
+    // a special address.
+    let by_instance = |i: &Instance, guard: &mut ConnectGuard| -> Result<(Endpoint, Option<String>)> {
         target::running(i)?;
         let host =
             i.public_ip.clone().or_else(|| i.private_ip.clone()).ok_or_else(|| Error::usage(format!("bastion {} has no address", i.id)))?;
-        Ok((bastion_endpoint(&host, &bastion_user, &resolve)?, Some(i.id.clone())))
+        let ip: IpAddr = host.parse().map_err(|_| Error::failed(format!("bastion {}: {host} is not an address", i.id)))?;
+        let connect_to = resolve.get(&host).copied().unwrap_or(SocketAddr::new(ip, 22));
+        guard.allow_from_aws(ip.into());
+        Ok((Endpoint { host, port: 22, user: bastion_user.clone(), connect_to }, Some(i.id.clone())))
     };
-    let (bastion, bastion_instance) = match (&hop.bastion, &doc) {
-        (Some(text), _) if text.contains('.') || text.contains(':') => (bastion_endpoint(text, &bastion_user, &resolve)?, None),
-        (Some(text), _) => {
+    let (bastion, bastion_instance) = match (&bastion_spec, &doc) {
+        (Some(BastionSpec::Address { host, port }), _) => (typed_bastion(host, *port, &bastion_user, &resolve, &mut guard)?, None),
+        (Some(BastionSpec::Instance(text)), _) => {
             let spec = TargetSpec::parse(text)?;
-            by_instance(target::exactly_one(text, &target::select(&spec, &all))?)?
+            by_instance(target::exactly_one(text, &target::select(&spec, &all))?, &mut guard)?
         }
         (None, Some(d)) => {
             let b = d.bastion.as_ref().ok_or_else(|| Error::usage(format!("the `vpc` document of {} has no bastion", d.name)))?;
             let inst =
                 all.iter().find(|i| i.id == b.instance_id).ok_or_else(|| Error::usage(format!("no bastion instance {}", b.instance_id)))?;
-            by_instance(inst)?
+            by_instance(inst, &mut guard)?
         }
         (None, None) => {
             let tagged: Vec<&Instance> = all
@@ -301,45 +348,41 @@ async fn plan(common: &CommonArgs, hop: &HopArgs, target_text: Option<&str>, man
             by_instance(
                 target::exactly_one("awsops:role=bastion", &tagged)
                     .map_err(|e| Error::usage(format!("no bastion: give --bastion, or pipe in a `vpc` document ({e})")))?,
+                &mut guard,
             )?
         }
     };
-    guard.allow(bastion.connect_to.ip().into());
     if let Some(vpc) = vpc_of_targets {
-        for cidr in ec2_lookup::vpc_cidrs(&ec2, &vpc).await? {
-            guard.allow(parse_network(&cidr)?);
+        for cidr in vpc_cidrs.get(&vpc).into_iter().flatten() {
+            guard.allow_from_aws(parse_network(cidr)?);
         }
     }
+    // Every hop is checked against the guard before anything is dialled (`config` dials nothing).
+    if target_text.is_some() {
+        guard.check(bastion.connect_to)?;
+    }
     let mut plan = Plan { instances: all, bastion, bastion_instance, targets, auth, guard, resolve, hop: hop.clone() };
+    for t in plan.targets.iter().filter(|t| t.state == "running") {
+        plan.endpoint(t)?;
+    }
     if hop.instance_connect {
         instance_connect(&config, &mut plan).await?;
     }
     Ok(plan)
 }
 
-/// A one-minute ed25519 key (made by ssh-keygen, no shell) pushed to each hop that is an instance.
+/// A one-minute ed25519 key, made in memory (never written to disk), pushed to each hop
+/// that is an instance and then used from memory.
 async fn instance_connect(config: &aws_config::SdkConfig, plan: &mut Plan) -> Result<()> {
-    let dir = std::env::temp_dir().join(format!("bastion-ssh-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| Error::failed(format!("cannot create {}: {e}", dir.display())))?;
-    let key = dir.join("id_ed25519");
-    let _ = std::fs::remove_file(&key);
-    let out = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "bastion-ssh instance connect", "-f"])
-        .arg(&key)
-        .output()
-        .map_err(|e| Error::failed(format!("cannot run ssh-keygen: {e}")))?;
-    if !out.status.success() {
-        return Err(Error::failed(format!("ssh-keygen failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
-    }
-    let public = std::fs::read_to_string(key.with_extension("pub")).map_err(|e| Error::failed(e.to_string()))?;
+    let key = hop::MemoryKey::generate()?;
+    let public = key.public_openssh()?;
     let client = aws_sdk_ec2instanceconnect::Client::new(config);
-    if let Some(id) = &plan.bastion_instance {
-        ec2_lookup::send_key(&client, id, &plan.bastion.user, public.trim()).await?;
+    let hops = plan.bastion_instance.iter().map(|id| (id, &plan.bastion.user)).chain(plan.targets.iter().map(|t| (&t.id, &plan.hop.user)));
+    let pushes = hops.map(|(id, user)| ec2_lookup::send_key(&client, id, user, &public));
+    for pushed in awsops_core::batch::at_most(pushes, 8).await {
+        pushed?;
     }
-    for t in &plan.targets {
-        ec2_lookup::send_key(&client, &t.id, &plan.hop.user, public.trim()).await?;
-    }
-    plan.auth.identities = vec![key];
+    plan.auth.memory_key = Some(Arc::new(key));
     Ok(())
 }
 
@@ -383,20 +426,24 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
             )
         }
         Command::Forward(args) => {
-            let specs = args.local.iter().map(|s| forward::Forward::parse(s)).collect::<Result<Vec<_>>>()?;
+            let mut specs =
+                args.local.iter().map(|s| forward::Forward::parse(s).map(forward::Listen::Local)).collect::<Result<Vec<_>>>()?;
+            for d in &args.dynamic {
+                specs.push(forward::Listen::Socks(forward::Dynamic::parse(d)?));
+            }
+            check_hop_args(&args.hop)?;
             let listeners = forward::bind(&specs)?;
             let plan = plan(&cli.common, &args.hop, Some(&args.target), false).await?;
             ssh_status(
                 blocking(move || {
                     let session = connect(&plan, &plan.targets[0])?;
-                    for (l, f) in &listeners {
-                        tracing::info!(
-                            "forwarding {} to {}:{} via {}",
-                            l.local_addr().map(|a| a.to_string()).unwrap_or_default(),
-                            f.host,
-                            f.host_port,
-                            plan.targets[0].id
-                        );
+                    for (l, what) in &listeners {
+                        let to = match what {
+                            forward::Listen::Local(f) => format!("{}:{}", f.host, f.host_port),
+                            forward::Listen::Socks(_) => "SOCKS5 destinations".to_owned(),
+                        };
+                        let from = l.local_addr().map(|a| a.to_string()).unwrap_or_default();
+                        tracing::info!("forwarding {from} to {to} via {}", plan.targets[0].id);
                     }
                     forward::run(&session, listeners).map(|()| 0)
                 })
@@ -423,43 +470,45 @@ async fn exec_command(common: &CommonArgs, args: ExecArgs) -> Result<Outcome> {
     for t in &plan.targets {
         target::running(t)?;
     }
-    let plan = std::sync::Arc::new(plan);
-    let command = std::sync::Arc::new(command);
-    let docs = blocking(move || {
-        let queue = std::sync::Mutex::new(plan.targets.clone().into_iter().enumerate().collect::<Vec<_>>());
-        let results = std::sync::Mutex::new(Vec::new());
-        std::thread::scope(|scope| {
-            for _ in 0..args.jobs.max(1).min(plan.targets.len()) {
-                scope.spawn(|| {
-                    while let Some((n, t)) = queue.lock().ok().and_then(|mut q| q.pop()) {
-                        let started = Instant::now();
-                        let outcome = connect(&plan, &t).and_then(|s| exec::captured(&s, &command));
-                        let (exit_status, out, err, error) = match outcome {
-                            Ok((status, out, err)) => (status, out, err, None),
-                            Err(e) => (255, Vec::new(), Vec::new(), Some(e.to_string())),
-                        };
-                        let doc = ExecDoc {
-                            host: t.name.clone().unwrap_or_else(|| t.id.clone()),
-                            instance_id: t.id.clone(),
-                            address: t.private_ip.clone().unwrap_or_default(),
-                            exit_status,
-                            stdout: String::from_utf8_lossy(&out).into_owned(),
-                            stderr: String::from_utf8_lossy(&err).into_owned(),
-                            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-                            error,
-                        };
-                        if let Ok(mut r) = results.lock() {
-                            r.push((n, doc));
-                        }
-                    }
-                });
+    // One bastion session carries every target's channel: one handshake, not N.
+    let plan = Arc::new(plan);
+    let bastion = {
+        let plan = Arc::clone(&plan);
+        match blocking(move || hop::direct(&plan.guard, &plan.bastion, &plan.auth)).await {
+            Ok(session) => session,
+            Err(e) => return ssh_status(Err(e)),
+        }
+    };
+    let command = Arc::new(command);
+    let runs = plan.targets.iter().cloned().map(|t| {
+        let (plan, command, bastion) = (Arc::clone(&plan), Arc::clone(&command), bastion.clone());
+        async move {
+            let started = Instant::now();
+            let outcome = blocking({
+                let t = t.clone();
+                move || {
+                    let session = hop::through(&bastion, &plan.endpoint(&t)?, &plan.auth)?;
+                    exec::captured(&session, &command)
+                }
+            })
+            .await;
+            let (exit_status, out, err, error) = match outcome {
+                Ok((status, out, err)) => (status, out, err, None),
+                Err(e) => (255, Vec::new(), Vec::new(), Some(e.to_string())),
+            };
+            ExecDoc {
+                host: t.name.clone().unwrap_or_else(|| t.id.clone()),
+                instance_id: t.id.clone(),
+                address: t.private_ip.clone().unwrap_or_default(),
+                exit_status,
+                stdout: String::from_utf8_lossy(&out).into_owned(),
+                stderr: String::from_utf8_lossy(&err).into_owned(),
+                duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                error,
             }
-        });
-        let mut docs = results.into_inner().unwrap_or_default();
-        docs.sort_by_key(|(n, _)| *n);
-        Ok(docs.into_iter().map(|(_, d)| d).collect::<Vec<_>>())
-    })
-    .await?;
+        }
+    });
+    let docs = awsops_core::batch::at_most(runs, usize::from(args.jobs)).await;
     let mut out = Output::stdout();
     for d in &docs {
         out.emit(d)?;
@@ -478,7 +527,16 @@ async fn config_command(common: &CommonArgs, args: ConfigArgs) -> Result<Outcome
         None => all.iter().filter(|i| i.vpc_id.is_some() && i.vpc_id == bastion_vpc).collect(),
     };
     let identity = plan.auth.identities.first().map(|p| p.display().to_string());
-    let bastion_alias = ssh_config::alias(&format!("{}bastion", args.prefix));
+    // Every alias is namespaced: the stack's name by default, so no instance can take a
+    // name the user already uses.
+    let stack = plan
+        .bastion_instance
+        .as_ref()
+        .and_then(|id| all.iter().find(|i| &i.id == id))
+        .and_then(|b| b.tags.iter().find(|(k, _)| k == awsops_core::ownership::STACK_TAG).map(|(_, v)| ssh_config::alias(v)))
+        .filter(|s| !s.is_empty());
+    let prefix = args.prefix.clone().unwrap_or_else(|| format!("{}-", stack.as_deref().unwrap_or("aws")));
+    let bastion_alias = format!("{prefix}bastion");
     let mut entries = vec![ssh_config::HostEntry {
         alias: bastion_alias.clone(),
         host_name: plan.bastion.host.clone(),
@@ -487,17 +545,20 @@ async fn config_command(common: &CommonArgs, args: ConfigArgs) -> Result<Outcome
         identity_file: identity.clone(),
         proxy_jump: None,
     }];
-    let mut seen = std::collections::HashSet::new();
-    for i in chosen.iter().filter(|i| Some(&i.id) != plan.bastion_instance.as_ref() && i.state == "running") {
-        let Some(ip) = &i.private_ip else { continue };
-        let mut alias = ssh_config::alias(i.name.as_deref().unwrap_or(&i.id));
-        if alias.is_empty() || !seen.insert(alias.clone()) {
-            alias = i.id.clone();
-            seen.insert(alias.clone());
-        }
+    let hosts: Vec<(&Instance, IpAddr)> = chosen
+        .iter()
+        .filter(|i| Some(&i.id) != plan.bastion_instance.as_ref() && i.state == "running")
+        .filter_map(|i| Some((*i, i.private_ip.as_deref()?.parse::<IpAddr>().ok()?)))
+        .collect();
+    let named: Vec<(String, Option<String>)> = hosts.iter().map(|(i, _)| (i.id.clone(), i.name.clone())).collect();
+    let (aliases, warnings) = ssh_config::aliases(&prefix, &bastion_alias, &named);
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
+    for ((_, ip), alias) in hosts.iter().zip(aliases) {
         entries.push(ssh_config::HostEntry {
             alias,
-            host_name: ip.clone(),
+            host_name: ip.to_string(),
             port: plan.hop.port,
             user: plan.hop.user.clone(),
             identity_file: identity.clone(),
@@ -505,22 +566,35 @@ async fn config_command(common: &CommonArgs, args: ConfigArgs) -> Result<Outcome
         });
     }
     let known = plan.hop.known_hosts.as_ref().map(|k| k.display().to_string());
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let new = ssh_config::upsert(&text, &ssh_config::block(&entries, known.as_deref()));
-    let backup = match &new {
-        Some(t) => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| Error::failed(format!("cannot create {}: {e}", dir.display())))?;
-            }
-            Some(awsops_core::atomic_file::replace(&path, t, 0o600)?.display().to_string())
-        }
-        None => None,
-    };
+    let new_block = ssh_config::block(&entries, known.as_deref());
+    let hosts = entries.iter().map(|e| e.alias.clone()).collect();
+    let display = path.display().to_string();
+    if args.dry_run {
+        let old = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| Error::usage(format!("{display} is not UTF-8 text")))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(Error::usage(format!("cannot read {display}: {e}"))),
+        };
+        let new = ssh_config::upsert(&old, &new_block);
+        let diff = new.as_deref().map(|n| ssh_config::diff(&display, &old, n));
+        Output::stdout().emit(&SshConfigDoc { path: display, hosts, changed: new.is_some(), backup: None, diff })?;
+        return Ok(Outcome::Success);
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| Error::failed(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let existed = path.exists();
+    let backup = awsops_core::atomic_file::edit(&path, 0o600, |old| Ok(ssh_config::upsert(old, &new_block)))?;
     Output::stdout().emit(&SshConfigDoc {
-        path: path.display().to_string(),
-        hosts: entries.iter().map(|e| e.alias.clone()).collect(),
-        changed: new.is_some(),
-        backup: backup.filter(|_| !text.is_empty()),
+        path: display,
+        hosts,
+        changed: backup.is_some(),
+        backup: backup.filter(|_| existed).map(|b| b.display().to_string()),
+        diff: None,
     })?;
     Ok(Outcome::Success)
 }

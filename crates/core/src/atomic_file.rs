@@ -112,6 +112,42 @@ pub fn edit(path: &Path, new_mode: u32, change: impl FnOnce(&str) -> Result<Opti
     }
 }
 
+/// Appends what `decide` returns (a line, without its newline; `None`: nothing) to a file
+/// that is shared and only ever grown, like known_hosts: under `flock` on the file itself,
+/// after reading it under that lock, so `decide` sees every earlier append and two
+/// threads or runs never record one host twice; the file is never rewritten, so nothing
+/// another writer added is lost. A new file gets `new_mode`. Returns whether it appended.
+pub fn append_locked(path: &Path, new_mode: u32, decide: impl FnOnce(&str) -> Result<Option<String>>) -> Result<bool> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let real = real_path(path)?;
+    let failed = |what: &str, e: std::io::Error| Error::failed(format!("{what} {}: {e}", real.display()));
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .mode(new_mode)
+        .open(&real)
+        .map_err(|e| failed("cannot open", e))?;
+    if !file.metadata().map_err(|e| failed("cannot read", e))?.is_file() {
+        return Err(Error::usage(format!("{} is not a regular file", real.display())));
+    }
+    file.lock().map_err(|e| failed("cannot lock", e))?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(|e| failed("cannot read", e))?;
+    let text = String::from_utf8(bytes).map_err(|_| Error::usage(format!("{} is not UTF-8 text", real.display())))?;
+    let Some(line) = decide(&text)? else { return Ok(false) };
+    let mut out = String::with_capacity(line.len() + 2);
+    if !text.is_empty() && !text.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&line);
+    out.push('\n');
+    file.write_all(out.as_bytes()).map_err(|e| failed("cannot append to", e))?;
+    file.sync_data().map_err(|e| failed("cannot sync", e))?;
+    Ok(true)
+}
+
 /// A private (0700, ours) directory for lock files: `$XDG_RUNTIME_DIR/awsops`, else
 /// `~/.cache/awsops/locks`. Never a shared directory another user could plant a file in.
 pub fn private_lock_dir() -> Result<PathBuf> {
@@ -274,6 +310,34 @@ mod tests {
         threads.into_iter().for_each(|t| drop(t.join().unwrap()));
         assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 16, "no edit lost");
         assert_eq!(edit(&path, 0o644, |_| Ok(None)).unwrap(), None, "no change, no write");
+    }
+
+    #[test]
+    fn concurrent_appends_each_see_the_others_and_never_rewrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("known_hosts");
+        std::fs::write(&path, "kept, no newline").unwrap();
+        let threads: Vec<_> = (0..24)
+            .map(|i| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    // Six hosts, four threads each: one line per host in the end.
+                    let line = format!("host{} key", i % 6);
+                    append_locked(&path, 0o600, |text| Ok((!text.lines().any(|l| l == line)).then(|| line.clone()))).unwrap()
+                })
+            })
+            .collect();
+        let appended = threads.into_iter().map(|t| t.join().unwrap()).filter(|a| *a).count();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(appended, 6, "{text}");
+        assert_eq!(text.lines().count(), 7, "{text}");
+        assert!(text.starts_with("kept, no newline\n"));
+        let fresh = dir.path().join("new");
+        append_locked(&fresh, 0o600, |_| Ok(Some("x".into()))).unwrap();
+        assert_eq!(mode(&fresh), 0o600);
+        std::fs::write(&fresh, b"\xff\xfe").unwrap();
+        assert_eq!(append_locked(&fresh, 0o600, |_| Ok(Some("x".into()))).unwrap_err().exit_code(), 2, "not UTF-8");
+        assert_eq!(append_locked(dir.path(), 0o600, |_| Ok(Some("x".into()))).unwrap_err().exit_code(), 1, "a directory cannot be opened");
     }
 
     #[test]

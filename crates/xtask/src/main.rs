@@ -45,6 +45,25 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        ["bench", "ssh", rest @ ..] if std::env::var_os("AWSOPS_BENCH_IN_NETNS").is_none() => {
+            // bastion-ssh sees moto's made-up addresses: the whole bench (moto, both sshd,
+            // every client) runs again in a network namespace of its own with only `lo`.
+            let status = std::process::Command::new("unshare")
+                .args(["--net", "sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""])
+                .arg(std::env::current_exe().unwrap_or_default())
+                .args(["bench", "ssh"])
+                .args(rest)
+                .env("AWSOPS_BENCH_IN_NETNS", "1")
+                .status();
+            match status {
+                Ok(s) if s.success() => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("xtask: bench ssh: cannot run unshare (util-linux): {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         ["bench", "ssh", rest @ ..] => match ssh_options(rest).and_then(|o| xtask::bench_ssh::bench(&o)) {
             Ok(report) => {
                 let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());

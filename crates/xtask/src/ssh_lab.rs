@@ -196,3 +196,96 @@ impl Drop for SshLab {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// One OpenSSH server on a loopback port with host keys of the types asked for (`ed25519`,
+/// `ecdsa`, `rsa`), for tests that compare bastion-ssh with OpenSSH's own client against
+/// the same server. Root may log in with `client_key`; TCP forwarding is on, so the server
+/// can also be its own jump host. Stopped and removed on drop.
+pub struct LoopbackSshd {
+    pub addr: SocketAddr,
+    pub client_key: PathBuf,
+    dir: tempfile::TempDir,
+    host_keys: Vec<(String, String)>,
+    server: Child,
+}
+
+impl LoopbackSshd {
+    pub fn start(types: &[&str]) -> LoopbackSshd {
+        assert!(Path::new("/usr/sbin/sshd").exists(), "sshd is missing: run scripts/test (it installs openssh-server)");
+        std::fs::create_dir_all("/run/sshd").expect("/run/sshd");
+        let dir = tempfile::Builder::new().prefix("awsops-sshd-").tempdir().expect("temp dir");
+        let client_key = dir.path().join("client_key");
+        keygen(&client_key);
+        let port = crate::moto::free_port();
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+        let authorized = dir.path().join("authorized_keys");
+        std::fs::copy(client_key.with_extension("pub"), &authorized).expect("authorized_keys");
+        let mut conf = format!(
+            "ListenAddress {addr}\nAuthorizedKeysFile {}\nPidFile none\nUsePAM no\nStrictModes no\nPermitRootLogin prohibit-password\n\
+             PasswordAuthentication no\nKbdInteractiveAuthentication no\nAllowTcpForwarding yes\nMaxSessions 64\nMaxStartups 64:30:100\nLogLevel ERROR\n",
+            authorized.display()
+        );
+        let mut host_keys = Vec::new();
+        for t in types {
+            let path = dir.path().join(format!("host_{t}"));
+            run(Command::new("ssh-keygen").args(["-q", "-t", t, "-N", "", "-f"]).arg(&path));
+            conf.push_str(&format!("HostKey {}\n", path.display()));
+            let public = std::fs::read_to_string(path.with_extension("pub")).expect("host key");
+            let mut parts = public.split_whitespace();
+            host_keys.push(((*t).to_owned(), format!("{} {}", parts.next().unwrap_or_default(), parts.next().unwrap_or_default())));
+        }
+        let conf_path = dir.path().join("sshd_config");
+        std::fs::write(&conf_path, conf).expect("sshd config");
+        let server = Command::new("/usr/sbin/sshd")
+            .args(["-D", "-f"])
+            .arg(&conf_path)
+            .arg("-E")
+            .arg(dir.path().join("sshd.log"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("sshd");
+        let sshd = LoopbackSshd { addr, client_key, dir, host_keys, server };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect_timeout(&sshd.addr, Duration::from_millis(300)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "the loopback sshd did not start: {}",
+                std::fs::read_to_string(sshd.dir.path().join("sshd.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        sshd
+    }
+
+    /// `TYPE BASE64` of the host key of this type (`ed25519`, `ecdsa`, `rsa`), if it has one.
+    pub fn host_key(&self, kind: &str) -> Option<&str> {
+        self.host_keys.iter().find(|(t, _)| t == kind).map(|(_, k)| k.as_str())
+    }
+
+    /// Every host key, as `TYPE BASE64`.
+    pub fn host_keys(&self) -> impl Iterator<Item = &str> {
+        self.host_keys.iter().map(|(_, k)| k.as_str())
+    }
+
+    /// Lets root log in with another client's key too (`private_key`'s `.pub`).
+    pub fn authorize(&self, private_key: &Path) {
+        use std::io::Write;
+        let public = std::fs::read(private_key.with_extension("pub")).expect("public key");
+        let mut file = std::fs::OpenOptions::new().append(true).open(self.dir.path().join("authorized_keys")).expect("authorized_keys");
+        file.write_all(&public).expect("authorized_keys");
+    }
+
+    /// A private directory for the test's files, removed with the server.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for LoopbackSshd {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}

@@ -33,6 +33,9 @@ pub struct SshConfigDoc {
     pub changed: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<String>,
+    /// With --dry-run: the change as a unified diff (nothing is written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
 }
 
 impl Document for SshConfigDoc {
