@@ -64,8 +64,11 @@ pub fn bench(o: &Options) -> Result<String, String> {
         for attempt in 1..=1 + MAX_RERUNS {
             let faults = Faults::lost_responses(seed * 1000 + attempt as u64, o.lose);
             let proxy = CallProxy::start_with(moto.addr(), Duration::ZERO, faults).map_err(|e| e.to_string())?;
-            let (code, _) = run(o, &proxy.url(), &create(&stack));
+            let (code, err) = run(o, &proxy.url(), &create(&stack));
             faults_injected += proxy.faulted().len();
+            if code != 0 {
+                eprintln!("bench faults: seed {seed}: create {attempt} exited {code}: {}", err.lines().last().unwrap_or_default());
+            }
             if code == 0 && census::kinds(&census_of(&stack)) == want {
                 runs_to_clean = Some(attempt);
                 break;
@@ -76,11 +79,12 @@ pub fn bench(o: &Options) -> Result<String, String> {
             destroy_runs = attempt;
             let faults = Faults::lost_responses(seed * 1000 + 100 + attempt as u64, o.lose);
             let proxy = CallProxy::start_with(moto.addr(), Duration::ZERO, faults).map_err(|e| e.to_string())?;
-            let (code, _) = run(o, &proxy.url(), &["destroy", &stack, "--yes"]);
+            let (code, err) = run(o, &proxy.url(), &["destroy", &stack, "--yes"]);
             faults_injected += proxy.faulted().len();
             if code == 0 {
                 break;
             }
+            eprintln!("bench faults: seed {seed}: destroy {attempt} exited {code}: {}", err.lines().last().unwrap_or_default());
         }
         outcomes.push(Outcome { runs_to_clean, faults_injected, destroy_runs, leaked: census_of(&stack) });
         eprintln!("bench faults: seed {seed} done");
