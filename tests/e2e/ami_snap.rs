@@ -172,7 +172,7 @@ fn create_copy_share_as_one_pipeline_and_copies_are_not_made_twice() {
 
     // Refusals: bad account, unknown region, a wrong kind of document on stdin.
     ami(&moto, &lock).args(["share", "--account", "12345"]).stdin(created.clone()).run().usage_error("malformed account id");
-    ami(&moto, &lock).args(["copy", "--to", "xx-nowhere-9"]).stdin(created.clone()).run().usage_error("unknown region xx-nowhere-9");
+    ami(&moto, &lock).args(["copy", "--to", "xx-nowhere-9"]).stdin(created.clone()).run().usage_error("unknown region \"xx-nowhere-9\"");
     ami(&moto, &lock)
         .args(["copy", "--to", "us-east-1"])
         .stdin("{\"kind\":\"vpc\",\"schema_version\":1}\n")

@@ -12,7 +12,7 @@ use aws_sdk_ec2::types::{
     NatGatewayState, ResourceType, UserIdGroupPair, VolumeType, VpcEndpointType,
 };
 use awsops_core::all_items;
-use awsops_core::create_once::create_once;
+use awsops_core::create_once::{self, create_once};
 use awsops_core::ec2::{filter, gone_is_ok, one_attempt, owned_filter, pairs, retry_codes, role_filter, settle, tag_spec};
 use awsops_core::error::aws_error;
 use awsops_core::ownership::Ownership;
@@ -636,9 +636,22 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
             Ok(instance.id().to_owned())
         }
         Action::TerminateInstance { instance } => {
-            gone_is_ok(
-                ec2.terminate_instances().instance_ids(instance.id()).send().await.map(drop).map_err(aws_error("TerminateInstances")),
-            )?;
+            // Idempotent: an answer lost or cut short (which the SDK does not retry) is
+            // sent again; the wait below tells whether it took.
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                match ec2.terminate_instances().instance_ids(instance.id()).send().await {
+                    Ok(_) => break,
+                    Err(e) if attempt < 4 && create_once::classify(&e) != create_once::Failure::Final => {
+                        tracing::warn!("TerminateInstances: no clear answer; sending it again");
+                    }
+                    Err(e) => {
+                        gone_is_ok(Err(Error::from_aws("TerminateInstances", e)))?;
+                        break;
+                    }
+                }
+            }
             wait_instance(ec2, instance.id(), InstanceStateName::Terminated, ctx.timeout).await?;
             Ok(instance.id().to_owned())
         }

@@ -51,12 +51,23 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
             all_items!(
                 ec2.describe_instances()
                     .filters(owned_filter(owner))
-                    .filters(filter("instance-state-name", ["pending", "running", "stopping", "stopped"])),
+                    .filters(filter("instance-state-name", ["pending", "running", "stopping", "stopped", "shutting-down", "terminated"])),
                 "DescribeInstances"
             )
         },
     )?;
 
+    // Gone or going instances still hold their interfaces for a while: they count as the
+    // network's for the blocker check, and as nothing else.
+    let live = |i: &&aws_sdk_ec2::types::Instance| {
+        !matches!(i.state().and_then(|s| s.name()).map(|n| n.as_str()), Some("shutting-down" | "terminated"))
+    };
+    let ended_instances: Vec<String> = instances
+        .iter()
+        .flat_map(|r| r.instances())
+        .filter(|i| owned(i.tags()) && !live(i))
+        .filter_map(|i| i.instance_id().map(str::to_owned))
+        .collect();
     let owned_vpcs: Vec<_> = vpcs.into_iter().filter(|v| owned(v.tags()) && role(v.tags()) == Some("vpc")).collect();
     // A VPC is in use when anything of the stack lives in it.
     let occupied = |vpc_id: &str| {
@@ -66,7 +77,7 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
             || groups.iter().any(|g| owned(g.tags()) && here(g.vpc_id()))
             || nats.iter().any(|n| owned(n.tags()) && here(n.vpc_id()))
             || endpoints.iter().any(|e| owned(e.tags()) && here(e.vpc_id()))
-            || instances.iter().flat_map(|r| r.instances()).any(|i| owned(i.tags()) && here(i.vpc_id()))
+            || instances.iter().flat_map(|r| r.instances()).filter(live).any(|i| owned(i.tags()) && here(i.vpc_id()))
     };
     let ids: Vec<String> = owned_vpcs.iter().filter_map(|v| v.vpc_id().map(str::to_owned)).collect();
     let choice = dedupe::choose(&ids, String::as_str, |id| occupied(id));
@@ -224,6 +235,7 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
         bastion: instances
             .iter()
             .flat_map(|r| r.instances())
+            .filter(live)
             .filter(|i| owned(i.tags()) && role(i.tags()) == Some("bastion") && in_vpc(i.vpc_id()))
             .map(|i| ExistingInstance {
                 id: i.instance_id().unwrap_or_default().to_owned(),
@@ -237,6 +249,7 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
         default_security_group: None,
         duplicates,
         other_vpcs: choice.busy,
+        ended_instances,
     };
     // Route tables: one per role; an extra with no subnet associated goes.
     let tables = std::mem::take(&mut existing.route_tables);

@@ -22,6 +22,9 @@ pub struct Existing {
     /// Other VPCs of the same stack with resources in them (left by overlapping runs of
     /// an older version): `destroy` removes them one by one; `create` refuses.
     pub other_vpcs: Vec<String>,
+    /// The network's instances that are shutting down or terminated (their interfaces
+    /// may linger; they are not someone else's).
+    pub ended_instances: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

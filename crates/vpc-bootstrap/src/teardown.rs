@@ -20,7 +20,8 @@ pub struct Interface {
 pub fn blockers(existing: &Existing, interfaces: &[Interface]) -> Vec<String> {
     let ours = |i: &Interface| {
         let nat = existing.nat_gateways.iter().any(|n| n.interfaces.contains(&i.id) || i.description.contains(&n.id));
-        let bastion = existing.bastion.as_ref().is_some_and(|b| i.instance_id.as_deref() == Some(b.id.as_str()));
+        let bastion = existing.bastion.as_ref().is_some_and(|b| i.instance_id.as_deref() == Some(b.id.as_str()))
+            || i.instance_id.as_ref().is_some_and(|id| existing.ended_instances.contains(id));
         nat || bastion
     };
     interfaces
@@ -265,6 +266,7 @@ mod tests {
             default_security_group: None,
             duplicates: vec![],
             other_vpcs: vec![],
+            ended_instances: vec![],
         }
     }
 
