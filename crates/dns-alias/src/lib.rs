@@ -196,7 +196,9 @@ async fn apply(common: &CommonArgs, at: &Where, delete: bool, yes: bool) -> Resu
     };
     let (all_zones, target) = tokio::join!(route53::zones(&r53), target);
     // The zone's errors first, whichever lookup finished first: the message does not depend on timing.
-    let zone = zones::choose(&name, &all_zones?, at.private, at.zone_id.as_deref())?.clone();
+    let zone =
+        zones::choose(&name, &all_zones?, if at.private { zones::Among::Private } else { zones::Among::Public }, at.zone_id.as_deref())?
+            .clone();
     let (desired, target_text, target_kind) = target?;
     if zone.private && target_kind == "cloudfront" && !at.cname {
         return Err(Error::usage("a CloudFront alias cannot be in a private hosted zone"));
