@@ -50,7 +50,7 @@ set edit:completion:arg-completer[ami-snap] = {|@words|
             cand --region 'AWS region, e.g. ap-northeast-2'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
             cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
-            cand --reboot 'Reboot the instance for a file-system-consistent image (default: no reboot)'
+            cand --reboot 'Reboot the instance for a file-system-consistent image [default: no reboot]'
             cand --no-wait 'Print the documents as soon as the images are requested, without waiting'
             cand --dry-run 'Print the plan as an `ami-plan` document and change nothing'
             cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
@@ -143,7 +143,7 @@ set edit:completion:arg-completer[ami-snap] = {|@words|
             cand --min-age 'Never prune an image younger than this, whatever the rest of the rule says'
             cand --group 'Only these groups (the awsops:group tag ami-snap create sets; repeat or comma-separate)'
             cand --name-prefix 'Instead of ami-snap''s images: your images whose names start with PREFIX, as one group'
-            cand --regions 'Regions to prune in (default: the configured region)'
+            cand --regions 'Regions to prune in [default: the configured region]'
             cand --lock 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]'
             cand --jobs 'At most this many images, snapshots or copies in flight at once (1: one after another)'
             cand --timeout 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h'
@@ -161,7 +161,7 @@ set edit:completion:arg-completer[ami-snap] = {|@words|
             cand --help 'Print help'
         }
         &'ami-snap;list'= {
-            cand --regions 'Regions to list (default: the configured region)'
+            cand --regions 'Regions to list [default: the configured region]'
             cand --region 'AWS region, e.g. ap-northeast-2'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
             cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'

@@ -54,7 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'ami-snap' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. ap-northeast-2')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)')
-            [CompletionResult]::new('--reboot', '--reboot', [CompletionResultType]::ParameterName, 'Reboot the instance for a file-system-consistent image (default: no reboot)')
+            [CompletionResult]::new('--reboot', '--reboot', [CompletionResultType]::ParameterName, 'Reboot the instance for a file-system-consistent image [default: no reboot]')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Print the documents as soon as the images are requested, without waiting')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan as an `ami-plan` document and change nothing')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)')
@@ -152,7 +152,7 @@ Register-ArgumentCompleter -Native -CommandName 'ami-snap' -ScriptBlock {
             [CompletionResult]::new('--min-age', '--min-age', [CompletionResultType]::ParameterName, 'Never prune an image younger than this, whatever the rest of the rule says')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only these groups (the awsops:group tag ami-snap create sets; repeat or comma-separate)')
             [CompletionResult]::new('--name-prefix', '--name-prefix', [CompletionResultType]::ParameterName, 'Instead of ami-snap''s images: your images whose names start with PREFIX, as one group')
-            [CompletionResult]::new('--regions', '--regions', [CompletionResultType]::ParameterName, 'Regions to prune in (default: the configured region)')
+            [CompletionResult]::new('--regions', '--regions', [CompletionResultType]::ParameterName, 'Regions to prune in [default: the configured region]')
             [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'At most this many images, snapshots or copies in flight at once (1: one after another)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h')
@@ -171,7 +171,7 @@ Register-ArgumentCompleter -Native -CommandName 'ami-snap' -ScriptBlock {
             break
         }
         'ami-snap;list' {
-            [CompletionResult]::new('--regions', '--regions', [CompletionResultType]::ParameterName, 'Regions to list (default: the configured region)')
+            [CompletionResult]::new('--regions', '--regions', [CompletionResultType]::ParameterName, 'Regions to list [default: the configured region]')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. ap-northeast-2')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)')

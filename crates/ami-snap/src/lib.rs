@@ -66,7 +66,7 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
-    /// Regions to list (default: the configured region)
+    /// Regions to list [default: the configured region]
     #[arg(long = "regions", value_delimiter = ',', value_name = "REGION", env = "AWSOPS_AMI_REGIONS")]
     pub regions: Vec<String>,
 }

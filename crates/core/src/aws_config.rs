@@ -9,17 +9,22 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use clap::Args;
 use std::time::Duration;
 
+// Per argument, not `next_help_heading` on the struct: that one leaks to every argument
+// declared after the flatten (clap issue 4957), which put -v, -q and whole commands'
+// options under this heading.
+/// The help heading of the AWS flags; every other flag stays under clap's "Options".
+pub const AWS_HEADING: &str = "AWS options";
+
 #[derive(Args, Debug, Clone, Default, PartialEq, Eq)]
-#[command(next_help_heading = "AWS options")]
 pub struct AwsArgs {
     /// AWS region, e.g. ap-northeast-2
-    #[arg(long, env = "AWS_REGION", global = true, value_name = "REGION")]
+    #[arg(long, env = "AWS_REGION", global = true, value_name = "REGION", help_heading = AWS_HEADING)]
     pub region: Option<String>,
     /// Named profile from ~/.aws/config and ~/.aws/credentials
-    #[arg(long, env = "AWS_PROFILE", global = true, value_name = "NAME")]
+    #[arg(long, env = "AWS_PROFILE", global = true, value_name = "NAME", help_heading = AWS_HEADING)]
     pub profile: Option<String>,
     /// Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)
-    #[arg(long, env = "AWS_ENDPOINT_URL", global = true, value_name = "URL")]
+    #[arg(long, env = "AWS_ENDPOINT_URL", global = true, value_name = "URL", help_heading = AWS_HEADING)]
     pub endpoint_url: Option<String>,
 }
 

@@ -352,6 +352,10 @@ pub const BASTION_GROUP: &str = "sg:bastion";
 pub const PRIVATE_GROUP: &str = "sg:private";
 pub const BASTION_ROLE: &str = "bastion";
 
+/// The source a dry run plans for the bastion's SSH rule when a real run would detect the
+/// caller's public address (`--ssh-from` unset): the rule is shown, the address is not.
+pub const CALLER_IP_PLACEHOLDER: &str = "CALLER_IP/32";
+
 fn tcp(port: u16, cidr: Option<String>) -> Permission {
     Permission { protocol: "tcp".into(), from_port: i32::from(port), to_port: i32::from(port), cidr, source_group: None }
 }
@@ -564,7 +568,10 @@ pub fn plan(spec: &NetworkSpec, existing: &Existing) -> Result<Plan> {
         spec.web_ports.iter().flat_map(|p| spec.web_sources.iter().map(move |src| tcp(*p, Some(src.to_string())))).collect();
     authorize(&mut b, existing, "web", &web, WEB_GROUP, None, web_rules);
     let bastion_group = group(&mut b, existing, &vpc, BASTION_GROUP, &format!("{stack}-bastion"), "SSH from the operator only (awsops)");
-    let ssh_rules: Vec<Permission> = spec.ssh_sources.iter().map(|src| tcp(22, Some(src.to_string()))).collect();
+    let mut ssh_rules: Vec<Permission> = spec.ssh_sources.iter().map(|src| tcp(22, Some(src.to_string()))).collect();
+    if spec.ssh_from_caller {
+        ssh_rules.push(tcp(22, Some(CALLER_IP_PLACEHOLDER.to_owned())));
+    }
     authorize(&mut b, existing, "bastion", &bastion_group, BASTION_GROUP, None, ssh_rules);
     let private_group = group(&mut b, existing, &vpc, PRIVATE_GROUP, &format!("{stack}-private"), "SSH from the bastion group (awsops)");
     authorize(&mut b, existing, "private", &private_group, PRIVATE_GROUP, Some(bastion_group.clone()), vec![tcp(22, None)]);

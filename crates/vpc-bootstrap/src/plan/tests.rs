@@ -456,3 +456,15 @@ proptest! {
         prop_assert_eq!(world, Existing::default());
     }
 }
+
+#[test]
+fn a_dry_run_without_ssh_from_plans_the_callers_rule() {
+    let mut s = lab();
+    s.ssh_sources.clear();
+    s.ssh_from_caller = true;
+    let planned = serde_json::to_string(&plan(&s, &Existing::default()).unwrap()).unwrap();
+    assert!(planned.contains(CALLER_IP_PLACEHOLDER), "{planned}");
+    s.ssh_from_caller = false;
+    let planned = serde_json::to_string(&plan(&s, &Existing::default()).unwrap()).unwrap();
+    assert!(!planned.contains(CALLER_IP_PLACEHOLDER));
+}
