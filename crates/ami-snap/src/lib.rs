@@ -3,6 +3,7 @@
 //! lock, per-item failures that do not stop the rest, and JSON Lines out.
 
 pub mod copy;
+pub mod copy_encryption;
 pub mod create;
 pub mod images;
 pub mod name_template;
