@@ -179,7 +179,13 @@ async fn apply(common: &CommonArgs, at: &Where, delete: bool, yes: bool) -> Resu
     // The zone and the target are independent lookups: both at once.
     let target = async {
         Ok::<_, Error>(match &given {
-            Given::Text(t, text) if at.cname => (cname_to(t, text, at.ttl)?, text.clone(), t.kind()),
+            Given::Text(t, text) if at.cname => {
+                let desired = cname_to(t, text, at.ttl)?;
+                if let target::Target::S3Website { bucket, region } = t {
+                    resolve::website_bucket(&clients, bucket, region.as_deref()).await?;
+                }
+                (desired, text.clone(), t.kind())
+            }
             Given::Text(t, text) => (resolve::resolve(&clients, &name, t, at.ttl).await?, text.clone(), t.kind()),
             // A document is input: the load balancer it names must exist, and AWS's own
             // DNS name and zone are used, not the document's.
