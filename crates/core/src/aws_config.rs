@@ -83,6 +83,14 @@ impl AwsArgs {
     }
 }
 
+/// The command's loaded configuration moved to another region (copies, prunes and shares
+/// across regions, targets in the region their ARN or host names): the same credentials,
+/// endpoint, retries and timeouts, so no command builds a per-region client by hand.
+/// `Client::new(&in_region(config, region))` for any SDK client.
+pub fn in_region(config: &SdkConfig, region: &str) -> SdkConfig {
+    config.to_builder().region(Region::new(region.to_owned())).build()
+}
+
 /// The regions this build knows (all partitions, late 2026). A region launched later is
 /// named in `AWSOPS_EXTRA_REGIONS` (comma-separated) until the next release.
 pub const KNOWN_REGIONS: &[&str] = &[
@@ -162,6 +170,21 @@ pub fn validate_region(region: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn in_region_keeps_everything_but_the_region() {
+        let base = SdkConfig::builder()
+            .region(Region::new("ap-northeast-2"))
+            .endpoint_url("http://127.0.0.1:5000")
+            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        let moved = in_region(&base, "us-east-1");
+        assert_eq!(moved.region().map(|r| r.as_ref()), Some("us-east-1"));
+        assert_eq!(moved.endpoint_url(), Some("http://127.0.0.1:5000"));
+        assert_eq!(moved.retry_config().map(|r| r.max_attempts()), Some(MAX_ATTEMPTS));
+        assert_eq!(base.region().map(|r| r.as_ref()), Some("ap-northeast-2"), "the original is untouched");
+    }
     use super::*;
 
     #[test]

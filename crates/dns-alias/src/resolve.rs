@@ -10,6 +10,7 @@ use crate::record::Desired;
 use crate::s3_website;
 use crate::target::Target;
 use aws_sdk_s3::error::ProvideErrorMetadata;
+use awsops_core::aws_config::in_region;
 use awsops_core::dns_name::DomainName;
 use awsops_core::error::aws_error;
 use awsops_core::kinds::LoadBalancerDoc;
@@ -27,17 +28,13 @@ pub struct Clients<'a> {
 
 impl Clients<'_> {
     fn elbv2(&self, region: &str) -> aws_sdk_elasticloadbalancingv2::Client {
-        let conf = aws_sdk_elasticloadbalancingv2::config::Builder::from(self.config)
-            .region(aws_sdk_elasticloadbalancingv2::config::Region::new(region.to_owned()))
-            .build();
-        aws_sdk_elasticloadbalancingv2::Client::from_conf(conf)
+        aws_sdk_elasticloadbalancingv2::Client::new(&in_region(self.config, region))
     }
 
     fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         // Emulators answer path-style requests only; on AWS the SDK's own rules decide (and
         // already use path style for dotted bucket names, which website buckets often have).
-        let conf = aws_sdk_s3::config::Builder::from(self.config)
-            .region(aws_sdk_s3::config::Region::new(region.to_owned()))
+        let conf = aws_sdk_s3::config::Builder::from(&in_region(self.config, region))
             .force_path_style(self.config.endpoint_url().is_some())
             .build();
         aws_sdk_s3::Client::from_conf(conf)
