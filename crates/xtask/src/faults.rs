@@ -73,7 +73,10 @@ impl Faults {
 
     /// The fault for the `nth` call (from 1) of `action`.
     pub fn decide(&self, action: &str, nth: usize, mutating: bool) -> Fault {
-        if self.lose_nth.iter().any(|(a, n)| action.starts_with(a.as_str()) && *n == nth) {
+        // Query actions by name (CreateRoute is not CreateRouteTable); REST ones ("POST /…")
+        // by path prefix.
+        let named = |a: &str| action == a || (a.contains('/') && action.starts_with(a));
+        if self.lose_nth.iter().any(|(a, n)| named(a) && *n == nth) {
             return Fault::LoseResponse;
         }
         if self.mutating_only && !mutating {
@@ -231,6 +234,9 @@ mod tests {
         assert_eq!(exact.decide("CreateVpc", 2, true), Fault::LoseResponse);
         let rest = Faults { lose_nth: vec![("POST /2013-04-01/hostedzone/".into(), 1)], ..Faults::default() };
         assert_eq!(rest.decide("POST /2013-04-01/hostedzone/Z1/rrset", 1, true), Fault::LoseResponse);
+        let route = Faults { lose_nth: vec![("CreateRoute".into(), 1)], ..Faults::default() };
+        assert_eq!(route.decide("CreateRouteTable", 1, true), Fault::None, "a query action is matched by its whole name");
+        assert_eq!(route.decide("CreateRoute", 1, true), Fault::LoseResponse);
     }
 
     #[test]
