@@ -58,6 +58,15 @@ ensure_build_deps() {
   apt_install perl make
 }
 
+# mandoc, which lints the man pages (`mandoc -T lint`), and the three shells the
+# completion tests source the generated scripts in (bash, zsh, fish).
+ensure_doc_tools() {
+  if command -v mandoc >/dev/null && command -v bash >/dev/null && command -v zsh >/dev/null && command -v fish >/dev/null; then
+    return 0
+  fi
+  apt_install mandoc bash zsh fish
+}
+
 # GNU time, which the iam benchmark reads peak memory from.
 ensure_gnu_time() {
   [ -x /usr/bin/time ] && return 0

@@ -50,7 +50,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l timeout -d 
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l reboot -d 'Reboot the instance for a file-system-consistent image (default: no reboot)'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l reboot -d 'Reboot the instance for a file-system-consistent image [default: no reboot]'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l no-wait -d 'Print the documents as soon as the images are requested, without waiting'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
@@ -74,14 +74,15 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -s h -l help
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l to -d 'Regions to copy to (repeat or comma-separate)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l image -d 'Images to copy from the configured region, instead of `ami` documents on stdin' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l from -d 'Read `ami` documents from FILE (`-` for stdin); without it, stdin when it is a pipe or file' -r -F
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l kms-key -d 'The KMS key for one region\'s copies: REGION=KEY_ID_OR_ARN (repeatable; implies --encrypt there)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l kms-key -d 'The KMS key for one region\'s copies: REGION=KEY_ID_OR_ARN (repeatable)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l encrypt -d 'Encrypt the copies (with the region\'s default EBS key unless --kms-key names one)'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l encrypt -d 'Encrypt the copies with the region\'s default EBS key unless --kms-key names one (the default; kept for scripts that pass it)'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l no-encrypt -d 'Do not encrypt the copies (their volumes keep the source\'s encryption)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l no-wait -d 'Print the documents as soon as the copies are requested, without waiting'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
@@ -118,7 +119,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l max-age -d '
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l min-age -d 'Never prune an image younger than this, whatever the rest of the rule says' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l group -d 'Only these groups (the awsops:group tag ami-snap create sets; repeat or comma-separate)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l name-prefix -d 'Instead of ami-snap\'s images: your images whose names start with PREFIX, as one group' -r
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l regions -d 'Regions to prune in (default: the configured region)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l regions -d 'Regions to prune in [default: the configured region]' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
@@ -130,7 +131,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l dry-run -d '
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s h -l help -d 'Print help'
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l regions -d 'Regions to list (default: the configured region)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l regions -d 'Regions to list [default: the configured region]' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r

@@ -40,7 +40,7 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l a
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l az -d 'Use these AZs, by letter or full name (repeat or comma-separate: --az a,c)' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l public-per-az -d 'Public subnets per AZ' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l private-per-az -d 'Private subnets per AZ' -r
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l subnet-prefix -d 'Subnet size as a prefix length (default: VPC prefix + 8, at most 28)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l subnet-prefix -d 'Subnet size as a prefix length [default: VPC prefix + 8, at most 28]' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l subnet -d 'An explicit subnet, overriding a planned one of the same name: name=…,cidr=…,az=…[,tier=public|private]' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l nat -d 'NAT gateways for the private subnets' -r -f -a "none\t'No NAT gateway: private subnets have no route out'
 single\t'One NAT gateway, in the first AZ, shared by every private subnet'
@@ -59,7 +59,7 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l force-cidr -d 'Allow a VPC CIDR outside the private ranges'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l allow-ssh-from-anywhere -d 'Allow --ssh-from 0.0.0.0/0 (SSH from the whole internet)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l allow-ssh-from-anywhere -d 'Allow --ssh-from networks that together cover more than a /8 (0.0.0.0/0: SSH from the whole internet)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l bastion -d 'Launch a bastion host in the first public subnet'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l dry-run -d 'Print the plan as JSON and change nothing'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'

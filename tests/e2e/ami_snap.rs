@@ -141,6 +141,17 @@ fn create_copy_share_as_one_pipeline_and_copies_are_not_made_twice() {
     }
     let plan = ami(&moto, &lock).args(["copy", "--to", "us-east-1", "--dry-run"]).stdin(created.clone()).run().ok();
     assert_eq!(plan[0]["items"][0]["action"], "Skip");
+    assert_eq!(plan[0]["items"][0]["detail"]["encrypted"], "true", "copies are encrypted by default");
+    // A copy asked for with other encryption is not the same copy: never reused.
+    for other in [&["--no-encrypt"][..], &["--kms-key", "us-east-1=alias/backup"][..]] {
+        let plan = ami(&moto, &lock).args(["copy", "--to", "us-east-1", "--dry-run"]).args(other).stdin(created.clone()).run().ok();
+        assert_eq!(plan[0]["items"][0]["action"], "CopyImage", "{other:?}: {}", plan[0]);
+    }
+    ami(&moto, &lock)
+        .args(["copy", "--to", "us-east-1", "--no-encrypt", "--kms-key", "us-east-1=k"])
+        .stdin(created.clone())
+        .run()
+        .usage_error("--kms-key");
 
     // Share what copy printed.
     let shared = ami(&moto, &lock).args(["share", "--account", "123456789012"]).stdin(lines(&copied)).run().ok();

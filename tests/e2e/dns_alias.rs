@@ -245,3 +245,19 @@ fn a_cloudfront_alias_needs_the_name_among_its_aliases() {
     }
     dns(&lab.moto.url()).args(["set", "static.mydomain.com", &domain]).run().usage_error("alternate domain names");
 }
+
+#[test]
+fn a_cname_to_an_s3_website_needs_the_bucket_and_its_website() {
+    let lab = Lab::new();
+    let host = |bucket: &str| format!("{bucket}.s3-website.ap-northeast-2.amazonaws.com");
+    // A dangling name would be a subdomain takeover for whoever creates the bucket.
+    dns(&lab.moto.url())
+        .args(["set", "gone.mydomain.com", &host("gone.mydomain.com"), "--cname"])
+        .run()
+        .usage_error("no S3 bucket named gone.mydomain.com");
+    dns(&lab.moto.url())
+        .args(["set", "no-website.mydomain.com", &host("no-website.mydomain.com"), "--cname"])
+        .run()
+        .usage_error("website hosting off");
+    assert!(lab.records().iter().all(|r| !r.name().starts_with("gone.") && !r.name().starts_with("no-website.")));
+}

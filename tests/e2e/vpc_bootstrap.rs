@@ -57,6 +57,12 @@ fn dry_run_changes_nothing() {
     let plan = vpc(&moto).args(["create", "dry", "--dry-run"]).run().ok();
     let keys: Vec<&str> = plan[0]["steps"].as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap()).collect();
     assert!(keys.contains(&"vpc") && keys.contains(&"igw") && keys.contains(&"subnet:private-subnet-b1"), "{keys:?}");
+    assert!(!plan[0].to_string().contains(awsops_vpc_bootstrap::plan::CALLER_IP_PLACEHOLDER), "{}", plan[0]);
+    // No --ssh-from: the rule a real run adds for the caller's address is planned too,
+    // with a placeholder (a dry run asks no internet service for the address).
+    let unset = TestCommand::for_moto("vpc-bootstrap", &moto).args(["create", "dry", "--dry-run"]).run().ok();
+    let bastion = unset[0]["steps"].as_array().unwrap().iter().find(|s| s["key"] == "ingress:bastion").expect("an ingress:bastion step");
+    assert_eq!(bastion["rules"][0]["cidr"], awsops_vpc_bootstrap::plan::CALLER_IP_PLACEHOLDER, "{bastion}");
     vpc(&moto).args(["show", "dry"]).run().usage_error("no network named dry");
 }
 
@@ -73,6 +79,9 @@ fn bad_input_exits_2_before_any_call() {
     run(&["create", "x", "--region", "mars"]).usage_error("invalid region");
     run(&["create", "x", "--endpoint-url", "localhost:1"]).usage_error("--endpoint-url");
     run(&["create", "x", "--ssh-from", "0.0.0.0/0"]).usage_error("--allow-ssh-from-anywhere");
+    // The whole internet in two halves, or any sources wider than a /8 together.
+    run(&["create", "x", "--ssh-from", "0.0.0.0/1,128.0.0.0/1"]).usage_error("--allow-ssh-from-anywhere");
+    run(&["create", "x", "--ssh-from", "10.0.0.0/8,11.0.0.0/16"]).usage_error("more than a /8");
     run(&["create", "x", "--subnet", "name=db,cidr=10.0.9.0/24,tier=private"]).usage_error("az=");
     run(&["create", "x", "--bastion", "--bastion-ami", "img-1"]).usage_error("AMI id");
     run(&["create", "x", "--public-per-az", "0", "--private-per-az", "0"]).usage_error("no subnets");

@@ -3,6 +3,7 @@
 //! image; a region already holding a copy of the source is skipped, so re-runs converge.
 //! Takes `ami` documents from stdin (`ami-snap create | ami-snap copy --to …`) or --image.
 
+use crate::copy_encryption::{COPY_ENCRYPTION_TAG, CopyEncryption};
 use crate::images::{self, SOURCE_IMAGE_TAG, SOURCE_REGION_TAG, TOOL};
 use crate::plan::Plan;
 use crate::{ChangeArgs, check_regions_exist};
@@ -30,10 +31,13 @@ pub struct CopyArgs {
     /// Read `ami` documents from FILE (`-` for stdin); without it, stdin when it is a pipe or file
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
-    /// Encrypt the copies (with the region's default EBS key unless --kms-key names one)
-    #[arg(long)]
+    /// Encrypt the copies with the region's default EBS key unless --kms-key names one (the default; kept for scripts that pass it)
+    #[arg(long, conflicts_with = "no_encrypt")]
     pub encrypt: bool,
-    /// The KMS key for one region's copies: REGION=KEY_ID_OR_ARN (repeatable; implies --encrypt there)
+    /// Do not encrypt the copies (their volumes keep the source's encryption)
+    #[arg(long)]
+    pub no_encrypt: bool,
+    /// The KMS key for one region's copies: REGION=KEY_ID_OR_ARN (repeatable)
     #[arg(long = "kms-key", value_name = "REGION=KEY")]
     pub kms_keys: Vec<String>,
     /// Print the documents as soon as the copies are requested, without waiting
@@ -78,6 +82,9 @@ pub async fn sources(
 
 fn kms_keys(args: &CopyArgs) -> Result<BTreeMap<String, String>> {
     let mut keys = BTreeMap::new();
+    if args.no_encrypt && !args.kms_keys.is_empty() {
+        return Err(Error::usage("--no-encrypt and --kms-key contradict each other: drop one"));
+    }
     for spec in &args.kms_keys {
         let (region, key) =
             crate::parse_pair(spec).map_err(|_| Error::usage(format!("--kms-key {spec:?}: expected REGION=KEY_ID_OR_ARN")))?;
@@ -95,8 +102,7 @@ struct Job<'a> {
     source_region: &'a str,
     source: &'a Image,
     target: &'a str,
-    kms_key: Option<&'a String>,
-    encrypt: bool,
+    encryption: CopyEncryption,
 }
 
 impl Job<'_> {
@@ -108,9 +114,10 @@ impl Job<'_> {
         format!("{} -> {}", self.source_id(), self.target)
     }
 
-    /// Idempotent across re-runs within EC2's token window, and unique per (source, target).
+    /// Idempotent across re-runs within EC2's token window, and unique per (source,
+    /// target, encryption): a copy asked for with other encryption is another copy.
     fn client_token(&self) -> String {
-        format!("ami-snap-{}-{}", self.source_id(), self.target)
+        format!("ami-snap-{}-{}-{}", self.source_id(), self.target, self.encryption.token_part())
     }
 }
 
@@ -135,8 +142,7 @@ pub async fn run(common: &CommonArgs, args: CopyArgs) -> Result<Outcome> {
                 source_region: region,
                 source: image,
                 target,
-                kms_key: keys.get(target),
-                encrypt: args.encrypt || keys.contains_key(target),
+                encryption: CopyEncryption::chosen(args.no_encrypt, keys.get(target)),
             });
         }
     }
@@ -144,10 +150,10 @@ pub async fn run(common: &CommonArgs, args: CopyArgs) -> Result<Outcome> {
     if args.change.dry_run {
         let mut plan = Plan::new("copy");
         for job in &jobs {
-            let existing = find_copy(&ec2_in(job.target), job.source_id(), job.source_region).await?;
-            let mut detail = vec![("source_region", job.source_region.to_owned()), ("encrypted", job.encrypt.to_string())];
-            if let Some(key) = job.kms_key {
-                detail.push(("kms_key", key.clone()));
+            let existing = find_copy(&ec2_in(job.target), job).await?;
+            let mut detail = vec![("source_region", job.source_region.to_owned()), ("encrypted", job.encryption.encrypted().to_string())];
+            if let Some(key) = job.encryption.kms_key() {
+                detail.push(("kms_key", key.to_owned()));
             }
             match existing {
                 Some(found) => {
@@ -171,33 +177,37 @@ pub async fn run(common: &CommonArgs, args: CopyArgs) -> Result<Outcome> {
     batch.finish()
 }
 
-/// A copy of `source` that an earlier run made in this region, found by its tags.
-async fn find_copy(ec2: &Client, source: &str, source_region: &str) -> Result<Option<Image>> {
+/// A copy of the job's source that an earlier run made in this region with the same
+/// encryption, found by its tags.
+async fn find_copy(ec2: &Client, job: &Job<'_>) -> Result<Option<Image>> {
+    let (source, source_region) = (job.source_id(), job.source_region);
     let found = images::own_images(ec2, vec![filter(&format!("tag:{SOURCE_IMAGE_TAG}"), [source.to_owned()])]).await?;
     Ok(found.into_iter().find(|i| {
+        let any_encrypted = i.block_device_mappings().iter().any(|m| m.ebs().and_then(|e| e.encrypted()) == Some(true));
         tag_value(i.tags(), SOURCE_IMAGE_TAG) == Some(source)
             && tag_value(i.tags(), SOURCE_REGION_TAG).is_none_or(|r| r == source_region)
+            && CopyEncryption::of_copy(tag_value(i.tags(), COPY_ENCRYPTION_TAG), any_encrypted).as_ref() == Some(&job.encryption)
             && !matches!(i.state().map(|s| s.as_str()), Some("failed" | "deregistered" | "error" | "invalid"))
     }))
 }
 
 async fn copy_one(ec2: Client, job: &Job<'_>, args: &CopyArgs) -> Result<AmiDoc> {
     let ec2 = &ec2;
-    let (image_id, created_now) = match find_copy(ec2, job.source_id(), job.source_region).await? {
+    let (image_id, created_now) = match find_copy(ec2, job).await? {
         Some(found) => {
             tracing::info!("{}: {} exists already", job.label(), found.image_id().unwrap_or_default());
             (found.image_id().unwrap_or_default().to_owned(), false)
         }
         None => {
-            let tags = copy_tags(job.source.tags(), job.source_id(), job.source_region);
+            let tags = copy_tags(job.source.tags(), job.source_id(), job.source_region, &job.encryption);
             let out = ec2
                 .copy_image()
                 .source_image_id(job.source_id())
                 .source_region(job.source_region)
                 .name(job.source.name().unwrap_or(job.source_id()))
                 .description(format!("ami-snap copy of {} from {}", job.source_id(), job.source_region))
-                .encrypted(job.encrypt)
-                .set_kms_key_id(job.kms_key.cloned())
+                .encrypted(job.encryption.encrypted())
+                .set_kms_key_id(job.encryption.kms_key().map(str::to_owned))
                 .client_token(job.client_token())
                 .tag_specifications(tag_spec(ResourceType::Image, &tags))
                 .send()
@@ -220,15 +230,18 @@ async fn copy_one(ec2: Client, job: &Job<'_>, args: &CopyArgs) -> Result<AmiDoc>
 }
 
 /// The source's own tags (but not AWS-reserved ones), plus ami-snap's and the source's id and region.
-fn copy_tags(source_tags: &[Tag], source: &str, source_region: &str) -> Vec<(String, String)> {
+fn copy_tags(source_tags: &[Tag], source: &str, source_region: &str, encryption: &CopyEncryption) -> Vec<(String, String)> {
     let mut tags: Vec<(String, String)> = source_tags
         .iter()
         .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned())))
-        .filter(|(k, _)| !k.starts_with("aws:") && k != SOURCE_IMAGE_TAG && k != SOURCE_REGION_TAG && k != TOOL_TAG)
+        .filter(|(k, _)| {
+            !k.starts_with("aws:") && k != SOURCE_IMAGE_TAG && k != SOURCE_REGION_TAG && k != TOOL_TAG && k != COPY_ENCRYPTION_TAG
+        })
         .collect();
     tags.push((TOOL_TAG.to_owned(), TOOL.to_owned()));
     tags.push((SOURCE_IMAGE_TAG.to_owned(), source.to_owned()));
     tags.push((SOURCE_REGION_TAG.to_owned(), source_region.to_owned()));
+    tags.push((COPY_ENCRYPTION_TAG.to_owned(), encryption.tag_value()));
     tags
 }
 
@@ -243,7 +256,7 @@ mod tests {
             Tag::builder().key("aws:cloudformation:stack-name").value("x").build(),
             Tag::builder().key(SOURCE_IMAGE_TAG).value("ami-older").build(),
         ];
-        let tags = copy_tags(&source, "ami-1", "ap-northeast-2");
+        let tags = copy_tags(&source, "ami-1", "ap-northeast-2", &CopyEncryption::DefaultKey);
         assert_eq!(
             tags,
             vec![
@@ -251,6 +264,7 @@ mod tests {
                 (TOOL_TAG.to_owned(), TOOL.to_owned()),
                 (SOURCE_IMAGE_TAG.to_owned(), "ami-1".to_owned()),
                 (SOURCE_REGION_TAG.to_owned(), "ap-northeast-2".to_owned()),
+                (COPY_ENCRYPTION_TAG.to_owned(), "default-key".to_owned()),
             ]
         );
     }

@@ -34,7 +34,7 @@ pub struct CreateArgs {
     /// The retention group prune uses [default: the instance's Name tag, else its id]
     #[arg(long, value_name = "GROUP", env = "AWSOPS_AMI_GROUP")]
     pub group: Option<String>,
-    /// Reboot the instance for a file-system-consistent image (default: no reboot)
+    /// Reboot the instance for a file-system-consistent image [default: no reboot]
     #[arg(long)]
     pub reboot: bool,
     /// An extra tag on the image and its snapshots (repeatable)

@@ -23,8 +23,7 @@ pub const SOURCE_REGION_TAG: &str = "awsops:source-region";
 
 /// A client for one region, from the command's loaded config.
 pub fn client_in(config: &aws_config::SdkConfig, region: &str) -> Client {
-    let conf = aws_sdk_ec2::config::Builder::from(config).region(aws_sdk_ec2::config::Region::new(region.to_owned())).build();
-    Client::from_conf(conf)
+    Client::new(&awsops_core::aws_config::in_region(config, region))
 }
 
 pub fn snapshot_ids(image: &Image) -> Vec<String> {

@@ -3,6 +3,7 @@
 //! lock, per-item failures that do not stop the rest, and JSON Lines out.
 
 pub mod copy;
+pub mod copy_encryption;
 pub mod create;
 pub mod images;
 pub mod name_template;
@@ -66,7 +67,7 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
-    /// Regions to list (default: the configured region)
+    /// Regions to list [default: the configured region]
     #[arg(long = "regions", value_delimiter = ',', value_name = "REGION", env = "AWSOPS_AMI_REGIONS")]
     pub regions: Vec<String>,
 }

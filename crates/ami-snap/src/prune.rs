@@ -39,7 +39,7 @@ pub struct PruneArgs {
     /// Instead of ami-snap's images: your images whose names start with PREFIX, as one group
     #[arg(long, value_name = "PREFIX", conflicts_with = "groups")]
     pub name_prefix: Option<String>,
-    /// Regions to prune in (default: the configured region)
+    /// Regions to prune in [default: the configured region]
     #[arg(long = "regions", value_delimiter = ',', value_name = "REGION", env = "AWSOPS_AMI_REGIONS")]
     pub regions: Vec<String>,
     /// Do not ask; required when not on a terminal

@@ -117,9 +117,7 @@ pub async fn run(common: &CommonArgs, args: ShareArgs, direction: Direction) -> 
                 .to_vec()
         };
         if direction == Direction::Share {
-            let kms = aws_sdk_kms::Client::from_conf(
-                aws_sdk_kms::config::Builder::from(&config).region(aws_sdk_kms::config::Region::new(region.clone())).build(),
-            );
+            let kms = aws_sdk_kms::Client::new(&awsops_core::aws_config::in_region(&config, region));
             for s in &snapshots {
                 if let Some(why) = unshareable(&kms, s).await? {
                     return Err(Error::usage(format!("cannot share {}: {why}", image.image_id().unwrap_or_default())));

@@ -45,7 +45,7 @@ pub fn zones_for<'a>(names: &[DomainName], zones: &'a [Zone], pinned: &[String])
     for name in names {
         let at = crate::names::validated_at(name)?;
         let zone = if pinned.is_empty() {
-            hosted_zone::choose(&at, zones, false, None)
+            hosted_zone::choose(&at, zones, hosted_zone::Among::PublicOnly, None)
         } else {
             // Among the pinned zones, the one that holds the name.
             let pins: Vec<Zone> = pinned
@@ -55,7 +55,7 @@ pub fn zones_for<'a>(names: &[DomainName], zones: &'a [Zone], pinned: &[String])
                     zones.iter().find(|z| z.id == id).cloned().ok_or_else(|| Error::usage(format!("no hosted zone {id} in this account")))
                 })
                 .collect::<Result<_>>()?;
-            let holder = hosted_zone::choose(&at, &pins, false, None)
+            let holder = hosted_zone::choose(&at, &pins, hosted_zone::Among::PublicOnly, None)
                 .map_err(|_| Error::usage(format!("{name} is in none of the public zones given with --zone-id ({})", pinned.join(", "))))?
                 .id
                 .clone();

@@ -9,17 +9,22 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use clap::Args;
 use std::time::Duration;
 
+// Per argument, not `next_help_heading` on the struct: that one leaks to every argument
+// declared after the flatten (clap issue 4957), which put -v, -q and whole commands'
+// options under this heading.
+/// The help heading of the AWS flags; every other flag stays under clap's "Options".
+pub const AWS_HEADING: &str = "AWS options";
+
 #[derive(Args, Debug, Clone, Default, PartialEq, Eq)]
-#[command(next_help_heading = "AWS options")]
 pub struct AwsArgs {
     /// AWS region, e.g. ap-northeast-2
-    #[arg(long, env = "AWS_REGION", global = true, value_name = "REGION")]
+    #[arg(long, env = "AWS_REGION", global = true, value_name = "REGION", help_heading = AWS_HEADING)]
     pub region: Option<String>,
     /// Named profile from ~/.aws/config and ~/.aws/credentials
-    #[arg(long, env = "AWS_PROFILE", global = true, value_name = "NAME")]
+    #[arg(long, env = "AWS_PROFILE", global = true, value_name = "NAME", help_heading = AWS_HEADING)]
     pub profile: Option<String>,
     /// Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)
-    #[arg(long, env = "AWS_ENDPOINT_URL", global = true, value_name = "URL")]
+    #[arg(long, env = "AWS_ENDPOINT_URL", global = true, value_name = "URL", help_heading = AWS_HEADING)]
     pub endpoint_url: Option<String>,
 }
 
@@ -76,6 +81,14 @@ impl AwsArgs {
         }
         Ok(config)
     }
+}
+
+/// The command's loaded configuration moved to another region (copies, prunes and shares
+/// across regions, targets in the region their ARN or host names): the same credentials,
+/// endpoint, retries and timeouts, so no command builds a per-region client by hand.
+/// `Client::new(&in_region(config, region))` for any SDK client.
+pub fn in_region(config: &SdkConfig, region: &str) -> SdkConfig {
+    config.to_builder().region(Region::new(region.to_owned())).build()
 }
 
 /// The regions this build knows (all partitions, late 2026). A region launched later is
@@ -157,6 +170,21 @@ pub fn validate_region(region: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn in_region_keeps_everything_but_the_region() {
+        let base = SdkConfig::builder()
+            .region(Region::new("ap-northeast-2"))
+            .endpoint_url("http://127.0.0.1:5000")
+            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        let moved = in_region(&base, "us-east-1");
+        assert_eq!(moved.region().map(|r| r.as_ref()), Some("us-east-1"));
+        assert_eq!(moved.endpoint_url(), Some("http://127.0.0.1:5000"));
+        assert_eq!(moved.retry_config().map(|r| r.max_attempts()), Some(MAX_ATTEMPTS));
+        assert_eq!(base.region().map(|r| r.as_ref()), Some("ap-northeast-2"), "the original is untouched");
+    }
     use super::*;
 
     #[test]

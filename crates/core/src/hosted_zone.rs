@@ -20,7 +20,19 @@ impl Zone {
     }
 }
 
-pub fn choose<'a>(name: &DomainName, zones: &'a [Zone], private: bool, pinned: Option<&str>) -> Result<&'a Zone> {
+/// Which zones a name is looked for in. The hint on a miss names `--private` only to
+/// commands that have that flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Among {
+    /// Public zones; the command has `--private` for private ones.
+    Public,
+    Private,
+    /// Public zones, and the command has no way to ask for private ones.
+    PublicOnly,
+}
+
+pub fn choose<'a>(name: &DomainName, zones: &'a [Zone], among: Among, pinned: Option<&str>) -> Result<&'a Zone> {
+    let private = among == Among::Private;
     if let Some(id) = pinned {
         let id = id.trim_start_matches("/hostedzone/");
         let zone = zones.iter().find(|z| z.id == id).ok_or_else(|| Error::usage(format!("no hosted zone {id} in this account")))?;
@@ -34,7 +46,11 @@ pub fn choose<'a>(name: &DomainName, zones: &'a [Zone], private: bool, pinned: O
     let Some(longest) = longest else {
         return Err(Error::usage(format!(
             "no {kind} hosted zone for {name}{}",
-            if private { "" } else { " (add --private for a private zone)" }
+            match among {
+                Among::Public => " (add --private for a private zone)",
+                Among::Private => "",
+                Among::PublicOnly => " (only public zones can be used here)",
+            }
         )));
     };
     let best: Vec<&Zone> = zones.iter().filter(|z| z.private == private && name.is_within(&z.name) && z.name.len() == longest).collect();
@@ -65,7 +81,17 @@ mod tests {
 
     fn pick(name: &str, private: bool, pinned: Option<&str>) -> Result<String> {
         let z = zones();
-        choose(&DomainName::parse(name).unwrap(), &z, private, pinned).map(|z| z.id.clone())
+        let among = if private { Among::Private } else { Among::Public };
+        choose(&DomainName::parse(name).unwrap(), &z, among, pinned).map(|z| z.id.clone())
+    }
+
+    #[test]
+    fn the_private_hint_only_where_the_flag_exists() {
+        let z = zones();
+        let name = DomainName::parse("www.nowhere.net").unwrap();
+        assert!(choose(&name, &z, Among::Public, None).unwrap_err().to_string().contains("add --private"));
+        let only_public = choose(&name, &z, Among::PublicOnly, None).unwrap_err().to_string();
+        assert!(!only_public.contains("--private") && only_public.contains("only public zones"), "{only_public}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use std::fs::{File, OpenOptions};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Held for as long as it lives.
@@ -24,10 +25,13 @@ impl RunLock {
     /// Takes the lock or fails at once, naming the file: a run that finds another one
     /// busy should fail loudly in cron's mail rather than queue behind it.
     pub fn acquire(path: &Path) -> Result<RunLock> {
+        // O_NOFOLLOW: a lock path that is a symlink (planted by someone who can write the
+        // directory, or a --lock into a shared one) is refused rather than followed.
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
             .open(path)
             .map_err(|e| Error::usage(format!("cannot open the lock file {}: {e}", path.display())))?;
         match file.try_lock() {
@@ -55,6 +59,17 @@ mod tests {
         assert!(err.to_string().contains("another run holds the lock"), "{err}");
         drop(first);
         RunLock::acquire(&path).unwrap();
+    }
+
+    #[test]
+    fn a_symlinked_lock_file_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere");
+        let link = dir.path().join("x.lock");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let err = RunLock::acquire(&link).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "{err}");
+        assert!(!target.exists(), "the symlink's target was created");
     }
 
     #[test]

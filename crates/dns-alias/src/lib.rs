@@ -179,7 +179,13 @@ async fn apply(common: &CommonArgs, at: &Where, delete: bool, yes: bool) -> Resu
     // The zone and the target are independent lookups: both at once.
     let target = async {
         Ok::<_, Error>(match &given {
-            Given::Text(t, text) if at.cname => (cname_to(t, text, at.ttl)?, text.clone(), t.kind()),
+            Given::Text(t, text) if at.cname => {
+                let desired = cname_to(t, text, at.ttl)?;
+                if let target::Target::S3Website { bucket, region } = t {
+                    resolve::website_bucket(&clients, bucket, region.as_deref()).await?;
+                }
+                (desired, text.clone(), t.kind())
+            }
             Given::Text(t, text) => (resolve::resolve(&clients, &name, t, at.ttl).await?, text.clone(), t.kind()),
             // A document is input: the load balancer it names must exist, and AWS's own
             // DNS name and zone are used, not the document's.
@@ -196,7 +202,9 @@ async fn apply(common: &CommonArgs, at: &Where, delete: bool, yes: bool) -> Resu
     };
     let (all_zones, target) = tokio::join!(route53::zones(&r53), target);
     // The zone's errors first, whichever lookup finished first: the message does not depend on timing.
-    let zone = zones::choose(&name, &all_zones?, at.private, at.zone_id.as_deref())?.clone();
+    let zone =
+        zones::choose(&name, &all_zones?, if at.private { zones::Among::Private } else { zones::Among::Public }, at.zone_id.as_deref())?
+            .clone();
     let (desired, target_text, target_kind) = target?;
     if zone.private && target_kind == "cloudfront" && !at.cname {
         return Err(Error::usage("a CloudFront alias cannot be in a private hosted zone"));

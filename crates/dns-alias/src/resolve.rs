@@ -2,11 +2,15 @@
 //! website alias needs a bucket named like the record with website hosting on; a load
 //! balancer's alias zone is its canonical zone (looked up through ELBv2); a CloudFront
 //! alias needs the name among the distribution's aliases and cannot sit in a private zone.
+//! A name pointed at an S3 website (alias or CNAME) needs the bucket to exist, host a
+//! website and belong to this account (`ExpectedBucketOwner`): a name left pointing at a
+//! missing bucket is a subdomain takeover for whoever creates that bucket name.
 
 use crate::record::Desired;
 use crate::s3_website;
 use crate::target::Target;
 use aws_sdk_s3::error::ProvideErrorMetadata;
+use awsops_core::aws_config::in_region;
 use awsops_core::dns_name::DomainName;
 use awsops_core::error::aws_error;
 use awsops_core::kinds::LoadBalancerDoc;
@@ -24,17 +28,13 @@ pub struct Clients<'a> {
 
 impl Clients<'_> {
     fn elbv2(&self, region: &str) -> aws_sdk_elasticloadbalancingv2::Client {
-        let conf = aws_sdk_elasticloadbalancingv2::config::Builder::from(self.config)
-            .region(aws_sdk_elasticloadbalancingv2::config::Region::new(region.to_owned()))
-            .build();
-        aws_sdk_elasticloadbalancingv2::Client::from_conf(conf)
+        aws_sdk_elasticloadbalancingv2::Client::new(&in_region(self.config, region))
     }
 
     fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         // Emulators answer path-style requests only; on AWS the SDK's own rules decide (and
         // already use path style for dotted bucket names, which website buckets often have).
-        let conf = aws_sdk_s3::config::Builder::from(self.config)
-            .region(aws_sdk_s3::config::Region::new(region.to_owned()))
+        let conf = aws_sdk_s3::config::Builder::from(&in_region(self.config, region))
             .force_path_style(self.config.endpoint_url().is_some())
             .build();
         aws_sdk_s3::Client::from_conf(conf)
@@ -63,19 +63,7 @@ async fn s3_website_alias(c: &Clients<'_>, name: &DomainName, bucket: &str, regi
             "an S3 website alias needs the bucket named like the record: {name} cannot alias bucket {bucket} (name the bucket {name}, or point a CNAME at its website host)"
         )));
     }
-    let s3 = c.s3(region.unwrap_or(c.region));
-    let region = match region {
-        Some(r) => r.to_owned(),
-        None => {
-            let out = s3.get_bucket_location().bucket(bucket).send().await.map_err(|e| bucket_error(bucket, "GetBucketLocation", e))?;
-            match out.location_constraint().map(|l| l.as_str().to_owned()) {
-                Some(l) if !l.is_empty() => l,
-                _ => "us-east-1".to_owned(),
-            }
-        }
-    };
-    let s3 = c.s3(&region);
-    s3.get_bucket_website().bucket(bucket).send().await.map_err(|e| bucket_error(bucket, "GetBucketWebsite", e))?;
+    let region = website_bucket(c, bucket, region).await?;
     let zone_id = s3_website::zone_id(&region).ok_or_else(|| {
         Error::usage(format!("no S3 website hosted zone id is known for {region}; point a CNAME at the bucket's website host"))
     })?;
@@ -83,9 +71,44 @@ async fn s3_website_alias(c: &Clients<'_>, name: &DomainName, bucket: &str, regi
     Ok(Desired::Alias { dns_name: endpoint, zone_id: zone_id.to_owned(), ipv6: false })
 }
 
+/// Checks that `bucket` exists, is this account's and hosts a website; returns its region.
+pub async fn website_bucket(c: &Clients<'_>, bucket: &str, region: Option<&str>) -> Result<String> {
+    let sts = aws_sdk_sts::Client::new(c.config);
+    let identity = sts.get_caller_identity().send().await.map_err(aws_error("GetCallerIdentity"))?;
+    let owner = identity.account().map(str::to_owned);
+    let s3 = c.s3(region.unwrap_or(c.region));
+    let region = match region {
+        Some(r) => r.to_owned(),
+        None => {
+            let out = s3
+                .get_bucket_location()
+                .bucket(bucket)
+                .set_expected_bucket_owner(owner.clone())
+                .send()
+                .await
+                .map_err(|e| bucket_error(bucket, "GetBucketLocation", e))?;
+            match out.location_constraint().map(|l| l.as_str().to_owned()) {
+                Some(l) if !l.is_empty() => l,
+                _ => "us-east-1".to_owned(),
+            }
+        }
+    };
+    c.s3(&region)
+        .get_bucket_website()
+        .bucket(bucket)
+        .set_expected_bucket_owner(owner)
+        .send()
+        .await
+        .map_err(|e| bucket_error(bucket, "GetBucketWebsite", e))?;
+    Ok(region)
+}
+
 fn bucket_error<E: ProvideErrorMetadata + std::error::Error + 'static>(bucket: &str, operation: &str, e: E) -> Error {
     match e.code() {
         Some("NoSuchBucket") => Error::usage(format!("no S3 bucket named {bucket}")),
+        Some("AccessDenied") => Error::usage(format!(
+            "bucket {bucket} is not this account's (or not readable by it): a name pointed at another account's bucket is not yours to serve"
+        )),
         Some("NoSuchWebsiteConfiguration") => {
             Error::usage(format!("bucket {bucket} has website hosting off; turn it on (index document) first"))
         }

@@ -161,6 +161,15 @@ pub fn check_layout(vpc: Ipv4Net, subnets: &[(String, Ipv4Net)]) -> Result<()> {
     Ok(())
 }
 
+/// The widest set of SSH sources allowed without `--allow-ssh-from-anywhere`: a /8. Wider
+/// is "the internet" in practice, whether written as 0.0.0.0/0 or as 0.0.0.0/1,128.0.0.0/1.
+pub const SSH_SOURCES_MAX_ADDRESSES: u64 = 1 << 24;
+
+/// How many addresses the networks cover together (overlaps counted once).
+pub fn addresses_covered(nets: &[Ipv4Net]) -> u64 {
+    Ipv4Net::aggregate(&nets.to_vec()).iter().map(|n| 1u64 << (32 - u32::from(n.prefix_len()))).sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +251,15 @@ mod tests {
             prop_assert!(check_layout(vpc, &all).is_ok());
         }
 
+    }
+
+    #[test]
+    fn ssh_sources_are_counted_together() {
+        let nets = |list: &[&str]| list.iter().map(|n| parse_cidr(n).unwrap()).collect::<Vec<_>>();
+        assert_eq!(addresses_covered(&nets(&["0.0.0.0/0"])), 1 << 32);
+        assert_eq!(addresses_covered(&nets(&["0.0.0.0/1", "128.0.0.0/1"])), 1 << 32);
+        assert_eq!(addresses_covered(&nets(&["10.0.0.0/8", "10.1.0.0/16"])), SSH_SOURCES_MAX_ADDRESSES, "overlaps once");
+        assert_eq!(addresses_covered(&nets(&["203.0.113.7/32", "198.51.100.0/24"])), 257);
+        assert_eq!(addresses_covered(&[]), 0);
     }
 }

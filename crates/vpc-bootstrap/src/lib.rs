@@ -84,7 +84,7 @@ pub struct CreateArgs {
     /// Private subnets per AZ
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub private_per_az: usize,
-    /// Subnet size as a prefix length (default: VPC prefix + 8, at most 28)
+    /// Subnet size as a prefix length [default: VPC prefix + 8, at most 28]
     #[arg(long, value_name = "PREFIX", value_parser = clap::value_parser!(u8).range(16..=28))]
     pub subnet_prefix: Option<u8>,
     /// An explicit subnet, overriding a planned one of the same name: name=…,cidr=…,az=…[,tier=public|private]
@@ -105,7 +105,7 @@ pub struct CreateArgs {
     /// Where the bastion group admits SSH from [default: your public IP/32, detected over HTTPS]
     #[arg(long = "ssh-from", value_delimiter = ',', env = "AWSOPS_SSH_FROM", value_name = "CIDR")]
     pub ssh_from: Vec<String>,
-    /// Allow --ssh-from 0.0.0.0/0 (SSH from the whole internet)
+    /// Allow --ssh-from networks that together cover more than a /8 (0.0.0.0/0: SSH from the whole internet)
     #[arg(long)]
     pub allow_ssh_from_anywhere: bool,
     /// Gateway endpoints on the private route tables (repeat or comma-separate)
@@ -200,11 +200,10 @@ fn check_args(args: &CreateArgs) -> Result<Checked> {
     }
     let web_sources = args.web_from.iter().map(|c| cidr_plan::parse_cidr(c)).collect::<Result<Vec<_>>>()?;
     let ssh_sources = args.ssh_from.iter().map(|c| cidr_plan::parse_cidr(c)).collect::<Result<Vec<_>>>()?;
-    if let Some(open) = ssh_sources.iter().find(|n| n.prefix_len() == 0)
-        && !args.allow_ssh_from_anywhere
-    {
+    if cidr_plan::addresses_covered(&ssh_sources) > cidr_plan::SSH_SOURCES_MAX_ADDRESSES && !args.allow_ssh_from_anywhere {
         return Err(Error::usage(format!(
-            "--ssh-from {open} opens SSH to the whole internet; add --allow-ssh-from-anywhere if you mean it"
+            "--ssh-from {} opens SSH to more than a /8 of the internet; add --allow-ssh-from-anywhere if you mean it",
+            args.ssh_from.join(",")
         )));
     }
     if args.web_ports.contains(&0) {
@@ -292,6 +291,8 @@ async fn build(c: &Clients, checked: Checked, args: &CreateArgs, leased: Option<
         // The bastion group already admits someone: a re-run from elsewhere adds nobody.
         Vec::new()
     } else if args.dry_run {
+        // A real run adds the caller's /32 here; the plan shows that rule with a placeholder.
+        spec.ssh_from_caller = true;
         Vec::new()
     } else {
         let ip = caller_ip::detect().await?;

@@ -313,11 +313,16 @@ impl Builder {
         self.steps.iter().any(|s| s.key == key)
     }
 
-    /// Adds a step after the steps it refers to and those of `extra_after` that exist.
+    /// Adds a step after the steps it refers to and those of `extra_after` that exist. An
+    /// absent one is skipped on purpose (the gateway is attached already: nothing to wait
+    /// for), so a key outside the planner's grammar, a typo, panics in every test that
+    /// plans instead of silently dropping an ordering.
     pub(crate) fn add(&mut self, key: impl Into<String>, action: Action, extra_after: &[&str]) -> Ref {
         let key = key.into();
+        debug_assert!(is_step_key(&key), "step key {key:?} is not in the planner's grammar (plan::STEP_KEYS)");
         let mut after = action.step_refs();
         for extra in extra_after {
+            debug_assert!(is_step_key(extra), "step {key:?} is ordered after {extra:?}, which no plan makes (plan::STEP_KEYS)");
             if self.has(extra) && !after.iter().any(|a| a == extra) {
                 after.push((*extra).to_owned());
             }
@@ -330,6 +335,52 @@ impl Builder {
     pub(crate) fn keys_with_prefix(&self, prefix: &str) -> Vec<String> {
         self.steps.iter().filter(|s| s.key.starts_with(prefix)).map(|s| s.key.clone()).collect()
     }
+}
+
+/// Every step key a plan can hold: a fixed key, or a prefix ending in ':' and a role,
+/// name or id.
+pub const STEP_KEYS: &[&str] = &[
+    "vpc",
+    "vpc-dns-support",
+    "vpc-dns-hostnames",
+    "strip-default-security-group",
+    "igw",
+    "igw-attach",
+    "bastion",
+    "wait-bastion",
+    "delete-endpoints",
+    "detach-igw",
+    "delete-igw",
+    "delete-vpc",
+    "subnet:",
+    "subnet-public-ip:",
+    "eip:",
+    "nat:",
+    "wait-nat:",
+    "endpoint:",
+    "endpoint-route-tables:",
+    "route-table:",
+    "route:",
+    "associate:",
+    "security-group:",
+    "ingress:",
+    "dedupe:",
+    "dedupe-detach:",
+    "terminate:",
+    "delete-nat:",
+    "release:",
+    "disassociate:",
+    "delete-route-table:",
+    "revoke:",
+    "delete-security-group:",
+    "delete-subnet:",
+];
+
+pub fn is_step_key(key: &str) -> bool {
+    STEP_KEYS.iter().any(|k| match k.strip_suffix(':') {
+        Some(_) => key.len() > k.len() && key.starts_with(k),
+        None => key == *k,
+    })
 }
 
 pub const PUBLIC_ROUTE_TABLE_ROLE: &str = "rt:public";
@@ -351,6 +402,10 @@ pub const WEB_GROUP: &str = "sg:web";
 pub const BASTION_GROUP: &str = "sg:bastion";
 pub const PRIVATE_GROUP: &str = "sg:private";
 pub const BASTION_ROLE: &str = "bastion";
+
+/// The source a dry run plans for the bastion's SSH rule when a real run would detect the
+/// caller's public address (`--ssh-from` unset): the rule is shown, the address is not.
+pub const CALLER_IP_PLACEHOLDER: &str = "CALLER_IP/32";
 
 fn tcp(port: u16, cidr: Option<String>) -> Permission {
     Permission { protocol: "tcp".into(), from_port: i32::from(port), to_port: i32::from(port), cidr, source_group: None }
@@ -564,7 +619,10 @@ pub fn plan(spec: &NetworkSpec, existing: &Existing) -> Result<Plan> {
         spec.web_ports.iter().flat_map(|p| spec.web_sources.iter().map(move |src| tcp(*p, Some(src.to_string())))).collect();
     authorize(&mut b, existing, "web", &web, WEB_GROUP, None, web_rules);
     let bastion_group = group(&mut b, existing, &vpc, BASTION_GROUP, &format!("{stack}-bastion"), "SSH from the operator only (awsops)");
-    let ssh_rules: Vec<Permission> = spec.ssh_sources.iter().map(|src| tcp(22, Some(src.to_string()))).collect();
+    let mut ssh_rules: Vec<Permission> = spec.ssh_sources.iter().map(|src| tcp(22, Some(src.to_string()))).collect();
+    if spec.ssh_from_caller {
+        ssh_rules.push(tcp(22, Some(CALLER_IP_PLACEHOLDER.to_owned())));
+    }
     authorize(&mut b, existing, "bastion", &bastion_group, BASTION_GROUP, None, ssh_rules);
     let private_group = group(&mut b, existing, &vpc, PRIVATE_GROUP, &format!("{stack}-private"), "SSH from the bastion group (awsops)");
     authorize(&mut b, existing, "private", &private_group, PRIVATE_GROUP, Some(bastion_group.clone()), vec![tcp(22, None)]);

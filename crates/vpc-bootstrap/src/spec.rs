@@ -27,6 +27,9 @@ pub struct NetworkSpec {
     pub web_sources: Vec<Ipv4Net>,
     /// Where the bastion group admits SSH from (the caller's /32 by default).
     pub ssh_sources: Vec<Ipv4Net>,
+    /// A dry run without `--ssh-from`: plan the rule a real run adds for the caller's
+    /// address without asking the internet for it (see `plan::CALLER_IP_PLACEHOLDER`).
+    pub ssh_from_caller: bool,
     pub endpoints: Vec<GatewayService>,
     pub bastion: Option<BastionSpec>,
 }
@@ -44,6 +47,7 @@ impl NetworkSpec {
             web_ports: vec![80, 443],
             web_sources: vec![anywhere()],
             ssh_sources: Vec::new(),
+            ssh_from_caller: false,
             endpoints: Vec::new(),
             bastion: None,
         }

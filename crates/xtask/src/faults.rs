@@ -234,7 +234,8 @@ mod tests {
         let rest = Faults { lose_nth: vec![("POST /2013-04-01/hostedzone/".into(), 1)], ..Faults::default() };
         assert_eq!(rest.decide("POST /2013-04-01/hostedzone/Z1/rrset", 1, true), Fault::LoseResponse);
         let route = Faults { lose_nth: vec![("CreateRoute".into(), 1)], ..Faults::default() };
-        assert_eq!(route.decide("CreateRouteTable", 1, true), Fault::None, "an action is not a prefix");
+        assert_eq!(route.decide("CreateRouteTable", 1, true), Fault::None, "a query action is matched by its whole name");
+        assert_eq!(route.decide("CreateRoute", 1, true), Fault::LoseResponse);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod bench_iam;
 pub mod bench_ssh;
 pub mod call_proxy;
 pub mod census;
+pub mod cli_checks;
 pub mod faults;
 pub mod moto;
 pub mod ssh_lab;
@@ -76,6 +77,9 @@ pub fn generated() -> Vec<(PathBuf, Vec<u8>)> {
         ] {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut cmd.clone(), &name, &mut buf);
+            if shell == Shell::Bash {
+                buf = fix_bash_case_labels(&String::from_utf8_lossy(&buf)).into_bytes();
+            }
             files.push((PathBuf::from(path), buf));
         }
         files.push((PathBuf::from(format!("man/{name}.1")), man_page(&cmd, &name)));
@@ -93,11 +97,43 @@ pub fn generated() -> Vec<(PathBuf, Vec<u8>)> {
     files
 }
 
+/// clap_complete's bash script names a subcommand's state one way where it is set
+/// (`cmd="vpc__bootstrap__subcmd__create"`) and another in the `case` that lists its
+/// options (`vpc__subcmd__bootstrap__subcmd__create)`) when the binary's name has a
+/// dash (clap issues 6421/6529), so no subcommand option ever completed. Each case
+/// label that no `cmd=` assignment produces is renamed to the state it stands for.
+pub fn fix_bash_case_labels(script: &str) -> String {
+    let squash = |s: &str| s.replace("__subcmd__", "__");
+    let states: Vec<&str> = script.lines().filter_map(|l| l.trim().strip_prefix("cmd=\"").and_then(|r| r.strip_suffix('"'))).collect();
+    let mut out = String::with_capacity(script.len());
+    for line in script.lines() {
+        let label = line.strip_prefix("        ").and_then(|l| l.strip_suffix(')'));
+        match label {
+            Some(label)
+                if !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !states.contains(&label) =>
+            {
+                match states.iter().find(|s| squash(s) == squash(label)) {
+                    Some(state) => out.push_str(&format!("        {state})")),
+                    None => out.push_str(line),
+                }
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// A man page with the usual sections plus ENVIRONMENT and EXIT STATUS.
 pub fn man_page(cmd: &Command, name: &str) -> Vec<u8> {
     let mut cmd = cmd.clone();
     cmd.build();
-    let man = clap_mangen::Man::new(cmd.clone()).title(name.to_uppercase()).section("1").manual("awsops");
+    let man = clap_mangen::Man::new(cmd.clone())
+        .title(name.to_uppercase())
+        .section("1")
+        .date(MAN_DATE)
+        .source(format!("awsops {}", env!("CARGO_PKG_VERSION")))
+        .manual("awsops");
     let mut out = Vec::new();
     let _ = man.render_title(&mut out);
     let _ = man.render_name_section(&mut out);
@@ -134,6 +170,34 @@ pub fn man_page(cmd: &Command, name: &str) -> Vec<u8> {
     )]);
     let _ = extra.to_writer(&mut out);
     let _ = man.render_version_section(&mut out);
+    tidy_paragraphs(&String::from_utf8_lossy(&out)).into_bytes()
+}
+
+/// The `.TH` date of every page: the last change to the pages' content, fixed so the
+/// generated files stay byte-for-byte reproducible (`cargo xtask docs --check`).
+pub const MAN_DATE: &str = "2026-11-26";
+
+/// Collapses each run of `.br` and blank lines (a blank line is `.sp`) that clap_mangen
+/// writes around "Possible values" into one break: one blank line if the run had any,
+/// else one `.br`. mandoc warns about `br` next to `sp` ("skipping paragraph macro").
+pub fn tidy_paragraphs(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut run: Option<bool> = None; // Some(has_blank) while inside a run
+    for line in page.lines() {
+        let is_break = line == ".br";
+        if is_break || line.is_empty() {
+            run = Some(run.unwrap_or(false) || line.is_empty());
+            continue;
+        }
+        if let Some(has_blank) = run.take() {
+            out.push_str(if has_blank { "\n" } else { ".br\n" });
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if let Some(has_blank) = run {
+        out.push_str(if has_blank { "\n" } else { ".br\n" });
+    }
     out
 }
 
@@ -182,6 +246,31 @@ mod tests {
     fn committed_generated_files_are_fresh() {
         let stale = stale(&workspace_root());
         assert!(stale.is_empty(), "generated files are stale, run `cargo xtask docs`: {stale:?}");
+    }
+
+    #[test]
+    fn paragraph_breaks_collapse_to_one() {
+        assert_eq!(tidy_paragraphs("a\n\n.br\nb\n.br\n\n.br\nc\n.br\nd\n"), "a\n\nb\n\nc\n.br\nd\n");
+    }
+
+    /// Every page as mandoc reads it: no warnings (the date slot, `br` around `sp`).
+    #[test]
+    fn man_pages_pass_mandoc_lint() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut pages = Vec::new();
+        for (path, contents) in generated().into_iter().filter(|(p, _)| p.starts_with("man")) {
+            let file = dir.path().join(path.file_name().unwrap());
+            std::fs::write(&file, contents).unwrap();
+            pages.push(file);
+        }
+        assert!(pages.len() >= 7);
+        let out = std::process::Command::new("mandoc")
+            .args(["-T", "lint", "-W", "warning"])
+            .args(&pages)
+            .output()
+            .expect("mandoc is installed (scripts/lib.sh ensure_doc_tools)");
+        let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success() && report.trim().is_empty(), "mandoc -T lint -W warning:\n{report}");
     }
 
     #[test]

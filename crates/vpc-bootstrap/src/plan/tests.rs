@@ -456,3 +456,32 @@ proptest! {
         prop_assert_eq!(world, Existing::default());
     }
 }
+
+#[test]
+fn a_dry_run_without_ssh_from_plans_the_callers_rule() {
+    let mut s = lab();
+    s.ssh_sources.clear();
+    s.ssh_from_caller = true;
+    let planned = serde_json::to_string(&plan(&s, &Existing::default()).unwrap()).unwrap();
+    assert!(planned.contains(CALLER_IP_PLACEHOLDER), "{planned}");
+    s.ssh_from_caller = false;
+    let planned = serde_json::to_string(&plan(&s, &Existing::default()).unwrap()).unwrap();
+    assert!(!planned.contains(CALLER_IP_PLACEHOLDER));
+}
+
+#[test]
+fn step_keys_follow_the_grammar() {
+    assert!(is_step_key("igw-attach") && is_step_key("wait-nat:a") && is_step_key("subnet:private-subnet-a1"));
+    assert!(!is_step_key("igw-atach") && !is_step_key("wait-nat:") && !is_step_key("wait-nats:a"));
+    for step in plan(&lab(), &Existing::default()).unwrap().steps {
+        assert!(is_step_key(&step.key), "{}", step.key);
+        assert!(step.after.iter().all(|a| is_step_key(a)), "{:?}", step.after);
+    }
+}
+
+#[test]
+#[should_panic(expected = "which no plan makes")]
+fn a_dependency_on_an_unknown_step_panics() {
+    let mut b = Builder::default();
+    b.add("igw", Action::CreateInternetGateway { name: "lab-igw".into() }, &["igw-atach"]);
+}
