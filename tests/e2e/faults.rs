@@ -56,6 +56,17 @@ fn clean_run(moto: &Moto) -> (serde_json::Value, BTreeMap<String, usize>, Vec<St
     (shape(&doc), census(&aws, "clean"), writes)
 }
 
+/// A network with a private subnet in each of two AZs (no NAT), as the `vpc` document
+/// efs-mount reads.
+fn small_network(moto: &Moto) -> String {
+    vpc(&moto.url())
+        .args(["create", "net", "--cidr", "10.1.0.0/16", "--az", "a,c", "--private-per-az", "1", "--nat", "none"])
+        .run()
+        .ok()
+        .remove(0)
+        .to_string()
+}
+
 fn destroy_leaves_nothing(moto: &Moto, stack: &str) {
     vpc(&moto.url()).args(["destroy", stack, "--yes"]).run().ok();
     assert_eq!(Ec2View::new(&moto.url()).tagged(stack), Vec::<String>::new(), "{stack}: destroy left something");
@@ -233,12 +244,7 @@ fn owned_duplicates_are_removed_and_destroy_takes_every_vpc() {
 #[test]
 fn efs_mount_and_ami_snap_creates_survive_a_lost_response_of_each_call() {
     let moto = Moto::start();
-    let network = vpc(&moto.url())
-        .args(["create", "net", "--cidr", "10.1.0.0/16", "--az", "a,c", "--private-per-az", "1", "--nat", "none"])
-        .run()
-        .ok()
-        .remove(0)
-        .to_string();
+    let network = small_network(&moto);
     let efs_args = |name: &str| -> Vec<String> {
         ["create", "--name", name, "--access-point", "1000:1000:/uploads"].iter().map(|s| s.to_string()).collect()
     };
@@ -322,12 +328,7 @@ fn efs_mount_and_ami_snap_creates_survive_a_lost_response_of_each_call() {
 #[test]
 fn two_efs_mount_creates_at_once_make_one_file_system() {
     let moto = Moto::start();
-    let network = vpc(&moto.url())
-        .args(["create", "net", "--cidr", "10.1.0.0/16", "--az", "a,c", "--private-per-az", "1", "--nat", "none"])
-        .run()
-        .ok()
-        .remove(0)
-        .to_string();
+    let network = small_network(&moto);
     let proxy = CallProxy::start(moto.addr(), Duration::from_millis(10)).unwrap();
     let spawn = || {
         let mut child = TestCommand::new("efs-mount", &proxy.url())
@@ -357,12 +358,7 @@ fn two_efs_mount_creates_at_once_make_one_file_system() {
 #[test]
 fn efs_mount_create_killed_at_every_mutating_call_a_rerun_converges() {
     let moto = Moto::start();
-    let network = vpc(&moto.url())
-        .args(["create", "net", "--cidr", "10.1.0.0/16", "--az", "a,c", "--private-per-az", "1", "--nat", "none"])
-        .run()
-        .ok()
-        .remove(0)
-        .to_string();
+    let network = small_network(&moto);
     let args = |name: &str| -> Vec<String> {
         ["create", "--name", name, "--access-point", "1000:1000:/uploads", "--from", "-"].iter().map(|s| s.to_string()).collect()
     };
