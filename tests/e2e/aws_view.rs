@@ -2,7 +2,6 @@
 //! so a test checks what really exists rather than what a command says it made.
 
 use aws_sdk_ec2::Client;
-use aws_sdk_ec2::types::Filter;
 use std::future::Future;
 
 pub struct Ec2View {
@@ -129,14 +128,7 @@ impl Ec2View {
     }
 }
 
-pub fn filter(name: &str, value: &str) -> Filter {
-    Filter::builder().name(name).values(value).build()
-}
-
-/// A resource's tag value.
-pub fn tag<'a>(tags: &'a [aws_sdk_ec2::types::Tag], key: &str) -> Option<&'a str> {
-    tags.iter().find(|t| t.key() == Some(key)).and_then(|t| t.value())
-}
+pub use xtask::census::{filter, tag};
 
 /// A client of any SDK on the emulator, with the static test credentials.
 macro_rules! emulator_client {

@@ -177,7 +177,7 @@ async fn request_image(ec2: &Client, job: &Job, reboot: bool) -> Result<String> 
         },
     )
     .await
-    .and_then(|id| if id.is_empty() { Err(Error::failed("CreateImage returned no image id")) } else { Ok(id) })
+    .and_then(|id| awsops_core::create_once::nonempty_id("CreateImage", id))
 }
 
 /// Tags the image's snapshots that lack ami-snap's tag (after the fallback above, or on

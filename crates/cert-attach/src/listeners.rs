@@ -237,7 +237,7 @@ where
         },
     )
     .await?;
-    if arn.is_empty() { Err(Error::failed("CreateListener returned no listener")) } else { Ok(arn) }
+    awsops_core::create_once::nonempty_id("CreateListener", arn)
 }
 
 /// ELB can refuse a certificate for a short while after ACM issues it (it has not reached

@@ -148,6 +148,11 @@ fn describe<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> String 
     }
 }
 
+/// The id a create answered with, refused when empty (an answer without the field).
+pub fn nonempty_id(operation: &str, id: String) -> Result<String> {
+    if id.is_empty() { Err(Error::failed(format!("{operation} returned no id"))) } else { Ok(id) }
+}
+
 /// The retry setting of a token-less create's request: one attempt, `create_once`
 /// decides the rest. `call.customize().config_override(ec2::config::Builder::from(..))`
 /// takes it through each service's config builder.

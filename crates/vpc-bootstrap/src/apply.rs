@@ -168,10 +168,6 @@ fn lowest<'a>(ids: impl Iterator<Item = &'a str>) -> Option<String> {
     ids.min().map(str::to_owned)
 }
 
-fn nonempty(id: String, operation: &str) -> Result<String> {
-    if id.is_empty() { Err(Error::failed(format!("{operation} returned no id"))) } else { Ok(id) }
-}
-
 fn created(id: Option<&str>, operation: &str) -> Result<String> {
     id.map(str::to_owned).ok_or_else(|| Error::failed(format!("{operation} returned no id")))
 }
@@ -238,7 +234,7 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
                 },
             )
             .await
-            .and_then(|id| nonempty(id, "CreateVpc"))
+            .and_then(|id| create_once::nonempty_id("CreateVpc", id))
         }
         Action::EnableDnsSupport { vpc } => {
             settle("ModifyVpcAttribute", || ec2.modify_vpc_attribute().vpc_id(vpc.id()).enable_dns_support(yes()).send()).await?;
@@ -302,7 +298,7 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
                 },
             )
             .await
-            .and_then(|id| nonempty(id, "CreateSubnet"))
+            .and_then(|id| create_once::nonempty_id("CreateSubnet", id))
         }
         Action::MapPublicIpOnLaunch { subnet } => {
             settle("ModifySubnetAttribute", || ec2.modify_subnet_attribute().subnet_id(subnet.id()).map_public_ip_on_launch(yes()).send())
@@ -332,7 +328,7 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
                 },
             )
             .await
-            .and_then(|id| nonempty(id, "CreateInternetGateway"))
+            .and_then(|id| create_once::nonempty_id("CreateInternetGateway", id))
         }
         Action::AttachInternetGateway { internet_gateway, vpc } => {
             let attached = settle("AttachInternetGateway", || {
@@ -384,7 +380,7 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
                 },
             )
             .await
-            .and_then(|id| nonempty(id, "CreateRouteTable"))
+            .and_then(|id| create_once::nonempty_id("CreateRouteTable", id))
         }
         Action::CreateRoute { route_table, destination, target } => {
             let nat = target.id().starts_with("nat-");
@@ -470,7 +466,7 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
                 },
             )
             .await
-            .and_then(|id| nonempty(id, "AllocateAddress"))
+            .and_then(|id| create_once::nonempty_id("AllocateAddress", id))
         }
         Action::CreateNatGateway { subnet, allocation, name, role } => {
             // The token makes a retried or re-run create return the same gateway.
@@ -525,7 +521,7 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
                 },
             )
             .await
-            .and_then(|id| nonempty(id, "CreateSecurityGroup"))
+            .and_then(|id| create_once::nonempty_id("CreateSecurityGroup", id))
         }
         Action::AuthorizeIngress { group, source_group, rules } => {
             let perms = ip_permissions(&rules, source_group.as_ref().map(Ref::id));

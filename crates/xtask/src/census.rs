@@ -16,11 +16,13 @@ pub fn client(endpoint: &str, region: &str) -> Client {
     Client::from_conf(config)
 }
 
-fn filter(name: &str, value: &str) -> Filter {
+/// An EC2 filter with one value.
+pub fn filter(name: &str, value: &str) -> Filter {
     Filter::builder().name(name).values(value).build()
 }
 
-fn tag<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
+/// A resource's tag value.
+pub fn tag<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
     tags.iter().find(|t| t.key() == Some(key)).and_then(Tag::value)
 }
 
