@@ -147,12 +147,19 @@ impl Run {
         self.documents()
     }
 
+    /// The documents printed, each checked against its published schema (one validator run
+    /// for them all): every document a command prints in the tests conforms.
     pub fn documents(&self) -> Vec<serde_json::Value> {
-        self.stdout
+        let docs: Vec<serde_json::Value> = self
+            .stdout
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {l}")))
-            .collect()
+            .collect();
+        if let Err(e) = check_schemas(&docs) {
+            panic!("a printed document does not conform to its schema: {e}\nstdout:\n{}", self.stdout);
+        }
+        docs
     }
 
     /// Asserts exit status 2 with a one-line message mentioning `needle`.
@@ -168,15 +175,49 @@ impl Run {
 /// Checks a document against its published JSON Schema (`schemas/KIND.vN.json`) with the
 /// `jsonschema` package that moto's venv carries: Err names what does not conform.
 pub fn check_schema(doc: &serde_json::Value) -> Result<(), String> {
-    let kind = doc["kind"].as_str().ok_or("no kind")?;
-    let version = doc["schema_version"].as_u64().ok_or("no schema_version")?;
-    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schemas/{kind}.v{version}.json"));
+    if doc.get("kind").and_then(|k| k.as_str()).is_none() {
+        return Err("no kind".into());
+    }
+    check_schemas(std::slice::from_ref(doc))
+}
+
+/// Checks every document that has a `kind` (other output, such as SARIF, has none) against
+/// `schemas/KIND.vN.json`, in one run of the validator: Err names the first that does not conform.
+pub fn check_schemas(docs: &[serde_json::Value]) -> Result<(), String> {
+    let docs: Vec<&serde_json::Value> = docs.iter().filter(|d| d.get("kind").and_then(|k| k.as_str()).is_some()).collect();
+    if docs.is_empty() {
+        return Ok(());
+    }
+    const VALIDATE: &str = "import json, sys, jsonschema
+dir, docs = sys.argv[1], json.loads(sys.stdin.read())
+for d in docs:
+    path = '%s/%s.v%s.json' % (dir, d['kind'], d.get('schema_version'))
+    try:
+        schema = json.load(open(path))
+    except OSError as e:
+        sys.exit('%s: no schema (%s)' % (d['kind'], e))
+    try:
+        jsonschema.validate(d, schema)
+    except jsonschema.ValidationError as e:
+        sys.exit('%s: %s at %s' % (d['kind'], e.message, '/'.join(map(str, e.absolute_path))))
+";
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
     let python = xtask::moto::moto_server_path().with_file_name("python");
-    let out = Command::new(&python)
-        .args(["-c", "import json, sys, jsonschema\ntry:\n    jsonschema.validate(json.loads(sys.argv[2]), json.load(open(sys.argv[1])))\nexcept jsonschema.ValidationError as e:\n    sys.exit(e.message)"])
-        .arg(&schema)
-        .arg(doc.to_string())
-        .output()
+    let mut child = Command::new(&python)
+        .args(["-c", VALIDATE])
+        .arg(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap_or_else(|e| panic!("cannot run {} (moto's venv, for jsonschema): {e}", python.display()));
+    let input = serde_json::to_vec(&docs).expect("documents as JSON");
+    let mut pipe = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("run the schema validator");
+    let _ = writer.join();
     if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).trim().to_owned()) }
 }

@@ -7,7 +7,7 @@
 //! to administrator access through two roles, and an admin role fenced by a boundary.
 
 use crate::aws_view::{Ec2View, emulator_client};
-use crate::harness::{CallProxy, Moto, TestCommand};
+use crate::harness::{CallProxy, Moto, TestCommand, check_schema};
 use std::time::Duration;
 
 const ADMIN: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
@@ -368,4 +368,22 @@ fn offline_without_aws_managed_policies_warns_and_says_uncertain() {
     let nameless = docs.iter().find(|d| d["check"] == "admin-policy").unwrap();
     assert!(nameless["title"].as_str().unwrap().contains("policy arn:aws:iam::333333333333:policy/nameless grants"), "{nameless}");
     assert_eq!(nameless["evidence"]["attached"], false);
+}
+
+#[test]
+fn an_empty_account_names_its_root_user_with_the_account_id() {
+    // Nothing in the account names it (no users, roles or customer policies): the account
+    // id comes from STS, so the root ARN is a whole ARN, never `arn:aws:iam:::root`.
+    let moto = Moto::start();
+    let docs = audit(&moto.url()).run().ok();
+    let roots: Vec<&str> = docs.iter().filter_map(|d| d["resource"].as_str()).filter(|r| r.ends_with(":root")).collect();
+    assert!(!roots.is_empty(), "no finding about the root user: {docs:?}");
+    for r in roots {
+        assert_eq!(r, "arn:aws:iam::123456789012:root");
+    }
+    let summary = docs.iter().find(|d| d["kind"] == "iam-audit-summary").expect("a summary");
+    assert_eq!(summary["account_id"], "123456789012");
+    for d in &docs {
+        check_schema(d).unwrap_or_else(|e| panic!("{} does not conform: {e}", d["kind"]));
+    }
 }

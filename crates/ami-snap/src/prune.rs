@@ -14,7 +14,7 @@ use awsops_core::batch::Batch;
 use awsops_core::confirm::confirm;
 use awsops_core::ec2::{filter, retry_codes, tag_value};
 use awsops_core::error::aws_error;
-use awsops_core::kinds::{AmiPruneDoc, PrunedSnapshot};
+use awsops_core::kinds::{AmiPruneDoc, PruneOutcome, PrunedSnapshot};
 use awsops_core::output::Output;
 use awsops_core::ownership::TOOL_TAG;
 use awsops_core::{CommonArgs, Error, Outcome, Result};
@@ -90,7 +90,7 @@ pub async fn run(common: &CommonArgs, args: PruneArgs) -> Result<Outcome> {
     .await?;
 
     let mut out = Output::stdout();
-    let prunes: usize = plans.iter().flat_map(|p| &p.docs).filter(|d| d.verdict == "prune").count();
+    let prunes: usize = plans.iter().flat_map(|p| &p.docs).filter(|d| d.verdict == Verdict::Prune).count();
     if args.change.dry_run || prunes == 0 {
         for doc in plans.iter().flat_map(|p| &p.docs) {
             out.emit(doc)?;
@@ -106,13 +106,13 @@ pub async fn run(common: &CommonArgs, args: PruneArgs) -> Result<Outcome> {
         let ec2 = images::client_in(&config, &plan.region);
         let results = awsops_core::batch::at_most(plan.docs.iter().map(|doc| execute(&ec2, doc)), args.change.jobs).await;
         for (mut doc, result) in plan.docs.into_iter().zip(results) {
-            if doc.verdict == "prune" {
+            if doc.verdict == Verdict::Prune {
                 let label = format!("{} in {}", doc.image_id, doc.region);
                 let failure = result.as_ref().err().map(ToString::to_string);
                 match batch.record(&label, result)? {
-                    Some(()) => doc.outcome = "done".into(),
+                    Some(()) => doc.outcome = PruneOutcome::Done,
                     None => {
-                        doc.outcome = "failed".into();
+                        doc.outcome = PruneOutcome::Failed;
                         doc.error = failure;
                     }
                 }
@@ -157,7 +157,7 @@ async fn plan_region(ec2: Client, region: &str, args: &PruneArgs, rule: &Rule, n
                 name: c.name.clone(),
                 group: c.group.clone(),
                 created: created_text.get(c.image_id.as_str()).map(|s| (*s).to_owned()),
-                verdict: if prune { "prune" } else { "keep" }.into(),
+                verdict: d.verdict,
                 reason: d.reason,
                 snapshots: snapshots
                     .get(&c.image_id)
@@ -167,14 +167,8 @@ async fn plan_region(ec2: Client, region: &str, args: &PruneArgs, rule: &Rule, n
                             .collect()
                     })
                     .unwrap_or_default(),
-                outcome: if prune && args.change.dry_run {
-                    "planned"
-                } else if prune {
-                    "pending"
-                } else {
-                    "kept"
-                }
-                .into(),
+                // A real run's prunes are `planned` until done or failed; only a dry run prints them so.
+                outcome: if prune { PruneOutcome::Planned } else { PruneOutcome::Kept },
                 error: None,
             }
         })
@@ -244,7 +238,7 @@ async fn image_references(ec2: &Client, ids: &[String]) -> Result<BTreeMap<Strin
 
 /// Deregisters a pruned image and deletes the snapshots only it used; a kept one is left.
 async fn execute(ec2: &Client, doc: &AmiPruneDoc) -> Result<()> {
-    if doc.verdict != "prune" {
+    if doc.verdict != Verdict::Prune {
         return Ok(());
     }
     // An image already gone (another tool, a run whose answer was lost) is deregistered.

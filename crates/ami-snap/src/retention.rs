@@ -49,12 +49,7 @@ pub struct Candidate {
     pub snapshots: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    Keep,
-    Prune,
-}
+pub use awsops_core::kinds::PruneVerdict as Verdict;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {

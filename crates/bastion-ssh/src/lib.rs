@@ -342,7 +342,7 @@ async fn plan(common: &CommonArgs, hop: &HopArgs, target_text: Option<&str>, man
         (None, None) => {
             let tagged: Vec<&Instance> = all
                 .iter()
-                .filter(|i| i.tags.iter().any(|(k, v)| k == awsops_core::ownership::ROLE_TAG && v == "bastion"))
+                .filter(|i| i.tags.iter().any(|(k, v)| k == awsops_core::ownership::ROLE_TAG && v == awsops_core::ownership::BASTION_ROLE))
                 .filter(|i| vpc_of_targets.is_none() || i.vpc_id == vpc_of_targets)
                 .collect();
             by_instance(

@@ -222,9 +222,11 @@ pub fn pump<L: Read + Write + AsRawFd>(
     }
 }
 
-/// libssh2's "would block" (LIBSSH2_ERROR_EAGAIN) on a non-blocking session.
+/// libssh2's LIBSSH2_ERROR_EAGAIN (libssh2.h): "would block" on a non-blocking session.
+const LIBSSH2_ERROR_EAGAIN: i32 = -37;
+
 fn again(e: &ssh2::Error) -> bool {
-    e.code() == ssh2::ErrorCode::Session(-37)
+    e.code() == ssh2::ErrorCode::Session(LIBSSH2_ERROR_EAGAIN)
 }
 
 /// Calls `call` on a non-blocking session until it stops saying "would block", sleeping in

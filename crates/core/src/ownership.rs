@@ -7,6 +7,8 @@ pub const STACK_TAG: &str = "awsops:stack";
 pub const ROLE_TAG: &str = "awsops:role";
 pub const TOOL_TAG: &str = "awsops:tool";
 pub const NAME_TAG: &str = "Name";
+/// The role tag value of the bastion host vpc-bootstrap launches (bastion-ssh finds it by it).
+pub const BASTION_ROLE: &str = "bastion";
 /// A per-request mark on resources of which many may carry the same other tags (a
 /// volume's snapshots): how a create whose answer was lost finds its own resource.
 pub const REQUEST_TAG: &str = "awsops:request";

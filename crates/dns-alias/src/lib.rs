@@ -10,7 +10,7 @@ pub mod target;
 use awsops_core::confirm::confirm;
 use awsops_core::dns_name::DomainName;
 use awsops_core::document::{from_value, kind_of};
-use awsops_core::kinds::{CertificateDoc, LoadBalancerDoc, RecordDoc};
+use awsops_core::kinds::{CertificateDoc, LoadBalancerDoc, RecordDoc, RecordStatus, TargetKind};
 use awsops_core::output::Output;
 use awsops_core::{CommandCli, CommonArgs, Document, Error, Outcome, Result};
 use awsops_core::{hosted_zone as zones, route53};
@@ -196,7 +196,7 @@ async fn apply(common: &CommonArgs, at: &Where, delete: bool, yes: bool) -> Resu
                 }
                 let desired =
                     if at.cname { Desired::Cname { host: lb.dns_name.clone(), ttl: at.ttl } } else { resolve::from_load_balancer(&lb) };
-                (desired, lb.dns_name.clone(), "load-balancer")
+                (desired, lb.dns_name.clone(), TargetKind::LoadBalancer)
             }
         })
     };
@@ -206,7 +206,7 @@ async fn apply(common: &CommonArgs, at: &Where, delete: bool, yes: bool) -> Resu
         zones::choose(&name, &all_zones?, if at.private { zones::Among::Private } else { zones::Among::Public }, at.zone_id.as_deref())?
             .clone();
     let (desired, target_text, target_kind) = target?;
-    if zone.private && target_kind == "cloudfront" && !at.cname {
+    if zone.private && target_kind == TargetKind::CloudFront && !at.cname {
         return Err(Error::usage("a CloudFront alias cannot be in a private hosted zone"));
     }
     let existing = route53::records_at(&r53, &zone.id, &name).await?;
@@ -218,17 +218,17 @@ async fn apply(common: &CommonArgs, at: &Where, delete: bool, yes: bool) -> Resu
         zone_id: zone.id.clone(),
         zone_name: zone.name.clone(),
         target: target_text,
-        target_kind: target_kind.to_owned(),
+        target_kind,
         records,
         changed: !changes.is_empty(),
         changes: changes.clone(),
-        status: "unchanged".into(),
+        status: RecordStatus::Unchanged,
         change_id: None,
     };
     let mut out = Output::stdout();
     if at.dry_run {
         if doc.changed {
-            doc.status = "planned".into();
+            doc.status = RecordStatus::Planned;
         }
         out.emit(&doc)?;
         return Ok(Outcome::Success);
@@ -249,7 +249,7 @@ async fn apply(common: &CommonArgs, at: &Where, delete: bool, yes: bool) -> Resu
     }
     let (id, status) = route53::change(&r53, &zone.id, &changes, &format!("dns-alias {}", if delete { "delete" } else { "set" })).await?;
     doc.change_id = Some(id.clone());
-    doc.status = if at.no_wait { status } else { route53::wait_insync(&r53, &id, at.timeout).await? };
+    doc.status = RecordStatus::from_change_status(&if at.no_wait { status } else { route53::wait_insync(&r53, &id, at.timeout).await? });
     out.emit(&doc)?;
     Ok(Outcome::Success)
 }

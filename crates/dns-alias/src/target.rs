@@ -4,6 +4,7 @@
 
 use crate::s3_website;
 use awsops_core::dns_name::DomainName;
+use awsops_core::kinds::TargetKind;
 use awsops_core::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,12 +28,12 @@ pub enum Target {
 }
 
 impl Target {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> TargetKind {
         match self {
-            Target::S3Website { .. } => "s3-website",
-            Target::LoadBalancer { .. } => "load-balancer",
-            Target::CloudFront { .. } => "cloudfront",
-            Target::Host { .. } => "host",
+            Target::S3Website { .. } => TargetKind::S3Website,
+            Target::LoadBalancer { .. } => TargetKind::LoadBalancer,
+            Target::CloudFront { .. } => TargetKind::CloudFront,
+            Target::Host { .. } => TargetKind::Host,
         }
     }
 }
@@ -118,7 +119,7 @@ mod tests {
             classify("d111111abcdef8.cloudfront.net").unwrap(),
             Target::CloudFront { domain: "d111111abcdef8.cloudfront.net".into() }
         );
-        assert_eq!(classify("app.herokudns.com").unwrap().kind(), "host");
+        assert_eq!(classify("app.herokudns.com").unwrap().kind(), TargetKind::Host);
     }
 
     #[test]

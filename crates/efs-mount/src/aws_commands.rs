@@ -6,7 +6,7 @@ use crate::create_plan::{self, Wanted};
 use crate::efs_api::{self, Clients, Which};
 use crate::spec::{self, AccessPointSpec, CreateSpec};
 use awsops_core::confirm::confirm;
-use awsops_core::kinds::{EfsDoc, VpcDoc};
+use awsops_core::kinds::{EfsDoc, SecurityGroupRole, Tier, VpcDoc};
 use awsops_core::output::Output;
 use awsops_core::{CommonArgs, Error, Outcome, Result};
 
@@ -19,7 +19,7 @@ fn network(args: &CreateArgs) -> Result<(Vec<String>, Vec<String>)> {
         && let Some(vpc) = awsops_core::input::read_one::<VpcDoc>(args.from.as_deref())?
     {
         if subnets.is_empty() {
-            let mut private: Vec<_> = vpc.subnets_in_tier("private").collect();
+            let mut private: Vec<_> = vpc.subnets_in_tier(Tier::Private).collect();
             private.sort_by(|a, b| a.name.cmp(&b.name));
             for s in private {
                 if !subnets.iter().any(|id| vpc.subnets.iter().any(|o| &o.id == id && o.az == s.az)) {
@@ -28,7 +28,10 @@ fn network(args: &CreateArgs) -> Result<(Vec<String>, Vec<String>)> {
             }
         }
         if groups.is_empty() {
-            groups = ["web", "private"].iter().filter_map(|k| vpc.security_groups.get(*k).cloned()).collect();
+            groups = [SecurityGroupRole::Web, SecurityGroupRole::Private]
+                .into_iter()
+                .filter_map(|r| vpc.security_groups.get(r).cloned())
+                .collect();
         }
     }
     if subnets.is_empty() {

@@ -10,7 +10,7 @@ use crate::{fstab, host, mount_plan, mount_point};
 use awsops_core::aws_ids;
 use awsops_core::confirm::confirm;
 use awsops_core::document::Document;
-use awsops_core::kinds::{EfsDoc, EfsMountDoc};
+use awsops_core::kinds::{EfsDoc, EfsMountDoc, MountStatus};
 use awsops_core::output::Output;
 use awsops_core::{CommonArgs, Error, Outcome, Result};
 use std::time::Duration;
@@ -159,7 +159,7 @@ pub async fn mount(common: &CommonArgs, args: &MountArgs) -> Result<Outcome> {
     // Addresses this file system is reached at: its mount targets (or --address); with
     // efs-utils also the local TLS tunnel it mounts through.
     let mut addresses: Vec<String> = fs.mount_targets.iter().map(|t| t.ip.clone()).chain(address.clone()).collect();
-    if plan.method == mount_plan::Method::EfsUtils {
+    if plan.method == mount_plan::Method::Efs {
         addresses.push("127.0.0.1".into());
     }
     if let Some((source, _)) = &mounted
@@ -187,11 +187,11 @@ pub async fn mount(common: &CommonArgs, args: &MountArgs) -> Result<Outcome> {
     let mut doc = EfsMountDoc {
         file_system_id: fs.file_system_id.clone(),
         mount_point: plan.entry.mount_point.clone(),
-        status: if is_mounted { "already-mounted".into() } else { "mounted".into() },
+        status: if is_mounted { MountStatus::AlreadyMounted } else { MountStatus::Mounted },
         target: Some(plan.target.clone()),
         host_az: Some(host_az),
         cross_az: plan.cross_az,
-        method: plan.method.name().into(),
+        method: Some(plan.method),
         commands: if is_mounted { Vec::new() } else { vec![argv.clone()] },
         fstab: args.host.fstab.display().to_string(),
         fstab_diff: new.as_deref().map(|n| fstab::diff(&old, n)).unwrap_or_default(),
@@ -203,7 +203,7 @@ pub async fn mount(common: &CommonArgs, args: &MountArgs) -> Result<Outcome> {
     let mut out = Output::stdout();
     if args.host.dry_run {
         if doc.changed {
-            doc.status = "planned".into();
+            doc.status = MountStatus::Planned;
         }
         out.emit(&doc)?;
         return Ok(Outcome::Success);
@@ -255,11 +255,11 @@ pub fn unmount(args: &UnmountArgs) -> Result<Outcome> {
     let mut doc = EfsMountDoc {
         file_system_id,
         mount_point: mount_point.clone(),
-        status: if mounted.is_some() { "unmounted".into() } else { "not-mounted".into() },
+        status: if mounted.is_some() { MountStatus::Unmounted } else { MountStatus::NotMounted },
         target: None,
         host_az: None,
         cross_az: false,
-        method: String::new(),
+        method: None,
         commands: if mounted.is_some() { vec![argv.clone()] } else { Vec::new() },
         fstab: args.host.fstab.display().to_string(),
         fstab_diff: new.as_deref().map(|n| fstab::diff(&old, n)).unwrap_or_default(),
@@ -268,7 +268,7 @@ pub fn unmount(args: &UnmountArgs) -> Result<Outcome> {
     let mut out = Output::stdout();
     if args.host.dry_run || !doc.changed {
         if doc.changed {
-            doc.status = "planned".into();
+            doc.status = MountStatus::Planned;
         }
         out.emit(&doc)?;
         return Ok(Outcome::Success);

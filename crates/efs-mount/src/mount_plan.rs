@@ -7,21 +7,7 @@ use crate::fstab::{BOOT_OPTIONS, Entry, NFS_OPTIONS};
 use awsops_core::kinds::{EfsDoc, EfsMountTarget};
 use awsops_core::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// amazon-efs-utils' `mount.efs`, with TLS.
-    EfsUtils,
-    Nfs4,
-}
-
-impl Method {
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::EfsUtils => "efs",
-            Method::Nfs4 => "nfs4",
-        }
-    }
-}
+pub use awsops_core::kinds::MountMethod as Method;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MountPlan {
@@ -84,10 +70,10 @@ pub fn plan(fs: &EfsDoc, o: &Options) -> Result<MountPlan> {
         return Err(Error::usage(format!("access point {ap} is not one of {}'s", fs.file_system_id)));
     }
     let (target, cross_az) = choose_target(&fs.mount_targets, o.host_az)?;
-    let method = if o.efs_utils { Method::EfsUtils } else { Method::Nfs4 };
+    let method = if o.efs_utils { Method::Efs } else { Method::Nfs4 };
     let mut options: Vec<String> = Vec::new();
     let (spec, fstype) = match method {
-        Method::EfsUtils => {
+        Method::Efs => {
             options.push("tls".into());
             // mount.efs resolves the AZ's DNS name itself; pin the chosen target's address.
             options.push(format!("mounttargetip={}", o.address.unwrap_or(&target.ip)));

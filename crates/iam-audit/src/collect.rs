@@ -23,7 +23,7 @@ fn unavailable<E: ProvideErrorMetadata + std::error::Error + 'static>(operation:
     format!("{operation} failed: {}", err.aws_code().map(str::to_owned).unwrap_or_else(|| err.to_string()))
 }
 
-pub async fn collect(iam: &Client, now: i64, timeout: Duration) -> Result<Inputs> {
+pub async fn collect(iam: &Client, sts: &aws_sdk_sts::Client, now: i64, timeout: Duration) -> Result<Inputs> {
     let details = async {
         // Each page is read into the account and dropped, so memory holds one page at a time.
         let mut pages = details_request(iam).into_paginator().send();
@@ -36,7 +36,14 @@ pub async fn collect(iam: &Client, now: i64, timeout: Duration) -> Result<Inputs
     };
     let (account, report, password_policy, summary) =
         tokio::join!(details, credential_report(iam, timeout), password_policy(iam), summary(iam));
-    Ok(Inputs { account: account?, report, password_policy, summary, now })
+    let mut account = account?;
+    if account.id.is_empty() {
+        // An account with no users, roles, groups or customer policies names itself nowhere
+        // in the details: STS says whose it is (a call that needs no permission).
+        let identity = sts.get_caller_identity().send().await.map_err(aws_error("GetCallerIdentity"))?;
+        account.id = identity.account().unwrap_or_default().to_owned();
+    }
+    Ok(Inputs { account, report, password_policy, summary, now })
 }
 
 /// Items per page of GetAccountAuthorizationDetails: AWS's default is 100, so a 5,000-user

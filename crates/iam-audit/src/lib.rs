@@ -158,7 +158,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         None => {
             let config = cli.common.aws.load().await?;
             let iam = aws_sdk_iam::Client::new(&config);
-            let inputs = collect::collect(&iam, now, cli.timeout).await?;
+            let inputs = collect::collect(&iam, &aws_sdk_sts::Client::new(&config), now, cli.timeout).await?;
             if cli.access_advisor {
                 let arns: Vec<String> = inputs.account.users.iter().chain(&inputs.account.roles).map(|p| p.arn.clone()).collect();
                 match collect::never_used_services(&iam, &arns, cli.jobs, cli.timeout).await {

@@ -583,7 +583,7 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
                 }
             };
             let token = format!("awsops-{}-bastion", subnet.id());
-            let tags = owner.tags(crate::plan::BASTION_ROLE, &name);
+            let tags = owner.tags(awsops_core::ownership::BASTION_ROLE, &name);
             let out = settle("RunInstances", || {
                 ec2.run_instances()
                     .image_id(&ami)

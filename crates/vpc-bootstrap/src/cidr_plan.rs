@@ -8,37 +8,10 @@
 
 use awsops_core::{Error, Result};
 use ipnet::Ipv4Net;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Tier {
-    Public,
-    Private,
-}
-
-impl Tier {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Public => "public",
-            Tier::Private => "private",
-        }
-    }
-}
-
-impl FromStr for Tier {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "public" => Ok(Tier::Public),
-            "private" => Ok(Tier::Private),
-            other => Err(Error::usage(format!("invalid tier {other:?}: expected public or private"))),
-        }
-    }
-}
+pub use awsops_core::kinds::Tier;
 
 /// The most AZ bits the layout uses (8 AZs; no region has more).
 const MAX_AZ_BITS: u8 = 3;

@@ -236,7 +236,7 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
             .iter()
             .flat_map(|r| r.instances())
             .filter(live)
-            .filter(|i| owned(i.tags()) && role(i.tags()) == Some("bastion") && in_vpc(i.vpc_id()))
+            .filter(|i| owned(i.tags()) && role(i.tags()) == Some(awsops_core::ownership::BASTION_ROLE) && in_vpc(i.vpc_id()))
             .map(|i| ExistingInstance {
                 id: i.instance_id().unwrap_or_default().to_owned(),
                 state: i.state().and_then(|s| s.name()).map(|n| n.as_str().to_owned()).unwrap_or_default(),

@@ -15,13 +15,14 @@ pub mod teardown;
 
 use awsops_core::all_items;
 use awsops_core::confirm::confirm;
+use awsops_core::kinds::EndpointService;
 use awsops_core::output::Output;
 use awsops_core::ownership::Ownership;
 use awsops_core::stack_lease::{Fence as StackFence, StackLease};
 use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
 use clap::{Args, Parser, Subcommand};
 use discover::Depth;
-use spec::{GatewayService, NatMode};
+use spec::NatMode;
 use std::time::Duration;
 
 pub const NAME: &str = "vpc-bootstrap";
@@ -110,7 +111,7 @@ pub struct CreateArgs {
     pub allow_ssh_from_anywhere: bool,
     /// Gateway endpoints on the private route tables (repeat or comma-separate)
     #[arg(long = "endpoint", value_enum, value_delimiter = ',', value_name = "SERVICE")]
-    pub endpoints: Vec<GatewayService>,
+    pub endpoints: Vec<EndpointService>,
     /// Launch a bastion host in the first public subnet
     #[arg(long)]
     pub bastion: bool,

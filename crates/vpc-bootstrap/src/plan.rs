@@ -401,7 +401,6 @@ pub fn address_role(region: &str, az: &str) -> String {
 pub const WEB_GROUP: &str = "sg:web";
 pub const BASTION_GROUP: &str = "sg:bastion";
 pub const PRIVATE_GROUP: &str = "sg:private";
-pub const BASTION_ROLE: &str = "bastion";
 
 /// The source a dry run plans for the bastion's SSH rule when a real run would detect the
 /// caller's public address (`--ssh-from` unset): the rule is shown, the address is not.
@@ -584,14 +583,14 @@ pub fn plan(spec: &NetworkSpec, existing: &Existing) -> Result<Plan> {
         return Err(Error::usage("gateway endpoints go on the private route tables: add private subnets or drop --endpoint"));
     }
     for service in &spec.endpoints {
-        let role = format!("endpoint:{}", service.name());
+        let role = format!("endpoint:{}", service.as_str());
         match existing.endpoint(&role) {
             Some(e) => {
                 let missing: Vec<Ref> =
                     private_tables.iter().filter(|t| !matches!(t, Ref::Id(id) if e.route_table_ids.contains(id))).cloned().collect();
                 if !missing.is_empty() {
                     b.add(
-                        format!("endpoint-route-tables:{}", service.name()),
+                        format!("endpoint-route-tables:{}", service.as_str()),
                         Action::AddEndpointRouteTables { endpoint: Ref::Id(e.id.clone()), route_tables: missing },
                         &[],
                     );
@@ -599,11 +598,11 @@ pub fn plan(spec: &NetworkSpec, existing: &Existing) -> Result<Plan> {
             }
             None => {
                 b.add(
-                    format!("endpoint:{}", service.name()),
+                    format!("endpoint:{}", service.as_str()),
                     Action::CreateGatewayEndpoint {
                         vpc: vpc.clone(),
                         service: service.service_name(region),
-                        name: format!("{stack}-{}", service.name()),
+                        name: format!("{stack}-{}", service.as_str()),
                         role,
                         route_tables: private_tables.clone(),
                     },

@@ -1,26 +1,47 @@
 //! Rendering: what exists, as the `vpc` document the other commands read.
 
 use crate::state::Existing;
-use awsops_core::kinds::{VpcBastion, VpcDoc, VpcEndpoint, VpcNatGateway, VpcSubnet};
+use awsops_core::kinds::{
+    EndpointService, SecurityGroupRole, SecurityGroups, Tier, VpcBastion, VpcDoc, VpcEndpoint, VpcNatGateway, VpcSubnet,
+};
 use awsops_core::{Error, Result};
+
+/// The network's groups by role, from their `sg:ROLE` role tags.
+fn security_groups(existing: &Existing) -> SecurityGroups {
+    let mut groups = SecurityGroups::default();
+    for role in SecurityGroupRole::ALL {
+        if let Some(g) = existing.security_group(&format!("sg:{}", role.as_str())) {
+            groups.set(role, g.id.clone());
+        }
+    }
+    groups
+}
 
 pub fn render(stack: &str, region: &str, existing: &Existing) -> Result<VpcDoc> {
     let vpc = existing.vpc.as_ref().ok_or_else(|| Error::usage(format!("no network named {stack} in {region}")))?;
     let mut subnets: Vec<VpcSubnet> = existing
         .subnets
         .iter()
-        .map(|s| VpcSubnet {
-            id: s.id.clone(),
-            name: s.name.clone(),
-            az: s.az.clone(),
-            az_id: s.az_id.clone(),
-            cidr: s.cidr.clone(),
-            tier: s.tier.map(|t| t.as_str().to_owned()).unwrap_or_else(|| "unknown".into()),
-            route_table_id: existing.route_table_of(&s.id).map(|t| t.id.clone()),
+        .filter_map(|s| {
+            // An owned subnet whose role tag was changed by hand: the next `create` tags it
+            // again; until then it is left out rather than given a tier that may be wrong.
+            let Some(tier) = s.tier else {
+                tracing::warn!("subnet {} has no tier in its {} tag; left out of the document", s.id, awsops_core::ownership::ROLE_TAG);
+                return None;
+            };
+            Some(VpcSubnet {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                az: s.az.clone(),
+                az_id: s.az_id.clone(),
+                cidr: s.cidr.clone(),
+                tier,
+                route_table_id: existing.route_table_of(&s.id).map(|t| t.id.clone()),
+            })
         })
         .collect();
     // Public first, then by name: the order a person reads the lab in.
-    subnets.sort_by(|a, b| (b.tier == "public").cmp(&(a.tier == "public")).then(a.name.cmp(&b.name)));
+    subnets.sort_by(|a, b| (a.tier != Tier::Public).cmp(&(b.tier != Tier::Public)).then(a.name.cmp(&b.name)));
     let az_of = |subnet_id: &str| existing.subnets.iter().find(|s| s.id == subnet_id).map(|s| s.az.clone()).unwrap_or_default();
     let mut nat_gateways: Vec<VpcNatGateway> = existing
         .nat_gateways
@@ -39,17 +60,23 @@ pub fn render(stack: &str, region: &str, existing: &Existing) -> Result<VpcDoc> 
     let mut endpoints: Vec<VpcEndpoint> = existing
         .endpoints
         .iter()
-        .map(|e| VpcEndpoint {
-            id: e.id.clone(),
-            service: e.role.strip_prefix("endpoint:").unwrap_or(&e.service_name).to_owned(),
-            route_table_ids: {
-                let mut ids = e.route_table_ids.clone();
-                ids.sort();
-                ids
-            },
+        .filter_map(|e| {
+            let service = e.role.strip_prefix("endpoint:").and_then(|s| s.parse::<EndpointService>().ok());
+            let Some(service) = service else {
+                tracing::warn!(
+                    "endpoint {} ({}) has no service in its {} tag; left out of the document",
+                    e.id,
+                    e.service_name,
+                    awsops_core::ownership::ROLE_TAG
+                );
+                return None;
+            };
+            let mut route_table_ids = e.route_table_ids.clone();
+            route_table_ids.sort();
+            Some(VpcEndpoint { id: e.id.clone(), service, route_table_ids })
         })
         .collect();
-    endpoints.sort_by(|a, b| a.service.cmp(&b.service));
+    endpoints.sort_by_key(|e| e.service);
     Ok(VpcDoc {
         name: stack.to_owned(),
         region: region.to_owned(),
@@ -62,11 +89,7 @@ pub fn render(stack: &str, region: &str, existing: &Existing) -> Result<VpcDoc> 
             .filter(|g| g.attached_vpc.as_deref() == Some(&vpc.id))
             .map(|g| g.id.clone()),
         nat_gateways,
-        security_groups: existing
-            .security_groups
-            .iter()
-            .filter_map(|g| g.role.strip_prefix("sg:").map(|role| (role.to_owned(), g.id.clone())))
-            .collect(),
+        security_groups: security_groups(existing),
         endpoints,
         bastion: existing.bastion.as_ref().map(|b| VpcBastion {
             instance_id: b.id.clone(),

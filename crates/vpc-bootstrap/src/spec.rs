@@ -2,6 +2,7 @@
 //! before anything is sent: which AZs, which subnets with which names and CIDRs.
 
 use crate::cidr_plan::{SlotLayout, Tier, check_layout};
+use awsops_core::kinds::EndpointService;
 use awsops_core::{Error, Result};
 use ipnet::Ipv4Net;
 
@@ -30,7 +31,7 @@ pub struct NetworkSpec {
     /// A dry run without `--ssh-from`: plan the rule a real run adds for the caller's
     /// address without asking the internet for it (see `plan::CALLER_IP_PLACEHOLDER`).
     pub ssh_from_caller: bool,
-    pub endpoints: Vec<GatewayService>,
+    pub endpoints: Vec<EndpointService>,
     pub bastion: Option<BastionSpec>,
 }
 
@@ -102,26 +103,6 @@ pub enum NatMode {
     Single,
     /// One NAT gateway per AZ: no cross-AZ traffic, no single point of failure.
     PerAz,
-}
-
-/// A gateway endpoint on the private route tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
-pub enum GatewayService {
-    S3,
-    Dynamodb,
-}
-
-impl GatewayService {
-    pub fn name(self) -> &'static str {
-        match self {
-            GatewayService::S3 => "s3",
-            GatewayService::Dynamodb => "dynamodb",
-        }
-    }
-
-    pub fn service_name(self, region: &str) -> String {
-        format!("com.amazonaws.{region}.{}", self.name())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

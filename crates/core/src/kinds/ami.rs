@@ -75,15 +75,32 @@ pub struct AmiPruneDoc {
     pub group: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
-    /// `keep` or `prune`.
-    pub verdict: String,
+    pub verdict: PruneVerdict,
     pub reason: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub snapshots: Vec<PrunedSnapshot>,
-    /// `planned` (a dry run), `done`, `failed`, or `kept`.
-    pub outcome: String,
+    pub outcome: PruneOutcome,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// What the retention rule decided for an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PruneVerdict {
+    Keep,
+    Prune,
+}
+
+/// What became of an image: `planned` (a dry run), `done` or `failed` (deregistered, or
+/// not), `kept` (the verdict was keep).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PruneOutcome {
+    Planned,
+    Done,
+    Failed,
+    Kept,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

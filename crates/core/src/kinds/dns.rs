@@ -46,19 +46,52 @@ pub struct RecordDoc {
     pub name: String,
     pub zone_id: String,
     pub zone_name: String,
-    /// The target as given, and what it was taken for: `s3-website`, `load-balancer`, `cloudfront`, `host`.
+    /// The target as given, and what it was taken for.
     pub target: String,
-    pub target_kind: String,
+    pub target_kind: TargetKind,
     /// The record sets the name has (for a delete: had) that this command manages.
     pub records: Vec<RecordSet>,
     /// Whether anything was (or, in a dry run, would be) changed.
     pub changed: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<RecordChange>,
-    /// `INSYNC`, `PENDING` (with --no-wait), `unchanged`, or `planned` (a dry run).
-    pub status: String,
+    pub status: RecordStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_id: Option<String>,
+}
+
+/// What a record's target was taken for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum TargetKind {
+    #[serde(rename = "s3-website")]
+    S3Website,
+    #[serde(rename = "load-balancer")]
+    LoadBalancer,
+    #[serde(rename = "cloudfront")]
+    CloudFront,
+    #[serde(rename = "host")]
+    Host,
+}
+
+/// Where a record change stands: Route 53's `INSYNC`, or `PENDING` (with --no-wait);
+/// `unchanged` when nothing had to change, `planned` in a dry run that would change it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum RecordStatus {
+    #[serde(rename = "INSYNC")]
+    InSync,
+    #[serde(rename = "PENDING")]
+    Pending,
+    #[serde(rename = "unchanged")]
+    Unchanged,
+    #[serde(rename = "planned")]
+    Planned,
+}
+
+impl RecordStatus {
+    /// From Route 53's ChangeInfo status (`PENDING` or `INSYNC`).
+    pub fn from_change_status(status: &str) -> RecordStatus {
+        if status == "INSYNC" { RecordStatus::InSync } else { RecordStatus::Pending }
+    }
 }
 
 impl Document for RecordDoc {

@@ -117,8 +117,7 @@ pub struct EfsMountDoc {
     #[schemars(pattern(aws_ids::FILE_SYSTEM_ID_OR_PLANNED))]
     pub file_system_id: String,
     pub mount_point: String,
-    /// `mounted`, `unmounted`, `already-mounted`, `not-mounted`, or `planned` (a dry run).
-    pub status: String,
+    pub status: MountStatus,
     /// The mount target used: its AZ, address and subnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<EfsMountTarget>,
@@ -127,9 +126,9 @@ pub struct EfsMountDoc {
     pub host_az: Option<String>,
     #[serde(default)]
     pub cross_az: bool,
-    /// `efs` (amazon-efs-utils, TLS) or `nfs4`.
-    #[serde(default)]
-    pub method: String,
+    /// How it is (to be) mounted; absent for an unmount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<MountMethod>,
     /// The commands run (or to run), each as its argv: no shell is involved.
     #[serde(default)]
     pub commands: Vec<Vec<String>>,
@@ -143,4 +142,23 @@ pub struct EfsMountDoc {
 impl Document for EfsMountDoc {
     const KIND: &'static str = "efs-mount";
     const SCHEMA_VERSION: u32 = 1;
+}
+
+/// Where a mount stands after `mount` or `unmount` (`planned` in a dry run that would change it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum MountStatus {
+    Mounted,
+    AlreadyMounted,
+    Unmounted,
+    NotMounted,
+    Planned,
+}
+
+/// How a file system is mounted: `efs` (amazon-efs-utils' `mount.efs`, with TLS) or plain `nfs4`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MountMethod {
+    Efs,
+    Nfs4,
 }

@@ -8,9 +8,9 @@ pub mod efs;
 pub mod ssh;
 pub mod vpc;
 
-pub use ami::{AmiDoc, AmiPruneDoc, PrunedSnapshot, SnapshotDoc};
+pub use ami::{AmiDoc, AmiPruneDoc, PruneOutcome, PruneVerdict, PrunedSnapshot, SnapshotDoc};
 pub use audit::{AuditSummaryDoc, FindingDoc, Severity, SkippedCheck};
-pub use dns::{AliasTarget, CertificateDoc, ChangeAction, LoadBalancerDoc, RecordChange, RecordDoc, RecordSet};
-pub use efs::{EfsAccessPoint, EfsDoc, EfsMountDoc, EfsMountTarget};
+pub use dns::{AliasTarget, CertificateDoc, ChangeAction, LoadBalancerDoc, RecordChange, RecordDoc, RecordSet, RecordStatus, TargetKind};
+pub use efs::{EfsAccessPoint, EfsDoc, EfsMountDoc, EfsMountTarget, MountMethod, MountStatus};
 pub use ssh::{ExecDoc, SshConfigDoc};
-pub use vpc::{VpcBastion, VpcDoc, VpcEndpoint, VpcNatGateway, VpcSubnet};
+pub use vpc::{EndpointService, SecurityGroupRole, SecurityGroups, Tier, VpcBastion, VpcDoc, VpcEndpoint, VpcNatGateway, VpcSubnet};

@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::cidr_plan::SlotLayout;
-use crate::spec::{BastionSpec, GatewayService, choose_azs, desired_subnets};
+use crate::spec::{BastionSpec, choose_azs, desired_subnets};
 use crate::state::*;
+use awsops_core::kinds::EndpointService;
 use proptest::prelude::*;
 use std::collections::HashMap;
 
@@ -26,7 +27,7 @@ fn spec(azs: usize, public: usize, private: usize, nat: NatMode) -> NetworkSpec 
 
 fn lab() -> NetworkSpec {
     let mut s = spec(2, 1, 2, NatMode::Single);
-    s.endpoints = vec![GatewayService::S3];
+    s.endpoints = vec![EndpointService::S3];
     s.bastion = Some(BastionSpec {
         ami: "ami-1".into(),
         instance_type: "t3.micro".into(),
@@ -389,7 +390,7 @@ fn any_spec() -> impl Strategy<Value = NetworkSpec> {
         |(azs, public, private, nat, endpoint, bastion)| {
             let mut s = spec(azs, public, private, nat);
             if endpoint && private > 0 {
-                s.endpoints = vec![GatewayService::S3, GatewayService::Dynamodb];
+                s.endpoints = vec![EndpointService::S3, EndpointService::Dynamodb];
             }
             if bastion {
                 s.bastion = Some(BastionSpec {
