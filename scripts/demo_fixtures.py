@@ -5,7 +5,7 @@ and the load balancer when no command of the toolkit makes one. Reads the endpoi
 credentials from the environment scripts/lib.sh's use_emulator sets; prints JSON.
 
 usage: demo_fixtures.py web LAB_JSON | zone DOMAIN | iam-user | load-balancer LAB_JSON NAME
-       | terminate ID... | delete-load-balancer NAME | delete-zone DOMAIN
+       | terminate ID... | delete-load-balancer NAME | delete-zone DOMAIN | delete-images GROUP REGION...
 """
 
 import json
@@ -95,6 +95,18 @@ def delete_load_balancer(name):
             elb.delete_target_group(TargetGroupArn=tg["TargetGroupArn"])
 
 
+def delete_images(group, *regions):
+    """ami-snap prune keeps at least one image per group by design: the demo's go this way."""
+    for region in regions:
+        ec2 = boto3.client("ec2", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name=region)
+        images = ec2.describe_images(Owners=["self"], Filters=[{"Name": "tag:awsops:group", "Values": [group]}])["Images"]
+        for image in images:
+            ec2.deregister_image(ImageId=image["ImageId"])
+            for device in image.get("BlockDeviceMappings", []):
+                if "Ebs" in device and device["Ebs"].get("SnapshotId"):
+                    ec2.delete_snapshot(SnapshotId=device["Ebs"]["SnapshotId"])
+
+
 def delete_zone(domain):
     r53 = client("route53")
     for z in r53.list_hosted_zones()["HostedZones"]:
@@ -120,4 +132,5 @@ if __name__ == "__main__":
         "terminate": lambda *ids: terminate(list(ids)),
         "delete-load-balancer": delete_load_balancer,
         "delete-zone": delete_zone,
+        "delete-images": delete_images,
     }[what](*args)

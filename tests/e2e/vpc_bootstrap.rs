@@ -434,6 +434,26 @@ fn destroy_stops_before_anything_when_someone_elses_resource_blocks_it() {
 }
 
 #[test]
+fn someone_elses_instance_blocks_destroy_until_it_is_terminated() {
+    let moto = Moto::start();
+    let doc = vpc(&moto).args(["create", "app", "--azs", "1", "--nat", "none"]).run().ok().remove(0);
+    let aws = Ec2View::new(&moto.url());
+    let subnet = doc["subnets"][0]["id"].as_str().unwrap();
+    let image = aws.block(aws.client.describe_images().owners("amazon").send()).unwrap().images()[0].image_id().unwrap().to_owned();
+    let run = aws.block(aws.client.run_instances().image_id(&image).min_count(1).max_count(1).subnet_id(subnet).send()).unwrap();
+    let instance = run.instances()[0].instance_id().unwrap().to_owned();
+
+    let refused = vpc(&moto).args(["destroy", "app", "--yes"]).run();
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(refused.stderr.contains(&instance), "the running instance is named: {}", refused.stderr);
+
+    // Terminated, its interface lingers (for a while in AWS, for good in moto): not a blocker.
+    aws.block(aws.client.terminate_instances().instance_ids(&instance).send()).unwrap();
+    vpc(&moto).args(["destroy", "app", "--yes"]).run().ok();
+    assert!(aws.tagged("app").is_empty());
+}
+
+#[test]
 fn an_unknown_nat_eip_is_a_usage_error_before_any_change() {
     let moto = Moto::start();
     vpc(&moto).args(["create", "x", "--nat-eip", "eipalloc-0123456789abcdef0"]).run().usage_error("eipalloc-0123456789abcdef0");

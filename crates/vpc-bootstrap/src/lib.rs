@@ -429,6 +429,12 @@ async fn check_blockers(ec2: &aws_sdk_ec2::Client, stack: &str, existing: &state
             async { all_items!(ec2.describe_security_groups().filters(in_vpc()), "DescribeSecurityGroups") },
             async { all_items!(ec2.describe_subnets().filters(in_vpc()), "DescribeSubnets") },
         )?;
+        // An instance someone terminated still holds its interface for a while (moto: for
+        // good); the deletes below wait for it (DependencyViolation is retried), so it is
+        // no reason to refuse.
+        let attached: Vec<String> = interfaces.iter().filter_map(|i| i.instance_id.clone()).collect();
+        let ended = ended_instances(ec2, &attached).await?;
+        let interfaces: Vec<_> = interfaces.into_iter().filter(|i| !i.instance_id.as_ref().is_some_and(|id| ended.contains(id))).collect();
         let mut blockers = teardown::blockers(existing, &interfaces);
         // What else keeps a VPC from being deleted: route tables (but the main one),
         // security groups (but the default one) and subnets that are not the network's.
@@ -461,6 +467,20 @@ async fn check_blockers(ec2: &aws_sdk_ec2::Client, stack: &str, existing: &state
         }
     }
     Ok(())
+}
+
+/// Which of these instances are shutting down or terminated.
+async fn ended_instances(ec2: &aws_sdk_ec2::Client, ids: &[String]) -> Result<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = all_items!(
+        ec2.describe_instances()
+            .filters(awsops_core::ec2::filter("instance-id", ids.iter().map(String::as_str)))
+            .filters(awsops_core::ec2::filter("instance-state-name", ["shutting-down", "terminated"])),
+        "DescribeInstances"
+    )?;
+    Ok(found.iter().flat_map(|r| r.instances()).filter_map(|i| i.instance_id().map(str::to_owned)).collect())
 }
 
 async fn network_interfaces(ec2: &aws_sdk_ec2::Client, vpc_id: &str) -> Result<Vec<teardown::Interface>> {
