@@ -462,6 +462,12 @@ async fn check_blockers(ec2: &aws_sdk_ec2::Client, stack: &str, existing: &state
             async { all_items!(ec2.describe_security_groups().filters(in_vpc()), "DescribeSecurityGroups") },
             async { all_items!(ec2.describe_subnets().filters(in_vpc()), "DescribeSubnets") },
         )?;
+        // An instance someone else terminated holds its interfaces only until AWS deletes
+        // them (DeleteSubnet retries meanwhile): not a blocker.
+        let attached: Vec<String> = interfaces.iter().filter_map(|i| i.instance_id.clone()).collect();
+        let gone = ended_instances(ec2, &attached).await?;
+        let interfaces: Vec<teardown::Interface> =
+            interfaces.into_iter().filter(|i| !i.instance_id.as_ref().is_some_and(|id| gone.contains(id))).collect();
         let mut blockers = teardown::blockers(existing, &interfaces);
         // What else keeps a VPC from being deleted: route tables (but the main one),
         // security groups (but the default one) and subnets that are not the network's.
@@ -494,6 +500,34 @@ async fn check_blockers(ec2: &aws_sdk_ec2::Client, stack: &str, existing: &state
         }
     }
     Ok(())
+}
+
+/// Which of these instances are shutting down or terminated (or gone altogether).
+async fn ended_instances(ec2: &aws_sdk_ec2::Client, ids: &[String]) -> Result<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: std::result::Result<Vec<aws_sdk_ec2::types::Reservation>, Error> =
+        all_items!(ec2.describe_instances().set_instance_ids(Some(ids.to_vec())), "DescribeInstances");
+    let reservations = match found {
+        Ok(r) => r,
+        // One of them is gone altogether: each asked about alone.
+        Err(e) if awsops_core::error::is_not_found(&e) && ids.len() > 1 => {
+            let mut ended = Vec::new();
+            for id in ids {
+                ended.extend(Box::pin(ended_instances(ec2, std::slice::from_ref(id))).await?);
+            }
+            return Ok(ended);
+        }
+        Err(e) if awsops_core::error::is_not_found(&e) => return Ok(ids.to_vec()),
+        Err(e) => return Err(e),
+    };
+    Ok(reservations
+        .iter()
+        .flat_map(|r| r.instances())
+        .filter(|i| matches!(i.state().and_then(|s| s.name()).map(|n| n.as_str()), Some("shutting-down" | "terminated")))
+        .filter_map(|i| i.instance_id().map(str::to_owned))
+        .collect())
 }
 
 async fn network_interfaces(ec2: &aws_sdk_ec2::Client, vpc_id: &str) -> Result<Vec<teardown::Interface>> {
