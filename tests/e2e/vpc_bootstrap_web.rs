@@ -429,20 +429,11 @@ fn peering_with_a_vpc_of_another_account_through_a_role() {
     // A VPC in account 222222222222, made with that account's (assumed) credentials: moto
     // answers a key from AssumeRole in the account of the role's ARN.
     let role = "arn:aws:iam::222222222222:role/peering";
-    let sts = emulator_client!(aws_sdk_sts, url.as_str());
-    let assumed = aws.block(sts.assume_role().role_arn(role).role_session_name("setup").send()).unwrap();
-    let c = assumed.credentials().unwrap();
     let config = aws_sdk_ec2::Config::builder()
         .behavior_version(aws_sdk_ec2::config::BehaviorVersion::latest())
         .region(aws_sdk_ec2::config::Region::new(crate::harness::REGION))
         .endpoint_url(&url)
-        .credentials_provider(aws_sdk_ec2::config::Credentials::new(
-            c.access_key_id(),
-            c.secret_access_key(),
-            Some(c.session_token().to_owned()),
-            None,
-            "assumed",
-        ))
+        .credentials_provider(crate::aws_view::assumed(&aws, &url, role))
         .build();
     let other = aws_sdk_ec2::Client::from_conf(config);
     let their_vpc = aws.block(other.create_vpc().cidr_block("10.9.0.0/16").send()).unwrap().vpc().unwrap().vpc_id().unwrap().to_owned();

@@ -212,6 +212,15 @@ pub async fn owned_resources(elb: &Client, owner: &Ownership) -> Result<(Vec<(St
     Ok((load_balancers, target_groups))
 }
 
+/// The ARN, when the resource carries the stack's ownership tags (what a create whose
+/// answer was lost looks for: a name is unique, but may be someone else's).
+async fn ours(elb: &Client, owner: &Ownership, arn: Option<String>) -> Result<Option<String>> {
+    match arn {
+        Some(arn) if owned_by(owner, describe_tags(elb, std::slice::from_ref(&arn)).await?.get(&arn)) => Ok(Some(arn)),
+        _ => Ok(None),
+    }
+}
+
 fn health_matcher(health: &HealthCheck) -> Matcher {
     Matcher::builder().http_code(&health.matcher).build()
 }
@@ -225,12 +234,8 @@ pub async fn create_target_group(
     health: &HealthCheck,
 ) -> Result<String> {
     let found = || async {
-        let tg = describe_target_group(elb, name).await?;
-        let arn = tg.and_then(|t| t.target_group_arn().map(str::to_owned));
-        match arn {
-            Some(arn) if owned_by(owner, describe_tags(elb, std::slice::from_ref(&arn)).await?.get(&arn)) => Ok(Some(arn)),
-            _ => Ok(None),
-        }
+        let arn = describe_target_group(elb, name).await?.and_then(|t| t.target_group_arn().map(str::to_owned));
+        ours(elb, owner, arn).await
     };
     create_once(
         "CreateTargetGroup",
@@ -290,12 +295,8 @@ pub async fn set_target_group_attributes(elb: &Client, tg: &str, attributes: &BT
 
 pub async fn create_load_balancer(elb: &Client, owner: &Ownership, name: &str, subnets: &[String], security_group: &str) -> Result<String> {
     let found = || async {
-        let lb = describe_load_balancer(elb, name).await?;
-        let arn = lb.and_then(|l| l.load_balancer_arn().map(str::to_owned));
-        match arn {
-            Some(arn) if owned_by(owner, describe_tags(elb, std::slice::from_ref(&arn)).await?.get(&arn)) => Ok(Some(arn)),
-            _ => Ok(None),
-        }
+        let arn = describe_load_balancer(elb, name).await?.and_then(|l| l.load_balancer_arn().map(str::to_owned));
+        ours(elb, owner, arn).await
     };
     create_once(
         "CreateLoadBalancer",
