@@ -23,6 +23,8 @@ set edit:completion:arg-completer[cert-attach] = {|@words|
             cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
             cand --load-balancer 'Serve the certificate on this application load balancer (name, ARN or DNS name)'
             cand --lb 'Serve the certificate on this application load balancer (name, ARN or DNS name)'
+            cand --cloudfront 'Serve the certificate on this CloudFront distribution (its id): the certificate is requested in us-east-1, the names join the distribution''s aliases'
+            cand --from 'The load balancer from a `load-balancer` document in FILE (`-` for stdin); without --load-balancer a piped one is read'
             cand --target-group 'Forward the new HTTPS listener to this target group (name or ARN; repeat for several) instead of where HTTP forwards'
             cand --ssl-policy 'TLS policy of a new HTTPS listener'
             cand --key-algorithm 'Key algorithm of a new certificate'

@@ -32,6 +32,9 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand create 'Create a network, or converge an existing one, and print its `vpc` document'
             cand show 'Print the `vpc` document of an existing network; changes nothing'
             cand destroy 'Delete everything the network''s tags say vpc-bootstrap created, in dependency order'
+            cand lb 'Create or converge the network''s application load balancer and print its `load-balancer` document'
+            cand load-balancer 'Create or converge the network''s application load balancer and print its `load-balancer` document'
+            cand peer 'Peer the network''s VPC with another network or VPC (routes on both sides) and print a `peering` document'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vpc-bootstrap;create'= {
@@ -47,6 +50,7 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --web-port 'Ports the web group opens'
             cand --web-from 'Where the web group admits traffic from'
             cand --ssh-from 'Where the bastion group admits SSH from [default: your public IP/32, detected over HTTPS]'
+            cand --private-route-tables 'Private route tables: one per AZ, or one per private subnet (the reference lab''s layout); a change re-associates the subnets and deletes the tables left over'
             cand --endpoint 'Gateway endpoints on the private route tables (repeat or comma-separate)'
             cand --bastion-ami 'The bastion''s AMI [default: latest Amazon Linux 2023, from SSM]'
             cand --bastion-type 'The bastion''s instance type'
@@ -92,10 +96,84 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'vpc-bootstrap;lb'= {
+            cand --name 'The load balancer''s (and its target group''s) name [default: NAME-web]'
+            cand --target 'Register these instances: an id (i-…) or a tag KEY=VALUE of running instances in the network (repeat or comma-separate); without it the registered targets are left as they are'
+            cand --port 'The port the targets serve HTTP on'
+            cand --health-path 'Health check: the URL path asked for'
+            cand --health-interval 'Health check: seconds between checks (5-300)'
+            cand --health-timeout 'Health check: seconds without an answer that fail a check (2-120, less than the interval)'
+            cand --healthy-threshold 'Health check: consecutive successes before a target counts as healthy (2-10)'
+            cand --unhealthy-threshold 'Health check: consecutive failures before a target counts as unhealthy (2-10)'
+            cand --health-codes 'Health check: the HTTP codes that mean healthy (200, 200,302 or 200-299)'
+            cand --stickiness 'Sticky sessions: a load-balancer cookie (lb_cookie) lasting this long, e.g. 1h, 1d (1s-7d); off without it'
+            cand --access-logs 'Write access logs to this S3 bucket (its policy must admit ELB''s log delivery); off without it'
+            cand --timeout 'Give up waiting (healthy targets, deletions) after this long'
+            cand --region 'AWS region, e.g. ap-northeast-2'
+            cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
+            cand --deletion-protection 'Turn deletion protection on (destroy turns it off again before it deletes)'
+            cand --no-wait 'Do not wait until the targets are healthy'
+            cand --dry-run 'Print the plan as JSON and change nothing'
+            cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand -q 'Errors only on stderr, and no progress'
+            cand --quiet 'Errors only on stderr, and no progress'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'vpc-bootstrap;load-balancer'= {
+            cand --name 'The load balancer''s (and its target group''s) name [default: NAME-web]'
+            cand --target 'Register these instances: an id (i-…) or a tag KEY=VALUE of running instances in the network (repeat or comma-separate); without it the registered targets are left as they are'
+            cand --port 'The port the targets serve HTTP on'
+            cand --health-path 'Health check: the URL path asked for'
+            cand --health-interval 'Health check: seconds between checks (5-300)'
+            cand --health-timeout 'Health check: seconds without an answer that fail a check (2-120, less than the interval)'
+            cand --healthy-threshold 'Health check: consecutive successes before a target counts as healthy (2-10)'
+            cand --unhealthy-threshold 'Health check: consecutive failures before a target counts as unhealthy (2-10)'
+            cand --health-codes 'Health check: the HTTP codes that mean healthy (200, 200,302 or 200-299)'
+            cand --stickiness 'Sticky sessions: a load-balancer cookie (lb_cookie) lasting this long, e.g. 1h, 1d (1s-7d); off without it'
+            cand --access-logs 'Write access logs to this S3 bucket (its policy must admit ELB''s log delivery); off without it'
+            cand --timeout 'Give up waiting (healthy targets, deletions) after this long'
+            cand --region 'AWS region, e.g. ap-northeast-2'
+            cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
+            cand --deletion-protection 'Turn deletion protection on (destroy turns it off again before it deletes)'
+            cand --no-wait 'Do not wait until the targets are healthy'
+            cand --dry-run 'Print the plan as JSON and change nothing'
+            cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand -q 'Errors only on stderr, and no progress'
+            cand --quiet 'Errors only on stderr, and no progress'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'vpc-bootstrap;peer'= {
+            cand --route-tables 'Which route tables of both sides get the route to the other side''s CIDR'
+            cand --allow-from-peer 'Admit these TCP ports from the other side''s CIDR on the networks'' private groups (repeat or comma-separate)'
+            cand --accepter-role-arn 'Accept (and route) on the other side with this role: needed when OTHER is in another account'
+            cand --peer-region 'The region of OTHER when it is a network name or a bare VPC id [default: --region]'
+            cand --timeout 'Give up waiting for the connection after this long'
+            cand --region 'AWS region, e.g. ap-northeast-2'
+            cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
+            cand --delete 'Remove the peering: its routes on both sides, the rules admitting the peer, the connection'
+            cand -y 'Do not ask before --delete; required when not on a terminal'
+            cand --yes 'Do not ask before --delete; required when not on a terminal'
+            cand --dry-run 'Print the `peering` document with the changes it would make, and change nothing'
+            cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
+            cand -q 'Errors only on stderr, and no progress'
+            cand --quiet 'Errors only on stderr, and no progress'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'vpc-bootstrap;help'= {
             cand create 'Create a network, or converge an existing one, and print its `vpc` document'
             cand show 'Print the `vpc` document of an existing network; changes nothing'
             cand destroy 'Delete everything the network''s tags say vpc-bootstrap created, in dependency order'
+            cand lb 'Create or converge the network''s application load balancer and print its `load-balancer` document'
+            cand peer 'Peer the network''s VPC with another network or VPC (routes on both sides) and print a `peering` document'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vpc-bootstrap;help;create'= {
@@ -103,6 +181,10 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
         &'vpc-bootstrap;help;show'= {
         }
         &'vpc-bootstrap;help;destroy'= {
+        }
+        &'vpc-bootstrap;help;lb'= {
+        }
+        &'vpc-bootstrap;help;peer'= {
         }
         &'vpc-bootstrap;help;help'= {
         }

@@ -2,6 +2,8 @@ complete -c cert-attach -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c cert-attach -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c cert-attach -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c cert-attach -l load-balancer -l lb -d 'Serve the certificate on this application load balancer (name, ARN or DNS name)' -r
+complete -c cert-attach -l cloudfront -d 'Serve the certificate on this CloudFront distribution (its id): the certificate is requested in us-east-1, the names join the distribution\'s aliases' -r
+complete -c cert-attach -l from -d 'The load balancer from a `load-balancer` document in FILE (`-` for stdin); without --load-balancer a piped one is read' -r -F
 complete -c cert-attach -l target-group -d 'Forward the new HTTPS listener to this target group (name or ARN; repeat for several) instead of where HTTP forwards' -r
 complete -c cert-attach -l ssl-policy -d 'TLS policy of a new HTTPS listener' -r
 complete -c cert-attach -l key-algorithm -d 'Key algorithm of a new certificate' -r

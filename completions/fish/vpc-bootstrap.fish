@@ -34,6 +34,9 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -s V -l versio
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "create" -d 'Create a network, or converge an existing one, and print its `vpc` document'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "show" -d 'Print the `vpc` document of an existing network; changes nothing'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "destroy" -d 'Delete everything the network\'s tags say vpc-bootstrap created, in dependency order'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "lb" -d 'Create or converge the network\'s application load balancer and print its `load-balancer` document'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "load-balancer" -d 'Create or converge the network\'s application load balancer and print its `load-balancer` document'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "peer" -d 'Peer the network\'s VPC with another network or VPC (routes on both sides) and print a `peering` document'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l cidr -d 'The VPC\'s IPv4 CIDR (/16 to /28, in a private range)' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l azs -d 'Use the region\'s first N AZs' -r
@@ -49,6 +52,8 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l n
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l web-port -d 'Ports the web group opens' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l web-from -d 'Where the web group admits traffic from' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l ssh-from -d 'Where the bastion group admits SSH from [default: your public IP/32, detected over HTTPS]' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l private-route-tables -d 'Private route tables: one per AZ, or one per private subnet (the reference lab\'s layout); a change re-associates the subnets and deletes the tables left over' -r -f -a "per-az\t'One table per AZ, shared by the AZ\'s private subnets'
+per-subnet\t'One table per private subnet, as the reference lab builds them'"
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l endpoint -d 'Gateway endpoints on the private route tables (repeat or comma-separate)' -r -f -a "s3\t''
 dynamodb\t''"
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l bastion-ami -d 'The bastion\'s AMI [default: latest Amazon Linux 2023, from SSM]' -r
@@ -80,7 +85,67 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l 
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s h -l help -d 'Print help'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy help" -f -a "create" -d 'Create a network, or converge an existing one, and print its `vpc` document'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy help" -f -a "show" -d 'Print the `vpc` document of an existing network; changes nothing'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy help" -f -a "destroy" -d 'Delete everything the network\'s tags say vpc-bootstrap created, in dependency order'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l name -d 'The load balancer\'s (and its target group\'s) name [default: NAME-web]' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l target -d 'Register these instances: an id (i-…) or a tag KEY=VALUE of running instances in the network (repeat or comma-separate); without it the registered targets are left as they are' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l port -d 'The port the targets serve HTTP on' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l health-path -d 'Health check: the URL path asked for' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l health-interval -d 'Health check: seconds between checks (5-300)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l health-timeout -d 'Health check: seconds without an answer that fail a check (2-120, less than the interval)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l healthy-threshold -d 'Health check: consecutive successes before a target counts as healthy (2-10)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l unhealthy-threshold -d 'Health check: consecutive failures before a target counts as unhealthy (2-10)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l health-codes -d 'Health check: the HTTP codes that mean healthy (200, 200,302 or 200-299)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l stickiness -d 'Sticky sessions: a load-balancer cookie (lb_cookie) lasting this long, e.g. 1h, 1d (1s-7d); off without it' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l access-logs -d 'Write access logs to this S3 bucket (its policy must admit ELB\'s log delivery); off without it' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l timeout -d 'Give up waiting (healthy targets, deletions) after this long' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l region -d 'AWS region, e.g. ap-northeast-2' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l deletion-protection -d 'Turn deletion protection on (destroy turns it off again before it deletes)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l no-wait -d 'Do not wait until the targets are healthy'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l dry-run -d 'Print the plan as JSON and change nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -s h -l help -d 'Print help'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l name -d 'The load balancer\'s (and its target group\'s) name [default: NAME-web]' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l target -d 'Register these instances: an id (i-…) or a tag KEY=VALUE of running instances in the network (repeat or comma-separate); without it the registered targets are left as they are' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l port -d 'The port the targets serve HTTP on' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l health-path -d 'Health check: the URL path asked for' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l health-interval -d 'Health check: seconds between checks (5-300)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l health-timeout -d 'Health check: seconds without an answer that fail a check (2-120, less than the interval)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l healthy-threshold -d 'Health check: consecutive successes before a target counts as healthy (2-10)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l unhealthy-threshold -d 'Health check: consecutive failures before a target counts as unhealthy (2-10)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l health-codes -d 'Health check: the HTTP codes that mean healthy (200, 200,302 or 200-299)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l stickiness -d 'Sticky sessions: a load-balancer cookie (lb_cookie) lasting this long, e.g. 1h, 1d (1s-7d); off without it' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l access-logs -d 'Write access logs to this S3 bucket (its policy must admit ELB\'s log delivery); off without it' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l timeout -d 'Give up waiting (healthy targets, deletions) after this long' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l region -d 'AWS region, e.g. ap-northeast-2' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l deletion-protection -d 'Turn deletion protection on (destroy turns it off again before it deletes)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l no-wait -d 'Do not wait until the targets are healthy'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l dry-run -d 'Print the plan as JSON and change nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -s h -l help -d 'Print help'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l route-tables -d 'Which route tables of both sides get the route to the other side\'s CIDR' -r -f -a "private\t''
+public\t''
+all\t''"
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l allow-from-peer -d 'Admit these TCP ports from the other side\'s CIDR on the networks\' private groups (repeat or comma-separate)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l accepter-role-arn -d 'Accept (and route) on the other side with this role: needed when OTHER is in another account' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l peer-region -d 'The region of OTHER when it is a network name or a bare VPC id [default: --region]' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l timeout -d 'Give up waiting for the connection after this long' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l region -d 'AWS region, e.g. ap-northeast-2' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l delete -d 'Remove the peering: its routes on both sides, the rules admitting the peer, the connection'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -s y -l yes -d 'Do not ask before --delete; required when not on a terminal'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l dry-run -d 'Print the `peering` document with the changes it would make, and change nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -s h -l help -d 'Print help'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy lb peer help" -f -a "create" -d 'Create a network, or converge an existing one, and print its `vpc` document'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy lb peer help" -f -a "show" -d 'Print the `vpc` document of an existing network; changes nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy lb peer help" -f -a "destroy" -d 'Delete everything the network\'s tags say vpc-bootstrap created, in dependency order'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy lb peer help" -f -a "lb" -d 'Create or converge the network\'s application load balancer and print its `load-balancer` document'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy lb peer help" -f -a "peer" -d 'Peer the network\'s VPC with another network or VPC (routes on both sides) and print a `peering` document'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy lb peer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -26,6 +26,8 @@ Register-ArgumentCompleter -Native -CommandName 'cert-attach' -ScriptBlock {
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)')
             [CompletionResult]::new('--load-balancer', '--load-balancer', [CompletionResultType]::ParameterName, 'Serve the certificate on this application load balancer (name, ARN or DNS name)')
             [CompletionResult]::new('--lb', '--lb', [CompletionResultType]::ParameterName, 'Serve the certificate on this application load balancer (name, ARN or DNS name)')
+            [CompletionResult]::new('--cloudfront', '--cloudfront', [CompletionResultType]::ParameterName, 'Serve the certificate on this CloudFront distribution (its id): the certificate is requested in us-east-1, the names join the distribution''s aliases')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The load balancer from a `load-balancer` document in FILE (`-` for stdin); without --load-balancer a piped one is read')
             [CompletionResult]::new('--target-group', '--target-group', [CompletionResultType]::ParameterName, 'Forward the new HTTPS listener to this target group (name or ARN; repeat for several) instead of where HTTP forwards')
             [CompletionResult]::new('--ssl-policy', '--ssl-policy', [CompletionResultType]::ParameterName, 'TLS policy of a new HTTPS listener')
             [CompletionResult]::new('--key-algorithm', '--key-algorithm', [CompletionResultType]::ParameterName, 'Key algorithm of a new certificate')

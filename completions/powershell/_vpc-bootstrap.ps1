@@ -35,6 +35,9 @@ Register-ArgumentCompleter -Native -CommandName 'vpc-bootstrap' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a network, or converge an existing one, and print its `vpc` document')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the `vpc` document of an existing network; changes nothing')
             [CompletionResult]::new('destroy', 'destroy', [CompletionResultType]::ParameterValue, 'Delete everything the network''s tags say vpc-bootstrap created, in dependency order')
+            [CompletionResult]::new('lb', 'lb', [CompletionResultType]::ParameterValue, 'Create or converge the network''s application load balancer and print its `load-balancer` document')
+            [CompletionResult]::new('load-balancer', 'load-balancer', [CompletionResultType]::ParameterValue, 'Create or converge the network''s application load balancer and print its `load-balancer` document')
+            [CompletionResult]::new('peer', 'peer', [CompletionResultType]::ParameterValue, 'Peer the network''s VPC with another network or VPC (routes on both sides) and print a `peering` document')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -51,6 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'vpc-bootstrap' -ScriptBlock {
             [CompletionResult]::new('--web-port', '--web-port', [CompletionResultType]::ParameterName, 'Ports the web group opens')
             [CompletionResult]::new('--web-from', '--web-from', [CompletionResultType]::ParameterName, 'Where the web group admits traffic from')
             [CompletionResult]::new('--ssh-from', '--ssh-from', [CompletionResultType]::ParameterName, 'Where the bastion group admits SSH from [default: your public IP/32, detected over HTTPS]')
+            [CompletionResult]::new('--private-route-tables', '--private-route-tables', [CompletionResultType]::ParameterName, 'Private route tables: one per AZ, or one per private subnet (the reference lab''s layout); a change re-associates the subnets and deletes the tables left over')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Gateway endpoints on the private route tables (repeat or comma-separate)')
             [CompletionResult]::new('--bastion-ami', '--bastion-ami', [CompletionResultType]::ParameterName, 'The bastion''s AMI [default: latest Amazon Linux 2023, from SSM]')
             [CompletionResult]::new('--bastion-type', '--bastion-type', [CompletionResultType]::ParameterName, 'The bastion''s instance type')
@@ -99,10 +103,87 @@ Register-ArgumentCompleter -Native -CommandName 'vpc-bootstrap' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'vpc-bootstrap;lb' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The load balancer''s (and its target group''s) name [default: NAME-web]')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Register these instances: an id (i-…) or a tag KEY=VALUE of running instances in the network (repeat or comma-separate); without it the registered targets are left as they are')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The port the targets serve HTTP on')
+            [CompletionResult]::new('--health-path', '--health-path', [CompletionResultType]::ParameterName, 'Health check: the URL path asked for')
+            [CompletionResult]::new('--health-interval', '--health-interval', [CompletionResultType]::ParameterName, 'Health check: seconds between checks (5-300)')
+            [CompletionResult]::new('--health-timeout', '--health-timeout', [CompletionResultType]::ParameterName, 'Health check: seconds without an answer that fail a check (2-120, less than the interval)')
+            [CompletionResult]::new('--healthy-threshold', '--healthy-threshold', [CompletionResultType]::ParameterName, 'Health check: consecutive successes before a target counts as healthy (2-10)')
+            [CompletionResult]::new('--unhealthy-threshold', '--unhealthy-threshold', [CompletionResultType]::ParameterName, 'Health check: consecutive failures before a target counts as unhealthy (2-10)')
+            [CompletionResult]::new('--health-codes', '--health-codes', [CompletionResultType]::ParameterName, 'Health check: the HTTP codes that mean healthy (200, 200,302 or 200-299)')
+            [CompletionResult]::new('--stickiness', '--stickiness', [CompletionResultType]::ParameterName, 'Sticky sessions: a load-balancer cookie (lb_cookie) lasting this long, e.g. 1h, 1d (1s-7d); off without it')
+            [CompletionResult]::new('--access-logs', '--access-logs', [CompletionResultType]::ParameterName, 'Write access logs to this S3 bucket (its policy must admit ELB''s log delivery); off without it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting (healthy targets, deletions) after this long')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. ap-northeast-2')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)')
+            [CompletionResult]::new('--deletion-protection', '--deletion-protection', [CompletionResultType]::ParameterName, 'Turn deletion protection on (destroy turns it off again before it deletes)')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Do not wait until the targets are healthy')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan as JSON and change nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only on stderr, and no progress')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only on stderr, and no progress')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'vpc-bootstrap;load-balancer' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The load balancer''s (and its target group''s) name [default: NAME-web]')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Register these instances: an id (i-…) or a tag KEY=VALUE of running instances in the network (repeat or comma-separate); without it the registered targets are left as they are')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The port the targets serve HTTP on')
+            [CompletionResult]::new('--health-path', '--health-path', [CompletionResultType]::ParameterName, 'Health check: the URL path asked for')
+            [CompletionResult]::new('--health-interval', '--health-interval', [CompletionResultType]::ParameterName, 'Health check: seconds between checks (5-300)')
+            [CompletionResult]::new('--health-timeout', '--health-timeout', [CompletionResultType]::ParameterName, 'Health check: seconds without an answer that fail a check (2-120, less than the interval)')
+            [CompletionResult]::new('--healthy-threshold', '--healthy-threshold', [CompletionResultType]::ParameterName, 'Health check: consecutive successes before a target counts as healthy (2-10)')
+            [CompletionResult]::new('--unhealthy-threshold', '--unhealthy-threshold', [CompletionResultType]::ParameterName, 'Health check: consecutive failures before a target counts as unhealthy (2-10)')
+            [CompletionResult]::new('--health-codes', '--health-codes', [CompletionResultType]::ParameterName, 'Health check: the HTTP codes that mean healthy (200, 200,302 or 200-299)')
+            [CompletionResult]::new('--stickiness', '--stickiness', [CompletionResultType]::ParameterName, 'Sticky sessions: a load-balancer cookie (lb_cookie) lasting this long, e.g. 1h, 1d (1s-7d); off without it')
+            [CompletionResult]::new('--access-logs', '--access-logs', [CompletionResultType]::ParameterName, 'Write access logs to this S3 bucket (its policy must admit ELB''s log delivery); off without it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting (healthy targets, deletions) after this long')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. ap-northeast-2')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)')
+            [CompletionResult]::new('--deletion-protection', '--deletion-protection', [CompletionResultType]::ParameterName, 'Turn deletion protection on (destroy turns it off again before it deletes)')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Do not wait until the targets are healthy')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan as JSON and change nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only on stderr, and no progress')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only on stderr, and no progress')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'vpc-bootstrap;peer' {
+            [CompletionResult]::new('--route-tables', '--route-tables', [CompletionResultType]::ParameterName, 'Which route tables of both sides get the route to the other side''s CIDR')
+            [CompletionResult]::new('--allow-from-peer', '--allow-from-peer', [CompletionResultType]::ParameterName, 'Admit these TCP ports from the other side''s CIDR on the networks'' private groups (repeat or comma-separate)')
+            [CompletionResult]::new('--accepter-role-arn', '--accepter-role-arn', [CompletionResultType]::ParameterName, 'Accept (and route) on the other side with this role: needed when OTHER is in another account')
+            [CompletionResult]::new('--peer-region', '--peer-region', [CompletionResultType]::ParameterName, 'The region of OTHER when it is a network name or a bare VPC id [default: --region]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting for the connection after this long')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. ap-northeast-2')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)')
+            [CompletionResult]::new('--delete', '--delete', [CompletionResultType]::ParameterName, 'Remove the peering: its routes on both sides, the rules admitting the peer, the connection')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before --delete; required when not on a terminal')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before --delete; required when not on a terminal')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the `peering` document with the changes it would make, and change nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only on stderr, and no progress')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only on stderr, and no progress')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'vpc-bootstrap;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a network, or converge an existing one, and print its `vpc` document')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the `vpc` document of an existing network; changes nothing')
             [CompletionResult]::new('destroy', 'destroy', [CompletionResultType]::ParameterValue, 'Delete everything the network''s tags say vpc-bootstrap created, in dependency order')
+            [CompletionResult]::new('lb', 'lb', [CompletionResultType]::ParameterValue, 'Create or converge the network''s application load balancer and print its `load-balancer` document')
+            [CompletionResult]::new('peer', 'peer', [CompletionResultType]::ParameterValue, 'Peer the network''s VPC with another network or VPC (routes on both sides) and print a `peering` document')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -113,6 +194,12 @@ Register-ArgumentCompleter -Native -CommandName 'vpc-bootstrap' -ScriptBlock {
             break
         }
         'vpc-bootstrap;help;destroy' {
+            break
+        }
+        'vpc-bootstrap;help;lb' {
+            break
+        }
+        'vpc-bootstrap;help;peer' {
             break
         }
         'vpc-bootstrap;help;help' {

@@ -130,6 +130,15 @@ impl Ec2View {
 
 pub use xtask::census::{filter, tag};
 
+/// Credentials of `role` (through the emulator's STS): moto answers a key from AssumeRole
+/// in the account of the role's ARN, which is how a test reaches another account.
+pub fn assumed(aws: &Ec2View, endpoint: &str, role: &str) -> aws_sdk_sts::config::Credentials {
+    let sts = emulator_client!(aws_sdk_sts, endpoint);
+    let out = aws.block(sts.assume_role().role_arn(role).role_session_name("setup").send()).unwrap();
+    let c = out.credentials().unwrap();
+    aws_sdk_sts::config::Credentials::new(c.access_key_id(), c.secret_access_key(), Some(c.session_token().to_owned()), None, "assumed")
+}
+
 /// A client of any SDK on the emulator, with the static test credentials.
 macro_rules! emulator_client {
     ($sdk:ident, $endpoint:expr) => {{

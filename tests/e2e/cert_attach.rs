@@ -219,20 +219,11 @@ fn zones_in_another_account_are_reached_through_a_role() {
     let site = Site::new();
     let role = "arn:aws:iam::222222222222:role/dns";
     // The zone lives in account 222222222222, made with that account's (assumed) credentials.
-    let sts = emulator_client!(aws_sdk_sts, site.moto.url());
-    let assumed = site.aws.block(sts.assume_role().role_arn(role).role_session_name("setup").send()).unwrap();
-    let c = assumed.credentials().unwrap();
     let r53_config = aws_sdk_route53::Config::builder()
         .behavior_version(aws_sdk_route53::config::BehaviorVersion::latest())
         .region(aws_sdk_route53::config::Region::new(crate::harness::REGION))
         .endpoint_url(site.moto.url())
-        .credentials_provider(aws_sdk_route53::config::Credentials::new(
-            c.access_key_id(),
-            c.secret_access_key(),
-            Some(c.session_token().to_owned()),
-            None,
-            "assumed",
-        ))
+        .credentials_provider(crate::aws_view::assumed(&site.aws, &site.moto.url(), role))
         .build();
     let other = aws_sdk_route53::Client::from_conf(r53_config);
     let zone = site.aws.block(other.create_hosted_zone().name("partner.net").caller_reference("partner").send()).unwrap();

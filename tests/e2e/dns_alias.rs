@@ -199,42 +199,8 @@ fn a_load_balancer_alias_by_name_arn_or_document_and_its_delete() {
 
 #[test]
 fn a_cloudfront_alias_needs_the_name_among_its_aliases() {
-    use aws_sdk_cloudfront::types::{
-        Aliases, CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, Origin, OriginProtocolPolicy, Origins, ViewerProtocolPolicy,
-    };
     let lab = Lab::new();
-    let cf = emulator_client!(aws_sdk_cloudfront, lab.moto.url());
-    let origin = Origin::builder()
-        .id("site")
-        .domain_name("mydomain.com.s3-website.ap-northeast-2.amazonaws.com")
-        .custom_origin_config(
-            CustomOriginConfig::builder()
-                .http_port(80)
-                .https_port(443)
-                .origin_protocol_policy(OriginProtocolPolicy::HttpOnly)
-                .build()
-                .unwrap(),
-        )
-        .build()
-        .unwrap();
-    let config = DistributionConfig::builder()
-        .caller_reference("lab")
-        .aliases(Aliases::builder().quantity(1).items("cdn.mydomain.com").build().unwrap())
-        .origins(Origins::builder().quantity(1).items(origin).build().unwrap())
-        .default_cache_behavior(
-            DefaultCacheBehavior::builder()
-                .target_origin_id("site")
-                .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
-                .build()
-                .unwrap(),
-        )
-        .comment("lab")
-        .enabled(true)
-        .is_ipv6_enabled(true)
-        .build()
-        .unwrap();
-    let out = lab.aws.block(cf.create_distribution().distribution_config(config).send()).unwrap();
-    let domain = out.distribution().unwrap().domain_name().to_owned();
+    let (_, domain) = crate::web_stack::website_distribution(&lab.aws, &lab.moto.url(), &["cdn.mydomain.com"]);
 
     let doc = dns(&lab.moto.url()).args(["set", "cdn.mydomain.com", &domain]).run().ok().remove(0);
     assert_eq!(doc["target_kind"], "cloudfront");

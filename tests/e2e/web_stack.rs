@@ -1,6 +1,7 @@
 //! A load balancer in the emulator the way the reference lab builds one: a VPC with two
 //! subnets, a security group, a target group and an application load balancer whose
-//! HTTP:80 listener forwards to it. Shared by the dns-alias and cert-attach tests.
+//! HTTP:80 listener forwards to it; and the CloudFront distribution in front of the lab's
+//! website. Shared by the dns-alias and cert-attach tests.
 
 use crate::aws_view::{Ec2View, emulator_client};
 
@@ -77,4 +78,46 @@ pub fn web_load_balancer(aws: &Ec2View, endpoint: &str, name: &str, octet: u8, h
         target_group_arn,
         http_listener_arn,
     }
+}
+
+/// A CloudFront distribution in front of the lab's website bucket, with these aliases and
+/// IPv6 on; (id, domain).
+pub fn website_distribution(aws: &Ec2View, endpoint: &str, aliases: &[&str]) -> (String, String) {
+    use aws_sdk_cloudfront::types::{
+        Aliases, CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, Origin, OriginProtocolPolicy, Origins, ViewerProtocolPolicy,
+    };
+    let cf = emulator_client!(aws_sdk_cloudfront, endpoint);
+    let origin = Origin::builder()
+        .id("site")
+        .domain_name("mydomain.com.s3-website.ap-northeast-2.amazonaws.com")
+        .custom_origin_config(
+            CustomOriginConfig::builder()
+                .http_port(80)
+                .https_port(443)
+                .origin_protocol_policy(OriginProtocolPolicy::HttpOnly)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let items: Vec<String> = aliases.iter().map(|a| a.to_string()).collect();
+    let config = DistributionConfig::builder()
+        .caller_reference("lab")
+        .aliases(Aliases::builder().quantity(items.len() as i32).set_items(Some(items)).build().unwrap())
+        .origins(Origins::builder().quantity(1).items(origin).build().unwrap())
+        .default_cache_behavior(
+            DefaultCacheBehavior::builder()
+                .target_origin_id("site")
+                .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
+                .build()
+                .unwrap(),
+        )
+        .comment("lab")
+        .enabled(true)
+        .is_ipv6_enabled(true)
+        .build()
+        .unwrap();
+    let out = aws.block(cf.create_distribution().distribution_config(config).send()).unwrap();
+    let d = out.distribution().unwrap();
+    (d.id().to_owned(), d.domain_name().to_owned())
 }

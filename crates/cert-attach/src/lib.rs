@@ -3,6 +3,7 @@
 //! command whose output dns-alias reads.
 
 pub mod acm;
+pub mod cloudfront;
 pub mod listener_plan;
 pub mod listeners;
 pub mod names;
@@ -38,17 +39,21 @@ const PLANNED: &str = "planned";
     long_about = "Request a DNS-validated ACM certificate for DOMAIN and NAMES (or reuse an issued or pending \
                   one for exactly those names), write its validation records into the Route 53 zones that hold \
                   the names (longest suffix; shared records once), wait until it is ISSUED, and, with \
-                  --load-balancer, serve it on HTTPS:443: a new listener forwarding where HTTP forwards \
+                  --load-balancer (or a piped `load-balancer` document), serve it on HTTPS:443: a new listener forwarding where HTTP forwards \
                   (TLS 1.3 policy), or added (SNI) to the HTTPS listener that exists. --redirect-http turns \
-                  port 80 into a 301 to HTTPS. A re-run changes nothing.\n\n\
+                  port 80 into a 301 to HTTPS. With --cloudfront DIST_ID the certificate is requested in \
+                  us-east-1 and becomes the distribution's viewer certificate (SNI, TLSv1.2_2021), the names \
+                  join its aliases (an update guarded by the ETag), and the command waits until it is \
+                  Deployed. A re-run changes nothing.\n\n\
                   Prints a `certificate` document, which `dns-alias set NAME --from -` reads to alias NAME \
-                  to the load balancer.\n\n\
+                  to the load balancer or distribution.\n\n\
                   IAM permissions: acm:ListCertificates, acm:DescribeCertificate, acm:RequestCertificate, \
                   acm:AddTagsToCertificate, route53:ListHostedZones, route53:ListResourceRecordSets, \
                   route53:ChangeResourceRecordSets (in the zone's account with --zone-role-arn, which needs \
                   sts:AssumeRole), and with --load-balancer: elasticloadbalancing:DescribeLoadBalancers, \
                   DescribeListeners, DescribeListenerCertificates, DescribeTargetGroups, DescribeSSLPolicies, \
-                  CreateListener, AddListenerCertificates, ModifyListener, AddTags; ec2:DescribeSecurityGroups."
+                  CreateListener, AddListenerCertificates, ModifyListener, AddTags; ec2:DescribeSecurityGroups; \
+                  with --cloudfront: cloudfront:GetDistributionConfig, UpdateDistribution, GetDistribution."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -62,11 +67,17 @@ pub struct Cli {
     /// Serve the certificate on this application load balancer (name, ARN or DNS name)
     #[arg(long, visible_alias = "lb", value_name = "LB", env = "AWSOPS_LOAD_BALANCER")]
     pub load_balancer: Option<String>,
+    /// Serve the certificate on this CloudFront distribution (its id): the certificate is requested in us-east-1, the names join the distribution's aliases
+    #[arg(long, value_name = "DIST_ID", env = "AWSOPS_DISTRIBUTION_ID", conflicts_with_all = ["load_balancer", "from", "target_group", "redirect_http", "no_wait"])]
+    pub cloudfront: Option<String>,
+    /// The load balancer from a `load-balancer` document in FILE (`-` for stdin); without --load-balancer a piped one is read
+    #[arg(long, value_name = "FILE", conflicts_with = "load_balancer")]
+    pub from: Option<std::path::PathBuf>,
     /// Forward the new HTTPS listener to this target group (name or ARN; repeat for several) instead of where HTTP forwards
-    #[arg(long, value_name = "TG", requires = "load_balancer")]
+    #[arg(long, value_name = "TG")]
     pub target_group: Vec<String>,
     /// Turn the HTTP:80 listener into a 301 redirect to HTTPS:443 (creating it if there is none)
-    #[arg(long, requires = "load_balancer")]
+    #[arg(long)]
     pub redirect_http: bool,
     /// TLS policy of a new HTTPS listener
     #[arg(long, default_value = DEFAULT_SSL_POLICY, value_name = "POLICY", env = "AWSOPS_SSL_POLICY")]
@@ -112,13 +123,42 @@ struct Target {
 
 pub async fn run(cli: Cli) -> Result<Outcome> {
     let names = CertNames::parse(&cli.domain, &cli.names)?;
-    let lb_ref = cli.load_balancer.as_deref().map(LbRef::parse).transpose()?;
+    if let Some(id) = &cli.cloudfront {
+        awsops_core::aws_ids::check("--cloudfront", awsops_core::aws_ids::DISTRIBUTION_ID, id)?;
+    }
+    let piped = match (&cli.load_balancer, &cli.cloudfront) {
+        (None, None) => piped_load_balancer(cli.from.as_deref())?,
+        _ => None,
+    };
+    let lb_ref = match (&cli.load_balancer, &piped) {
+        (Some(text), _) => Some(LbRef::parse(text)?),
+        (None, Some(doc)) => Some(LbRef::Arn(doc.arn.clone())),
+        (None, None) => None,
+    };
+    if lb_ref.is_none() && (cli.redirect_http || !cli.target_group.is_empty()) {
+        return Err(Error::usage(
+            "--redirect-http and --target-group need a load balancer: give --load-balancer LB or pipe in a `load-balancer` document",
+        ));
+    }
+    if lb_ref.is_some() && cli.no_wait {
+        return Err(Error::usage("--no-wait cannot be used with a load balancer: the listener needs an ISSUED certificate"));
+    }
     if let Some(role) = &cli.zone_role_arn {
         awsops_core::aws_limits::check_role_arn("--zone-role-arn", role)?;
     }
     let config = cli.common.aws.load().await?;
     let region = config.region().map(ToString::to_string).unwrap_or_default();
-    let acm = aws_sdk_acm::Client::new(&config);
+    if let Some(doc) = &piped
+        && doc.region != region
+    {
+        return Err(Error::usage(format!("the piped load balancer {} is in {}: pass --region {}", doc.name, doc.region, doc.region)));
+    }
+    // CloudFront takes certificates from us-east-1 only, whatever the region of the rest.
+    let acm = match &cli.cloudfront {
+        Some(_) => aws_sdk_acm::Client::new(&awsops_core::aws_config::in_region(&config, cloudfront::CERTIFICATE_REGION)),
+        None => aws_sdk_acm::Client::new(&config),
+    };
+    let cf = aws_sdk_cloudfront::Client::new(&config);
     let elb = aws_sdk_elasticloadbalancingv2::Client::new(&config);
     let r53 = match &cli.zone_role_arn {
         None => aws_sdk_route53::Client::new(&config),
@@ -136,8 +176,16 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
             Some(which) => look_up_target(&elb, which, &region, &cli).await.map(Some),
         }
     };
-    let (zones, existing, target) = tokio::join!(route53::zones(&r53), acm::find_reusable(&acm, &names, &cli.key_algorithm), target);
+    let distribution = async {
+        match &cli.cloudfront {
+            None => Ok(None),
+            Some(id) => cloudfront::get_config(&cf, id).await.map(Some),
+        }
+    };
+    let (zones, existing, target, distribution) =
+        tokio::join!(route53::zones(&r53), acm::find_reusable(&acm, &names, &cli.key_algorithm), target, distribution);
     let zones = zones?;
+    let distribution = distribution?;
     let all: Vec<_> = names.all.iter().cloned().collect();
     let zone_of = validation::zones_for(&all, &zones, &cli.zone_id)?;
     let target = target?;
@@ -160,6 +208,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         status: existing.as_ref().map(|c| c.status.clone()).unwrap_or_else(|| PLANNED.to_owned()),
         listener_arn: None,
         load_balancer: target.as_ref().map(|t| t.doc.clone()),
+        distribution: None,
         validation_records: Vec::new(),
         changed: false,
         changes: Vec::new(),
@@ -186,6 +235,16 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
             doc.changes.push("wait until the certificate is ISSUED".to_owned());
         }
         doc.changes.extend(steps.iter().map(Step::describe));
+        if let (Some(id), Some(current)) = (&cli.cloudfront, &distribution)
+            && cloudfront::with_certificate(&current.config, &names.as_strings(), &cert_arn).is_some()
+        {
+            doc.changes.push(format!(
+                "update distribution {id} (If-Match its ETag): aliases {}, viewer certificate SNI {}",
+                names.as_strings().join(", "),
+                cloudfront::MINIMUM_PROTOCOL
+            ));
+            doc.changes.push(format!("wait until distribution {id} is Deployed"));
+        }
         doc.listener_arn = target.as_ref().and_then(|t| listener_plan::https_listener(&t.listeners).map(|l| l.arn.clone()));
         doc.changed = doc.changes.iter().any(|c| !c.starts_with("reuse ") && !c.starts_with("wait "));
         out.emit(&doc)?;
@@ -236,9 +295,30 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         }
         doc.listener_arn = https;
     }
+    if let Some(id) = &cli.cloudfront {
+        if cloudfront::attach(&cf, id, &names.as_strings(), &arn).await? {
+            tracing::info!("distribution {id}: certificate and aliases set; waiting until it is Deployed");
+            doc.changes.push(format!("updated distribution {id}: aliases {}, viewer certificate {arn}", names.as_strings().join(", ")));
+        }
+        cloudfront::wait_deployed(&cf, id, cli.timeout).await?;
+        doc.distribution = Some(cloudfront::document(&cf, id).await?);
+    }
     doc.changed = !doc.changes.is_empty();
     out.emit(&doc)?;
     Ok(Outcome::Success)
+}
+
+/// The `load-balancer` document on stdin (or in `--from`), if one was given: exactly one.
+fn piped_load_balancer(from: Option<&std::path::Path>) -> Result<Option<LoadBalancerDoc>> {
+    let Some((origin, values)) = awsops_core::input::read_values(from)? else {
+        return Ok(None);
+    };
+    let mut docs = awsops_core::input::select::<LoadBalancerDoc>(values, &origin)?;
+    match docs.len() {
+        0 => Ok(None),
+        1 => Ok(docs.pop()),
+        n => Err(Error::usage(format!("{origin}: {n} `load-balancer` documents; cert-attach serves one load balancer, so pipe in one"))),
+    }
 }
 
 fn want<'a>(cli: &'a Cli, cert_arn: &'a str, t: &Target) -> Want<'a> {

@@ -14,6 +14,21 @@ pub const SUBNET_ID: &str = r"^subnet-[0-9a-f]{8,40}$";
 pub const SECURITY_GROUP_ID: &str = r"^sg-[0-9a-f]{8,40}$";
 pub const VPC_ID: &str = r"^vpc-[0-9a-f]{8,40}$";
 pub const EIP_ALLOCATION_ID: &str = r"^eipalloc-[0-9a-f]{8,40}$";
+pub const INSTANCE_ID: &str = r"^i-[0-9a-f]{8,40}$";
+pub const ROUTE_TABLE_ID: &str = r"^rtb-[0-9a-f]{8,40}$";
+pub const PEERING_CONNECTION_ID: &str = r"^pcx-[0-9a-f]{8,40}$";
+/// A peering connection id, or nothing (a dry run's new connection).
+pub const PEERING_CONNECTION_ID_OR_PLANNED: &str = r"^(pcx-[0-9a-f]{8,40})?$";
+pub const ACCOUNT_ID: &str = r"^[0-9]{12}$";
+/// An application or network load balancer's ARN.
+pub const LOAD_BALANCER_ARN: &str = r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:loadbalancer/(app|net)/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,40}$";
+pub const TARGET_GROUP_ARN: &str =
+    r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,40}$";
+pub const LISTENER_ARN: &str = r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:listener/(app|net)/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,40}/[0-9a-f]{1,40}$";
+/// A Route 53 hosted zone id (also the canonical zone of a load balancer).
+pub const HOSTED_ZONE_ID: &str = r"^Z[A-Z0-9]{1,32}$";
+/// A CloudFront distribution id: upper-case letters and digits (AWS's start with `E`).
+pub const DISTRIBUTION_ID: &str = r"^[A-Z][A-Z0-9]{5,20}$";
 pub const REGION: &str = r"^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$";
 /// `ap-northeast-2a`, and Local Zones such as `us-west-2-lax-1a`.
 pub const AVAILABILITY_ZONE: &str = r"^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}(-[a-z]+-[0-9]{1,2})?[a-z]$";

@@ -92,6 +92,7 @@ pub fn document(lb: &LoadBalancer, region: &str) -> LoadBalancerDoc {
         dns_name: lb.dns_name().unwrap_or_default().to_ascii_lowercase(),
         canonical_zone_id: lb.canonical_hosted_zone_id().unwrap_or_default().to_owned(),
         dualstack: ip.starts_with("dualstack"),
+        ..LoadBalancerDoc::default()
     }
 }
 

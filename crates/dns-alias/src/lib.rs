@@ -31,8 +31,8 @@ pub const NAME: &str = "dns-alias";
                   found by the longest matching suffix; alias A (and AAAA) records get the right alias zone \
                   id, other hosts a CNAME. AWS's own rules are checked before any change, an unchanged \
                   record is not touched, and the command waits until the change is INSYNC.\n\n\
-                  Without TARGET it reads a `certificate` (from cert-attach) or `load-balancer` document \
-                  from stdin. Prints a `record` document."
+                  Without TARGET it reads a `certificate` (from cert-attach: its load balancer or CloudFront \
+                  distribution) or `load-balancer` document (from vpc-bootstrap lb) from stdin. Prints a `record` document."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -151,6 +151,18 @@ fn given(at: &Where) -> Result<Given> {
         Some(LoadBalancerDoc::KIND) => Ok(Given::LoadBalancer(from_value::<LoadBalancerDoc>(value, &origin)?)),
         Some(CertificateDoc::KIND) => {
             let cert = from_value::<CertificateDoc>(value, &origin)?;
+            // On a CloudFront distribution (`cert-attach --cloudfront`): its domain, checked
+            // like a typed target (and its aliases against CloudFront before any change).
+            if let Some(d) = &cert.distribution {
+                let t = target::classify(&d.domain_name)?;
+                if !matches!(t, target::Target::CloudFront { .. }) {
+                    return Err(Error::usage(format!(
+                        "{origin}: distribution {} has domain {}, not a CloudFront domain",
+                        d.id, d.domain_name
+                    )));
+                }
+                return Ok(Given::Text(t, d.domain_name.clone()));
+            }
             cert.load_balancer.map(Given::LoadBalancer).ok_or_else(|| {
                 Error::usage(format!("{origin}: certificate {} is not attached to a load balancer, so there is nothing to alias", cert.arn))
             })

@@ -34,6 +34,8 @@ pub struct Context<'a> {
     /// The stack lease's check, made before each step starts: a run that lost its lease
     /// (paused past its expiry) makes no further change.
     fence: Option<awsops_core::stack_lease::Fence>,
+    /// For the load balancer's steps (`vpc-bootstrap lb`, and `destroy`).
+    elb: Option<aws_sdk_elasticloadbalancingv2::Client>,
 }
 
 /// The lookup of an image's root device name and size (GiB), running on its own.
@@ -41,7 +43,17 @@ type RootLookup = tokio::task::JoinHandle<Result<(String, i32)>>;
 
 impl<'a> Context<'a> {
     pub fn new(ec2: &'a Client, owner: &'a Ownership, timeout: Duration) -> Self {
-        Context { ec2, owner, timeout, available_at_creation: Default::default(), bastion_root: Default::default(), fence: None }
+        Context { ec2, owner, timeout, available_at_creation: Default::default(), bastion_root: Default::default(), fence: None, elb: None }
+    }
+
+    /// Lets the load balancer's steps run.
+    pub fn with_elb(mut self, elb: aws_sdk_elasticloadbalancingv2::Client) -> Self {
+        self.elb = Some(elb);
+        self
+    }
+
+    fn elb(&self) -> Result<&aws_sdk_elasticloadbalancingv2::Client> {
+        self.elb.as_ref().ok_or_else(|| Error::failed("internal: a load balancer step without an ELBv2 client"))
     }
 
     /// Checks the lease before each step.
@@ -383,33 +395,19 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
             .and_then(|id| create_once::nonempty_id("CreateRouteTable", id))
         }
         Action::CreateRoute { route_table, destination, target } => {
-            let nat = target.id().starts_with("nat-");
-            let created = settle("CreateRoute", || {
-                let call = ec2.create_route().route_table_id(route_table.id()).destination_cidr_block(&destination);
-                if nat { call.nat_gateway_id(target.id()) } else { call.gateway_id(target.id()) }.send()
-            })
-            .await;
-            match created {
-                // A retry after a lost answer (or a route someone else made): point it at ours.
-                Err(e) if e.aws_code() == Some("RouteAlreadyExists") => {
-                    settle("ReplaceRoute", || {
-                        let call = ec2.replace_route().route_table_id(route_table.id()).destination_cidr_block(&destination);
-                        if nat { call.nat_gateway_id(target.id()) } else { call.gateway_id(target.id()) }.send()
-                    })
-                    .await?;
-                }
-                other => other.map(drop)?,
-            }
+            crate::routes::create_route(ec2, route_table.id(), &destination, target.id()).await?;
             Ok(route_table.id().to_owned())
         }
         Action::ReplaceRoute { route_table, destination, target } => {
-            let nat = target.id().starts_with("nat-");
-            settle("ReplaceRoute", || {
-                let call = ec2.replace_route().route_table_id(route_table.id()).destination_cidr_block(&destination);
-                if nat { call.nat_gateway_id(target.id()) } else { call.gateway_id(target.id()) }.send()
+            crate::routes::replace_route(ec2, route_table.id(), &destination, target.id()).await?;
+            Ok(route_table.id().to_owned())
+        }
+        Action::ReplaceRouteTableAssociation { association, route_table } => {
+            let out = settle("ReplaceRouteTableAssociation", || {
+                ec2.replace_route_table_association().association_id(association.id()).route_table_id(route_table.id()).send()
             })
             .await?;
-            Ok(route_table.id().to_owned())
+            Ok(out.new_association_id().unwrap_or_default().to_owned())
         }
         Action::AssociateRouteTable { route_table, subnet } => {
             let associated = settle("AssociateRouteTable", || {
@@ -567,6 +565,14 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
             let tables: Vec<String> = route_tables.iter().map(|r| r.id().to_owned()).collect();
             settle("ModifyVpcEndpoint", || {
                 ec2.modify_vpc_endpoint().vpc_endpoint_id(endpoint.id()).set_add_route_table_ids(Some(tables.clone())).send()
+            })
+            .await?;
+            Ok(endpoint.id().to_owned())
+        }
+        Action::RemoveEndpointRouteTables { endpoint, route_tables } => {
+            let tables: Vec<String> = route_tables.iter().map(|r| r.id().to_owned()).collect();
+            settle("ModifyVpcEndpoint", || {
+                ec2.modify_vpc_endpoint().vpc_endpoint_id(endpoint.id()).set_remove_route_table_ids(Some(tables.clone())).send()
             })
             .await?;
             Ok(endpoint.id().to_owned())
@@ -758,6 +764,56 @@ async fn execute(ctx: &Context<'_>, action: Action) -> Result<String> {
                     .map(drop),
             )?;
             Ok(subnet.id().to_owned())
+        }
+        Action::CreateTargetGroup { vpc, name, port, health } => {
+            crate::lb_aws::create_target_group(ctx.elb()?, owner, vpc.id(), &name, port, &health).await
+        }
+        Action::ModifyTargetGroupHealthCheck { target_group, health } => {
+            crate::lb_aws::modify_health_check(ctx.elb()?, target_group.id(), &health).await?;
+            Ok(target_group.id().to_owned())
+        }
+        Action::SetTargetGroupAttributes { target_group, attributes } => {
+            crate::lb_aws::set_target_group_attributes(ctx.elb()?, target_group.id(), &attributes).await?;
+            Ok(target_group.id().to_owned())
+        }
+        Action::CreateLoadBalancer { name, subnets, security_group } => {
+            let subnets: Vec<String> = subnets.iter().map(|r| r.id().to_owned()).collect();
+            crate::lb_aws::create_load_balancer(ctx.elb()?, owner, &name, &subnets, security_group.id()).await
+        }
+        Action::SetLoadBalancerAttributes { load_balancer, attributes } => {
+            crate::lb_aws::set_load_balancer_attributes(ctx.elb()?, load_balancer.id(), &attributes).await?;
+            Ok(load_balancer.id().to_owned())
+        }
+        Action::CreateListener { load_balancer, port, target_group } => {
+            crate::lb_aws::create_listener(ctx.elb()?, load_balancer.id(), port, target_group.id()).await
+        }
+        Action::ForwardListener { listener, target_group } => {
+            crate::lb_aws::forward_listener(ctx.elb()?, listener.id(), target_group.id()).await?;
+            Ok(listener.id().to_owned())
+        }
+        Action::RegisterTargets { target_group, targets } => {
+            crate::lb_aws::register_targets(ctx.elb()?, target_group.id(), &targets).await?;
+            Ok(target_group.id().to_owned())
+        }
+        Action::DeregisterTargets { target_group, targets } => {
+            crate::lb_aws::deregister_targets(ctx.elb()?, target_group.id(), &targets).await?;
+            Ok(target_group.id().to_owned())
+        }
+        Action::WaitTargetsHealthy { target_group, targets } => {
+            crate::lb_aws::wait_targets_healthy(ctx.elb()?, target_group.id(), &targets, ctx.timeout).await?;
+            Ok(target_group.id().to_owned())
+        }
+        Action::DeleteLoadBalancer { load_balancer } => {
+            crate::lb_aws::delete_load_balancer(ctx.elb()?, load_balancer.id(), ctx.timeout).await?;
+            Ok(load_balancer.id().to_owned())
+        }
+        Action::DeleteTargetGroup { target_group } => {
+            crate::lb_aws::delete_target_group(ctx.elb()?, target_group.id(), ctx.timeout).await?;
+            Ok(target_group.id().to_owned())
+        }
+        Action::DeletePeeringConnection { peering } => {
+            crate::peer::delete_with_routes(ec2, peering.id()).await?;
+            Ok(peering.id().to_owned())
         }
         Action::DeleteVpc { vpc } => {
             gone_is_ok(retry_codes("DeleteVpc", still_in_use, ctx.timeout, || ec2.delete_vpc().vpc_id(vpc.id()).send()).await.map(drop))?;

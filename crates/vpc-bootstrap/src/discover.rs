@@ -195,7 +195,7 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
                     .routes()
                     .iter()
                     .filter_map(|r| {
-                        let target = r.nat_gateway_id().or(r.gateway_id())?;
+                        let target = r.nat_gateway_id().or(r.vpc_peering_connection_id()).or(r.gateway_id())?;
                         Some(ExistingRoute { destination: r.destination_cidr_block()?.to_owned(), target: target.to_owned() })
                     })
                     .collect(),
@@ -250,6 +250,9 @@ pub async fn discover(ec2: &Client, owner: &Ownership, depth: Depth) -> Result<E
         duplicates,
         other_vpcs: choice.busy,
         ended_instances,
+        load_balancers: Vec::new(),
+        target_groups: Vec::new(),
+        peerings: Vec::new(),
     };
     // Route tables: one per role; an extra with no subnet associated goes.
     let tables = std::mem::take(&mut existing.route_tables);

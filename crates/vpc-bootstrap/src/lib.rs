@@ -7,8 +7,15 @@ pub mod caller_ip;
 pub mod cidr_plan;
 pub mod dedupe;
 pub mod discover;
+pub mod lb;
+pub mod lb_aws;
+pub mod lb_plan;
+pub mod lb_spec;
+pub mod peer;
+pub mod peer_plan;
 pub mod plan;
 pub mod render;
+pub mod routes;
 pub mod spec;
 pub mod state;
 pub mod teardown;
@@ -60,6 +67,11 @@ pub enum Command {
     Show(ShowArgs),
     /// Delete everything the network's tags say vpc-bootstrap created, in dependency order
     Destroy(DestroyArgs),
+    /// Create or converge the network's application load balancer and print its `load-balancer` document
+    #[command(visible_alias = "load-balancer")]
+    Lb(Box<lb::LbArgs>),
+    /// Peer the network's VPC with another network or VPC (routes on both sides) and print a `peering` document
+    Peer(Box<peer::PeerArgs>),
 }
 
 #[derive(Args, Debug)]
@@ -109,6 +121,9 @@ pub struct CreateArgs {
     /// Allow --ssh-from networks that together cover more than a /8 (0.0.0.0/0: SSH from the whole internet)
     #[arg(long)]
     pub allow_ssh_from_anywhere: bool,
+    /// Private route tables: one per AZ, or one per private subnet (the reference lab's layout); a change re-associates the subnets and deletes the tables left over
+    #[arg(long, value_enum, default_value = "per-az", env = "AWSOPS_PRIVATE_ROUTE_TABLES", value_name = "LAYOUT")]
+    pub private_route_tables: spec::PrivateRouteTables,
     /// Gateway endpoints on the private route tables (repeat or comma-separate)
     #[arg(long = "endpoint", value_enum, value_delimiter = ',', value_name = "SERVICE")]
     pub endpoints: Vec<EndpointService>,
@@ -164,16 +179,18 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Create(args) => create(&cli.common, *args).await,
         Command::Show(args) => show(&cli.common, args).await,
         Command::Destroy(args) => destroy(&cli.common, args).await,
+        Command::Lb(args) => lb::run(&cli.common, *args).await,
+        Command::Peer(args) => peer::run(&cli.common, *args).await,
     }
 }
 
-struct Clients {
+pub(crate) struct Clients {
     ec2: aws_sdk_ec2::Client,
     config: aws_config::SdkConfig,
     region: String,
 }
 
-async fn clients(common: &CommonArgs) -> Result<Clients> {
+pub(crate) async fn clients(common: &CommonArgs) -> Result<Clients> {
     let config = common.aws.load().await?;
     let region = config.region().map(ToString::to_string).unwrap_or_default();
     Ok(Clients { ec2: aws_sdk_ec2::Client::new(&config), config, region })
@@ -270,6 +287,7 @@ async fn build(c: &Clients, checked: Checked, args: &CreateArgs, leased: Option<
     let subnets = spec::apply_explicit(&c.region, &region_azs, subnets, &checked.explicit)?;
     let mut spec = spec::NetworkSpec::bare(&args.name, &c.region, checked.cidr, subnets);
     spec.nat = args.nat;
+    spec.private_route_tables = args.private_route_tables;
     spec.nat_eips = args.nat_eips.clone();
     spec.web_ports = args.web_ports.clone();
     spec.web_sources = checked.web_sources;
@@ -368,10 +386,25 @@ async fn show(common: &CommonArgs, args: ShowArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// Everything of the network `destroy` removes: the EC2 resources and the load balancers.
+async fn discover_all(c: &Clients, elb: &aws_sdk_elasticloadbalancingv2::Client, owner: &Ownership) -> Result<state::Existing> {
+    let (mut existing, (load_balancers, target_groups), peerings) = tokio::try_join!(
+        discover::discover(&c.ec2, owner, Depth::Resources),
+        lb_aws::owned_resources(elb, owner),
+        peer::owned_peerings(&c.ec2, owner)
+    )?;
+    existing.peerings = peerings;
+    let named = |v: Vec<(String, String)>| v.into_iter().map(|(name, arn)| state::Named { name, arn }).collect();
+    existing.load_balancers = named(load_balancers);
+    existing.target_groups = named(target_groups);
+    Ok(existing)
+}
+
 async fn destroy(common: &CommonArgs, args: DestroyArgs) -> Result<Outcome> {
     let owner = Ownership::new(NAME, &args.name)?;
     let c = clients(common).await?;
-    let mut existing = discover::discover(&c.ec2, &owner, Depth::Resources).await?;
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&c.config);
+    let mut existing = discover_all(&c, &elb, &owner).await?;
     let plan = teardown::plan(&args.name, &c.region, &existing);
     if plan.steps.is_empty() {
         // Already gone: a destroy re-run (or one in a cleanup trap) converges.
@@ -390,13 +423,13 @@ async fn destroy(common: &CommonArgs, args: DestroyArgs) -> Result<Outcome> {
         return Err(Error::failed("not confirmed; nothing was changed"));
     }
     let lease = StackLease::acquire(&c.ec2, NAME, &args.name, args.timeout).await?;
-    let ctx = apply::Context::new(&c.ec2, &owner, args.timeout).fenced(lease.fence());
+    let ctx = apply::Context::new(&c.ec2, &owner, args.timeout).with_elb(elb.clone()).fenced(lease.fence());
     // Every VPC of the stack goes, one at a time: each round removes the VPC discovery
     // keeps, and the next finds the next (more than one is left only by overlapping runs
     // of an older version). The count bounds the loop.
     let mut result = Ok(());
     for _ in 0..=existing.other_vpcs.len() + 1 {
-        existing = match discover::discover(&c.ec2, &owner, Depth::Resources).await {
+        existing = match discover_all(&c, &elb, &owner).await {
             Ok(e) => e,
             Err(e) => {
                 result = Err(e);
@@ -429,12 +462,12 @@ async fn check_blockers(ec2: &aws_sdk_ec2::Client, stack: &str, existing: &state
             async { all_items!(ec2.describe_security_groups().filters(in_vpc()), "DescribeSecurityGroups") },
             async { all_items!(ec2.describe_subnets().filters(in_vpc()), "DescribeSubnets") },
         )?;
-        // An instance someone terminated still holds its interface for a while (moto: for
-        // good); the deletes below wait for it (DependencyViolation is retried), so it is
-        // no reason to refuse.
+        // An instance someone else terminated holds its interfaces only until AWS deletes
+        // them (DeleteSubnet retries meanwhile): not a blocker.
         let attached: Vec<String> = interfaces.iter().filter_map(|i| i.instance_id.clone()).collect();
-        let ended = ended_instances(ec2, &attached).await?;
-        let interfaces: Vec<_> = interfaces.into_iter().filter(|i| !i.instance_id.as_ref().is_some_and(|id| ended.contains(id))).collect();
+        let gone = ended_instances(ec2, &attached).await?;
+        let interfaces: Vec<teardown::Interface> =
+            interfaces.into_iter().filter(|i| !i.instance_id.as_ref().is_some_and(|id| gone.contains(id))).collect();
         let mut blockers = teardown::blockers(existing, &interfaces);
         // What else keeps a VPC from being deleted: route tables (but the main one),
         // security groups (but the default one) and subnets that are not the network's.
@@ -469,18 +502,32 @@ async fn check_blockers(ec2: &aws_sdk_ec2::Client, stack: &str, existing: &state
     Ok(())
 }
 
-/// Which of these instances are shutting down or terminated.
+/// Which of these instances are shutting down or terminated (or gone altogether).
 async fn ended_instances(ec2: &aws_sdk_ec2::Client, ids: &[String]) -> Result<Vec<String>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let found = all_items!(
-        ec2.describe_instances()
-            .filters(awsops_core::ec2::filter("instance-id", ids.iter().map(String::as_str)))
-            .filters(awsops_core::ec2::filter("instance-state-name", ["shutting-down", "terminated"])),
-        "DescribeInstances"
-    )?;
-    Ok(found.iter().flat_map(|r| r.instances()).filter_map(|i| i.instance_id().map(str::to_owned)).collect())
+    let found: std::result::Result<Vec<aws_sdk_ec2::types::Reservation>, Error> =
+        all_items!(ec2.describe_instances().set_instance_ids(Some(ids.to_vec())), "DescribeInstances");
+    let reservations = match found {
+        Ok(r) => r,
+        // One of them is gone altogether: each asked about alone.
+        Err(e) if awsops_core::error::is_not_found(&e) && ids.len() > 1 => {
+            let mut ended = Vec::new();
+            for id in ids {
+                ended.extend(Box::pin(ended_instances(ec2, std::slice::from_ref(id))).await?);
+            }
+            return Ok(ended);
+        }
+        Err(e) if awsops_core::error::is_not_found(&e) => return Ok(ids.to_vec()),
+        Err(e) => return Err(e),
+    };
+    Ok(reservations
+        .iter()
+        .flat_map(|r| r.instances())
+        .filter(|i| matches!(i.state().and_then(|s| s.name()).map(|n| n.as_str()), Some("shutting-down" | "terminated")))
+        .filter_map(|i| i.instance_id().map(str::to_owned))
+        .collect())
 }
 
 async fn network_interfaces(ec2: &aws_sdk_ec2::Client, vpc_id: &str) -> Result<Vec<teardown::Interface>> {

@@ -2,11 +2,13 @@
 //! steps with their dependencies. Pure: `--dry-run` prints it, `apply` executes it.
 
 use crate::cidr_plan::Tier;
-use crate::spec::{NatMode, NetworkSpec, az_suffix};
+use crate::lb_spec::HealthCheck;
+use crate::spec::{NatMode, NetworkSpec, PrivateRouteTables, az_suffix};
 use crate::state::{Existing, Permission};
 use awsops_core::{Document, Error, Result};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A resource: one that exists (its id) or one an earlier step creates (that step's key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -27,6 +29,13 @@ impl Ref {
             Ref::Step { step } => step,
         }
     }
+}
+
+/// An instance in a target group, on a port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TargetRef {
+    pub id: String,
+    pub port: u16,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -83,6 +92,11 @@ pub enum Action {
         route_table: Ref,
         subnet: Ref,
     },
+    /// Moves a subnet from the table it is on to another (a change of route-table layout).
+    ReplaceRouteTableAssociation {
+        association: Ref,
+        route_table: Ref,
+    },
     AllocateAddress {
         name: String,
         role: String,
@@ -120,6 +134,11 @@ pub enum Action {
         endpoint: Ref,
         route_tables: Vec<Ref>,
     },
+    /// Takes route tables about to be deleted off an endpoint.
+    RemoveEndpointRouteTables {
+        endpoint: Ref,
+        route_tables: Vec<Ref>,
+    },
     RunBastion {
         subnet: Ref,
         security_group: Ref,
@@ -134,6 +153,63 @@ pub enum Action {
     },
     WaitInstanceRunning {
         instance: Ref,
+    },
+    // The load balancer (`vpc-bootstrap lb`); refs hold ARNs.
+    CreateTargetGroup {
+        vpc: Ref,
+        name: String,
+        port: u16,
+        health: HealthCheck,
+    },
+    ModifyTargetGroupHealthCheck {
+        target_group: Ref,
+        health: HealthCheck,
+    },
+    SetTargetGroupAttributes {
+        target_group: Ref,
+        attributes: BTreeMap<String, String>,
+    },
+    CreateLoadBalancer {
+        name: String,
+        subnets: Vec<Ref>,
+        security_group: Ref,
+    },
+    SetLoadBalancerAttributes {
+        load_balancer: Ref,
+        attributes: BTreeMap<String, String>,
+    },
+    CreateListener {
+        load_balancer: Ref,
+        port: u16,
+        target_group: Ref,
+    },
+    /// Makes the listener's default action a forward to the target group.
+    ForwardListener {
+        listener: Ref,
+        target_group: Ref,
+    },
+    RegisterTargets {
+        target_group: Ref,
+        targets: Vec<TargetRef>,
+    },
+    DeregisterTargets {
+        target_group: Ref,
+        targets: Vec<TargetRef>,
+    },
+    WaitTargetsHealthy {
+        target_group: Ref,
+        targets: Vec<TargetRef>,
+    },
+    /// Turns deletion protection off first when it is on (destroy is explicit).
+    DeleteLoadBalancer {
+        load_balancer: Ref,
+    },
+    DeleteTargetGroup {
+        target_group: Ref,
+    },
+    /// Deletes a peering connection, and the routes to it in a VPC of this account.
+    DeletePeeringConnection {
+        peering: Ref,
     },
     // Teardown.
     TerminateInstance {
@@ -202,6 +278,10 @@ impl Action {
                 f(route_table);
                 f(subnet);
             }
+            Action::ReplaceRouteTableAssociation { association, route_table } => {
+                f(association);
+                f(route_table);
+            }
             Action::CreateNatGateway { subnet, allocation, .. } => {
                 f(subnet);
                 f(allocation);
@@ -217,7 +297,7 @@ impl Action {
                 f(vpc);
                 route_tables.iter_mut().for_each(&mut *f);
             }
-            Action::AddEndpointRouteTables { endpoint, route_tables } => {
+            Action::AddEndpointRouteTables { endpoint, route_tables } | Action::RemoveEndpointRouteTables { endpoint, route_tables } => {
                 f(endpoint);
                 route_tables.iter_mut().for_each(&mut *f);
             }
@@ -231,6 +311,27 @@ impl Action {
             Action::DisassociateRouteTable { association } => f(association),
             Action::DeleteRouteTable { route_table } => f(route_table),
             Action::RevokeIngress { group, .. } | Action::DeleteSecurityGroup { group } => f(group),
+            Action::CreateTargetGroup { vpc, .. } => f(vpc),
+            Action::ModifyTargetGroupHealthCheck { target_group, .. }
+            | Action::SetTargetGroupAttributes { target_group, .. }
+            | Action::RegisterTargets { target_group, .. }
+            | Action::DeregisterTargets { target_group, .. }
+            | Action::WaitTargetsHealthy { target_group, .. }
+            | Action::DeleteTargetGroup { target_group } => f(target_group),
+            Action::CreateLoadBalancer { subnets, security_group, .. } => {
+                subnets.iter_mut().for_each(&mut *f);
+                f(security_group);
+            }
+            Action::SetLoadBalancerAttributes { load_balancer, .. } | Action::DeleteLoadBalancer { load_balancer } => f(load_balancer),
+            Action::CreateListener { load_balancer, target_group, .. } => {
+                f(load_balancer);
+                f(target_group);
+            }
+            Action::DeletePeeringConnection { peering } => f(peering),
+            Action::ForwardListener { listener, target_group } => {
+                f(listener);
+                f(target_group);
+            }
         }
     }
 
@@ -265,7 +366,7 @@ impl Action {
 
     /// Whether the action changes anything (waits do not).
     pub fn mutates(&self) -> bool {
-        !matches!(self, Action::WaitNatAvailable { .. } | Action::WaitInstanceRunning { .. })
+        !matches!(self, Action::WaitNatAvailable { .. } | Action::WaitInstanceRunning { .. } | Action::WaitTargetsHealthy { .. })
     }
 }
 
@@ -284,7 +385,7 @@ pub struct Step {
 pub struct Plan {
     pub name: String,
     pub region: String,
-    /// `create` or `destroy`.
+    /// `create`, `destroy` or `load-balancer`.
     pub operation: String,
     /// The steps, in an order that respects `after`.
     pub steps: Vec<Step>,
@@ -352,6 +453,19 @@ pub const STEP_KEYS: &[&str] = &[
     "detach-igw",
     "delete-igw",
     "delete-vpc",
+    "target-group",
+    "target-group-health",
+    "target-group-attributes",
+    "load-balancer",
+    "load-balancer-attributes",
+    "listener",
+    "listener-forward",
+    "register-targets",
+    "deregister-targets",
+    "wait-healthy",
+    "delete-load-balancer:",
+    "delete-target-group:",
+    "delete-peering:",
     "subnet:",
     "subnet-public-ip:",
     "eip:",
@@ -359,6 +473,7 @@ pub const STEP_KEYS: &[&str] = &[
     "wait-nat:",
     "endpoint:",
     "endpoint-route-tables:",
+    "endpoint-route-tables-remove:",
     "route-table:",
     "route:",
     "associate:",
@@ -388,6 +503,53 @@ pub const ANYWHERE: &str = "0.0.0.0/0";
 
 pub fn private_route_table_role(region: &str, az: &str) -> String {
     format!("rt:private:{}", az_suffix(region, az))
+}
+
+/// The role of a private subnet's own table (`--private-route-tables per-subnet`).
+pub fn subnet_route_table_role(subnet: &str) -> String {
+    format!("rt:subnet:{subnet}")
+}
+
+/// Whether a table of the network is a private one (per AZ or per subnet).
+pub fn is_private_route_table_role(role: &str) -> bool {
+    role.starts_with("rt:private:") || role.starts_with("rt:subnet:")
+}
+
+/// One private route table the spec asks for: its role, Name, AZ and subnets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateTable<'a> {
+    pub role: String,
+    pub name: String,
+    pub az: &'a str,
+    pub subnets: Vec<&'a crate::spec::SubnetSpec>,
+}
+
+/// The private route tables of a spec: one per AZ (its private subnets share it), or one
+/// per private subnet, in AZ then name order.
+pub fn private_tables(spec: &NetworkSpec) -> Vec<PrivateTable<'_>> {
+    let mut private: Vec<&crate::spec::SubnetSpec> = spec.subnets.iter().filter(|s| s.tier == Tier::Private).collect();
+    private.sort_by(|a, b| (&a.az, &a.name).cmp(&(&b.az, &b.name)));
+    match spec.private_route_tables {
+        PrivateRouteTables::PerAz => spec
+            .private_azs()
+            .into_iter()
+            .map(|az| PrivateTable {
+                role: private_route_table_role(&spec.region, az),
+                name: format!("{}-private-{}", spec.stack, az_suffix(&spec.region, az)),
+                az,
+                subnets: private.iter().copied().filter(|s| s.az == az).collect(),
+            })
+            .collect(),
+        PrivateRouteTables::PerSubnet => private
+            .into_iter()
+            .map(|s| PrivateTable {
+                role: subnet_route_table_role(&s.name),
+                name: format!("{}-{}-rt", spec.stack, s.name),
+                az: &s.az,
+                subnets: vec![s],
+            })
+            .collect(),
+    }
 }
 
 pub fn nat_role(region: &str, az: &str) -> String {
@@ -557,42 +719,80 @@ pub fn plan(spec: &NetworkSpec, existing: &Existing) -> Result<Plan> {
         nats.push((az.to_owned(), nat));
     }
 
-    // Private route tables, one per AZ, to the NAT gateway of their AZ (or the only one).
+    // Private route tables (one per AZ, or one per private subnet), each to the NAT
+    // gateway of its AZ (or the only one), plus the routes to peered VPCs the network's
+    // private tables already have (so a layout change keeps its peerings reachable).
+    let peer_routes = peering_routes(existing);
+    let wanted_tables = private_tables(spec);
     let mut private_tables = Vec::new();
-    for az in spec.private_azs() {
-        let role = private_route_table_role(region, az);
-        let letter = az_suffix(region, az);
-        let table = route_table(&mut b, existing, &vpc, &role, &format!("{stack}-private-{letter}"));
+    for want in &wanted_tables {
+        let table = route_table(&mut b, existing, &vpc, &want.role, &want.name);
         let nat = match spec.nat {
             NatMode::None => None,
             NatMode::Single => nats.first(),
-            NatMode::PerAz => nats.iter().find(|(nat_az, _)| nat_az == az).or(nats.first()),
+            NatMode::PerAz => nats.iter().find(|(nat_az, _)| nat_az == want.az).or(nats.first()),
         };
         if let Some((nat_az, nat)) = nat {
             let wait = format!("wait-nat:{}", az_suffix(region, nat_az));
-            route(&mut b, existing, &table, &role, nat, &[&wait]);
+            route(&mut b, existing, &table, &want.role, nat, &[&wait]);
         }
-        for (want, subnet) in subnet_refs.iter().filter(|(s, _)| s.tier == Tier::Private && s.az == az) {
-            associate(&mut b, existing, &table, &want.name, subnet);
+        let have = existing.route_table(&want.role);
+        for (destination, peering) in &peer_routes {
+            if !have.is_some_and(|t| t.routes.iter().any(|r| &r.destination == destination && &r.target == peering)) {
+                b.add(
+                    format!("route:{}:{destination}", want.role),
+                    Action::CreateRoute { route_table: table.clone(), destination: destination.clone(), target: Ref::Id(peering.clone()) },
+                    &[],
+                );
+            }
+        }
+        for (subnet_spec, subnet) in subnet_refs.iter().filter(|(s, _)| want.subnets.iter().any(|w| w.name == s.name)) {
+            associate(&mut b, existing, &table, &subnet_spec.name, subnet);
         }
         private_tables.push(table);
     }
+    // Private tables of another layout: deleted once their subnets have moved, unless a
+    // subnet this run does not manage is still on one (then it stays, and is named).
+    let wanted_roles: Vec<&str> = wanted_tables.iter().map(|t| t.role.as_str()).collect();
+    let managed = |subnet_id: &str| {
+        existing.subnets.iter().any(|s| s.id == subnet_id && spec.subnets.iter().any(|w| w.name == s.name && w.tier == Tier::Private))
+    };
+    let orphans: Vec<&crate::state::ExistingRouteTable> = existing
+        .route_tables
+        .iter()
+        .filter(|t| is_private_route_table_role(&t.role) && !wanted_roles.contains(&t.role.as_str()))
+        .filter(|t| {
+            let kept = t.associations.iter().any(|(_, subnet)| !managed(subnet));
+            if kept {
+                tracing::warn!("route table {} ({}) still serves a subnet this run does not manage: left in place", t.id, t.role);
+            }
+            !kept
+        })
+        .collect();
 
     // Gateway endpoints on the private route tables.
     if !spec.endpoints.is_empty() && private_tables.is_empty() {
         return Err(Error::usage("gateway endpoints go on the private route tables: add private subnets or drop --endpoint"));
     }
+    let orphan_ids: Vec<&str> = orphans.iter().map(|t| t.id.as_str()).collect();
     for service in &spec.endpoints {
         let role = format!("endpoint:{}", service.as_str());
         match existing.endpoint(&role) {
             Some(e) => {
                 let missing: Vec<Ref> =
                     private_tables.iter().filter(|t| !matches!(t, Ref::Id(id) if e.route_table_ids.contains(id))).cloned().collect();
+                let add_key = format!("endpoint-route-tables:{}", service.as_str());
                 if !missing.is_empty() {
+                    b.add(add_key.clone(), Action::AddEndpointRouteTables { endpoint: Ref::Id(e.id.clone()), route_tables: missing }, &[]);
+                }
+                let leaving: Vec<Ref> =
+                    e.route_table_ids.iter().filter(|id| orphan_ids.contains(&id.as_str())).map(|id| Ref::Id(id.clone())).collect();
+                if !leaving.is_empty() {
+                    // Added first: the moved subnets never lose their way to the service.
                     b.add(
-                        format!("endpoint-route-tables:{}", service.as_str()),
-                        Action::AddEndpointRouteTables { endpoint: Ref::Id(e.id.clone()), route_tables: missing },
-                        &[],
+                        format!("endpoint-route-tables-remove:{}", service.as_str()),
+                        Action::RemoveEndpointRouteTables { endpoint: Ref::Id(e.id.clone()), route_tables: leaving },
+                        &[add_key.as_str()],
                     );
                 }
             }
@@ -610,6 +810,12 @@ pub fn plan(spec: &NetworkSpec, existing: &Existing) -> Result<Plan> {
                 );
             }
         }
+    }
+    for orphan in &orphans {
+        let mut after: Vec<String> = b.keys_with_prefix("associate:");
+        after.extend(b.keys_with_prefix("endpoint-route-tables-remove:"));
+        let after: Vec<&str> = after.iter().map(String::as_str).collect();
+        b.add(format!("delete-route-table:{}", orphan.role), Action::DeleteRouteTable { route_table: Ref::Id(orphan.id.clone()) }, &after);
     }
 
     // Security groups: web, bastion (SSH from the caller only), private (SSH from the bastion group).
@@ -695,14 +901,41 @@ fn route(b: &mut Builder, existing: &Existing, table: &Ref, role: &str, target: 
     }
 }
 
+/// Puts a subnet on a table: associated when on none of the network's tables, moved
+/// (its association replaced) when on another.
 fn associate(b: &mut Builder, existing: &Existing, table: &Ref, subnet_name: &str, subnet: &Ref) {
-    let already = match (table, subnet) {
-        (Ref::Id(t), Ref::Id(s)) => existing.route_table_of(s).is_some_and(|have| &have.id == t),
-        _ => false,
+    let current = match subnet {
+        Ref::Id(s) => existing.association_of(s),
+        Ref::Step { .. } => None,
     };
-    if !already {
-        b.add(format!("associate:{subnet_name}"), Action::AssociateRouteTable { route_table: table.clone(), subnet: subnet.clone() }, &[]);
+    let key = format!("associate:{subnet_name}");
+    match current {
+        Some((have, _)) if matches!(table, Ref::Id(t) if *t == have.id) => {}
+        Some((_, association)) => {
+            b.add(
+                key,
+                Action::ReplaceRouteTableAssociation { association: Ref::Id(association.to_owned()), route_table: table.clone() },
+                &[],
+            );
+        }
+        None => {
+            b.add(key, Action::AssociateRouteTable { route_table: table.clone(), subnet: subnet.clone() }, &[]);
+        }
     }
+}
+
+/// The routes to peering connections (`pcx-…`) on the network's private tables, by
+/// destination: every private table carries them.
+fn peering_routes(existing: &Existing) -> Vec<(String, String)> {
+    let mut routes: Vec<(String, String)> = existing
+        .route_tables
+        .iter()
+        .filter(|t| is_private_route_table_role(&t.role))
+        .flat_map(|t| t.routes.iter().filter(|r| r.target.starts_with("pcx-")).map(|r| (r.destination.clone(), r.target.clone())))
+        .collect();
+    routes.sort();
+    routes.dedup_by(|a, b| a.0 == b.0);
+    routes
 }
 
 fn group(b: &mut Builder, existing: &Existing, vpc: &Ref, role: &str, name: &str, description: &str) -> Ref {

@@ -33,6 +33,8 @@ pub struct NetworkSpec {
     pub ssh_from_caller: bool,
     pub endpoints: Vec<EndpointService>,
     pub bastion: Option<BastionSpec>,
+    /// One private route table per AZ, or one per private subnet (the lab's layout).
+    pub private_route_tables: PrivateRouteTables,
 }
 
 impl NetworkSpec {
@@ -51,6 +53,7 @@ impl NetworkSpec {
             ssh_from_caller: false,
             endpoints: Vec::new(),
             bastion: None,
+            private_route_tables: PrivateRouteTables::PerAz,
         }
     }
 
@@ -105,6 +108,15 @@ pub enum NatMode {
     PerAz,
 }
 
+/// How private subnets share route tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum PrivateRouteTables {
+    /// One table per AZ, shared by the AZ's private subnets.
+    #[default]
+    PerAz,
+    /// One table per private subnet, as the reference lab builds them.
+    PerSubnet,
+}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BastionSpec {
     pub ami: String,
@@ -279,6 +291,20 @@ pub fn check(spec: &NetworkSpec) -> Result<()> {
     for (i, a) in spec.subnets.iter().enumerate() {
         if spec.subnets[i + 1..].iter().any(|b| b.name == a.name) {
             return Err(Error::usage(format!("duplicate subnet name {}", a.name)));
+        }
+    }
+    if spec.private_route_tables == PrivateRouteTables::PerSubnet {
+        // The subnet's name goes into its table's role tag.
+        for s in spec.subnets.iter().filter(|s| s.tier == Tier::Private) {
+            let role = crate::plan::subnet_route_table_role(&s.name);
+            awsops_core::aws_limits::check_tag("--private-route-tables per-subnet", awsops_core::ownership::ROLE_TAG, &role).map_err(
+                |_| {
+                    Error::usage(format!(
+                        "subnet name {:?} is too long for a per-subnet route table's role tag (at most 246 characters)",
+                        s.name
+                    ))
+                },
+            )?;
         }
     }
     let named: Vec<(String, Ipv4Net)> = spec.subnets.iter().map(|s| (s.name.clone(), s.cidr)).collect();

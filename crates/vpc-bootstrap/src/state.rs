@@ -25,6 +25,18 @@ pub struct Existing {
     /// The network's instances that are shutting down or terminated (their interfaces
     /// may linger; they are not someone else's).
     pub ended_instances: Vec<String>,
+    /// The load balancers and target groups `vpc-bootstrap lb` made (found by `destroy`).
+    pub load_balancers: Vec<Named>,
+    pub target_groups: Vec<Named>,
+    /// The live VPC peering connections of the network (requested by it, or into it).
+    pub peerings: Vec<String>,
+}
+
+/// A resource known by name and ARN (ELBv2's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub name: String,
+    pub arn: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +77,7 @@ pub struct ExistingRouteTable {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExistingRoute {
     pub destination: String,
-    /// The gateway, NAT gateway or endpoint the route points at.
+    /// The gateway, NAT gateway, peering connection or endpoint the route points at.
     pub target: String,
 }
 
@@ -143,7 +155,12 @@ impl Existing {
 
     /// The route table a subnet is explicitly associated with.
     pub fn route_table_of(&self, subnet_id: &str) -> Option<&ExistingRouteTable> {
-        self.route_tables.iter().find(|t| t.associations.iter().any(|(_, s)| s == subnet_id))
+        self.association_of(subnet_id).map(|(t, _)| t)
+    }
+
+    /// The route table a subnet is explicitly associated with, and the association's id.
+    pub fn association_of(&self, subnet_id: &str) -> Option<(&ExistingRouteTable, &str)> {
+        self.route_tables.iter().find_map(|t| t.associations.iter().find(|(_, s)| s == subnet_id).map(|(a, _)| (t, a.as_str())))
     }
 
     pub fn address(&self, role: &str) -> Option<&ExistingAddress> {

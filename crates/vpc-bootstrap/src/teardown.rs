@@ -22,7 +22,12 @@ pub fn blockers(existing: &Existing, interfaces: &[Interface]) -> Vec<String> {
         let nat = existing.nat_gateways.iter().any(|n| n.interfaces.contains(&i.id) || i.description.contains(&n.id));
         let bastion = existing.bastion.as_ref().is_some_and(|b| i.instance_id.as_deref() == Some(b.id.as_str()))
             || i.instance_id.as_ref().is_some_and(|id| existing.ended_instances.contains(id));
-        nat || bastion
+        // A load balancer's interfaces are described `ELB app/NAME/ID`.
+        let load_balancer = existing
+            .load_balancers
+            .iter()
+            .any(|lb| i.description.strip_prefix("ELB app/").is_some_and(|rest| rest.starts_with(&format!("{}/", lb.name))));
+        nat || bastion || load_balancer
     };
     interfaces
         .iter()
@@ -93,7 +98,21 @@ pub fn plan(stack: &str, region: &str, existing: &Existing) -> Plan {
     for nat in existing.nat_gateways.iter().filter(|n| !matches!(n.state.as_str(), "deleted" | "deleting")) {
         b.add(format!("delete-nat:{}", nat.role), Action::DeleteNatGateway { nat: Ref::Id(nat.id.clone()) }, &[]);
     }
-    let holders: Vec<String> = [b.keys_with_prefix("terminate:"), b.keys_with_prefix("delete-nat:")].concat();
+    // Load balancers hold interfaces in the public subnets and the web group; their target
+    // groups go once no listener uses them.
+    for lb in &existing.load_balancers {
+        b.add(format!("delete-load-balancer:{}", lb.name), Action::DeleteLoadBalancer { load_balancer: Ref::Id(lb.arn.clone()) }, &[]);
+    }
+    let load_balancers = b.keys_with_prefix("delete-load-balancer:");
+    // Peerings: their routes in the other VPC go with them (the network's own go with its tables).
+    for id in &existing.peerings {
+        b.add(format!("delete-peering:{id}"), Action::DeletePeeringConnection { peering: Ref::Id(id.clone()) }, &[]);
+    }
+    for tg in &existing.target_groups {
+        let after: Vec<&str> = load_balancers.iter().map(String::as_str).collect();
+        b.add(format!("delete-target-group:{}", tg.name), Action::DeleteTargetGroup { target_group: Ref::Id(tg.arn.clone()) }, &after);
+    }
+    let holders: Vec<String> = [b.keys_with_prefix("terminate:"), b.keys_with_prefix("delete-nat:"), load_balancers].concat();
     let holders: Vec<&str> = holders.iter().map(String::as_str).collect();
 
     let endpoints: Vec<Ref> =
@@ -267,6 +286,9 @@ mod tests {
             duplicates: vec![],
             other_vpcs: vec![],
             ended_instances: vec![],
+            load_balancers: vec![Named { name: "lab-web".into(), arn: "arn:lb".into() }],
+            target_groups: vec![Named { name: "lab-web".into(), arn: "arn:tg".into() }],
+            peerings: vec!["pcx-1".into()],
         }
     }
 
@@ -284,6 +306,11 @@ mod tests {
         assert!(depends(&p, "release:eip:nat:a", "delete-nat:nat:a"), "addresses after the NAT gateway lets go");
         assert!(depends(&p, "detach-igw", "delete-nat:nat:a") && depends(&p, "detach-igw", "terminate:bastion"));
         assert!(depends(&p, "delete-igw", "detach-igw"));
+        assert!(depends(&p, "delete-target-group:lab-web", "delete-load-balancer:lab-web"), "no listener uses it any more");
+        assert!(depends(&p, "delete-vpc", "delete-peering:pcx-1"));
+        assert!(depends(&p, "delete-security-group:sg:bastion", "delete-load-balancer:lab-web"), "groups go after the load balancer");
+        assert!(depends(&p, "delete-subnet:public-subnet-a1", "delete-load-balancer:lab-web"));
+        assert!(depends(&p, "detach-igw", "delete-load-balancer:lab-web"), "its public addresses go first");
         assert!(depends(&p, "delete-route-table:rt:private:a", "disassociate:subnet-q"));
         assert!(depends(&p, "delete-route-table:rt:private:a", "delete-endpoints"));
         assert!(depends(&p, "delete-security-group:sg:bastion", "revoke:sg:private"), "cross-group rule revoked first");
@@ -354,6 +381,14 @@ mod tests {
             },
         ];
         assert_eq!(blockers(&lab(), &interfaces), ["eni-lb (ELB app/shop/123)", "eni-x (attached to instance i-other)"]);
+        let ours = Interface {
+            id: "eni-ours".into(),
+            kind: "interface".into(),
+            description: "ELB app/lab-web/50dc6c495c0c9188".into(),
+            instance_id: None,
+            requester: Some("amazon-elb".into()),
+        };
+        assert!(blockers(&lab(), &[ours]).is_empty(), "the network's own load balancer's interface is not a blocker");
     }
 
     #[test]

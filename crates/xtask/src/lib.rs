@@ -54,6 +54,7 @@ pub fn schemas() -> Vec<(String, serde_json::Value)> {
         one::<awsops_core::kinds::FindingDoc>(),
         one::<awsops_core::kinds::EfsMountDoc>(),
         one::<awsops_core::kinds::LoadBalancerDoc>(),
+        one::<awsops_core::kinds::PeeringDoc>(),
         one::<awsops_core::kinds::RecordDoc>(),
         one::<awsops_core::kinds::SshConfigDoc>(),
         one::<awsops_core::kinds::VpcDoc>(),

@@ -123,6 +123,24 @@ fn apply_one(w: &mut Existing, action: Action, counter: &mut u32) -> String {
             w.route_tables.iter_mut().find(|t| t.id == route_table.id()).unwrap().associations.push((id.clone(), subnet.id().to_owned()));
             id
         }
+        Action::ReplaceRouteTableAssociation { association, route_table } => {
+            let subnet = w
+                .route_tables
+                .iter_mut()
+                .find_map(|t| {
+                    let at = t.associations.iter().position(|(a, _)| a == association.id())?;
+                    Some(t.associations.remove(at).1)
+                })
+                .expect("the association replaced exists");
+            let id = fresh("rtbassoc");
+            w.route_tables.iter_mut().find(|t| t.id == route_table.id()).unwrap().associations.push((id.clone(), subnet));
+            id
+        }
+        Action::RemoveEndpointRouteTables { endpoint, route_tables } => {
+            let e = w.endpoints.iter_mut().find(|e| e.id == endpoint.id()).unwrap();
+            e.route_table_ids.retain(|t| !route_tables.iter().any(|r| r.id() == t));
+            e.id.clone()
+        }
         Action::AllocateAddress { role, .. } => {
             let id = fresh("eipalloc");
             w.addresses.push(ExistingAddress { allocation_id: id.clone(), role, public_ip: String::new(), foreign_association: false });
@@ -230,6 +248,7 @@ fn apply_one(w: &mut Existing, action: Action, counter: &mut u32) -> String {
         Action::DeleteRouteTable { route_table } => {
             let t = w.route_tables.iter().find(|t| t.id == route_table.id()).unwrap();
             assert!(t.associations.is_empty(), "route table deleted while associated");
+            assert!(!w.endpoints.iter().any(|e| e.route_table_ids.contains(&t.id)), "route table deleted while an endpoint uses it");
             w.route_tables.retain(|t| t.id != route_table.id());
             String::new()
         }
@@ -249,7 +268,31 @@ fn apply_one(w: &mut Existing, action: Action, counter: &mut u32) -> String {
             w.subnets.retain(|s| s.id != subnet.id());
             String::new()
         }
+        Action::DeletePeeringConnection { peering } => {
+            w.peerings.retain(|p| p != peering.id());
+            String::new()
+        }
+        Action::DeleteLoadBalancer { load_balancer } => {
+            w.load_balancers.retain(|l| l.arn != load_balancer.id());
+            String::new()
+        }
+        Action::DeleteTargetGroup { target_group } => {
+            assert!(w.load_balancers.is_empty(), "target group deleted while a load balancer may use it");
+            w.target_groups.retain(|t| t.arn != target_group.id());
+            String::new()
+        }
+        Action::CreateTargetGroup { .. }
+        | Action::ModifyTargetGroupHealthCheck { .. }
+        | Action::SetTargetGroupAttributes { .. }
+        | Action::CreateLoadBalancer { .. }
+        | Action::SetLoadBalancerAttributes { .. }
+        | Action::CreateListener { .. }
+        | Action::ForwardListener { .. }
+        | Action::RegisterTargets { .. }
+        | Action::DeregisterTargets { .. }
+        | Action::WaitTargetsHealthy { .. } => panic!("a network plan made a load balancer step: {action:?}"),
         Action::DeleteVpc { .. } => {
+            assert!(w.load_balancers.is_empty(), "VPC deleted under a load balancer");
             assert!(w.subnets.is_empty() && w.security_groups.is_empty() && w.route_tables.is_empty(), "VPC deleted before its contents");
             w.vpc = None;
             w.default_security_group = None;
@@ -485,4 +528,117 @@ fn step_keys_follow_the_grammar() {
 fn a_dependency_on_an_unknown_step_panics() {
     let mut b = Builder::default();
     b.add("igw", Action::CreateInternetGateway { name: "lab-igw".into() }, &["igw-atach"]);
+}
+
+fn per_subnet(mut s: NetworkSpec) -> NetworkSpec {
+    s.private_route_tables = crate::spec::PrivateRouteTables::PerSubnet;
+    s
+}
+
+/// The private tables' roles, each with the names of the subnets on it (sorted).
+fn private_layout(w: &Existing) -> Vec<(String, Vec<String>)> {
+    let name = |id: &str| w.subnets.iter().find(|s| s.id == id).map(|s| s.name.clone()).unwrap_or_default();
+    let mut tables: Vec<(String, Vec<String>)> = w
+        .route_tables
+        .iter()
+        .filter(|t| is_private_route_table_role(&t.role))
+        .map(|t| {
+            let mut subnets: Vec<String> = t.associations.iter().map(|(_, s)| name(s)).collect();
+            subnets.sort();
+            (t.role.clone(), subnets)
+        })
+        .collect();
+    tables.sort();
+    tables
+}
+
+#[test]
+fn the_lab_with_a_table_per_private_subnet() {
+    let world = build(&per_subnet(lab()));
+    let layout = private_layout(&world);
+    let want: Vec<(String, Vec<String>)> = ["private-subnet-a1", "private-subnet-a2", "private-subnet-b1", "private-subnet-b2"]
+        .iter()
+        .map(|n| (format!("rt:subnet:{n}"), vec![n.to_string()]))
+        .collect();
+    assert_eq!(layout, want);
+    let nat = world.nat_gateways[0].id.clone();
+    for t in world.route_tables.iter().filter(|t| is_private_route_table_role(&t.role)) {
+        assert_eq!(t.routes, vec![ExistingRoute { destination: ANYWHERE.into(), target: nat.clone() }], "{}", t.role);
+    }
+    assert_eq!(world.endpoints[0].route_table_ids.len(), 4, "the endpoint is on every private table");
+    assert!(plan(&per_subnet(lab()), &world).unwrap().steps.is_empty());
+}
+
+#[test]
+fn switching_layouts_moves_subnets_and_leaves_no_orphan_table() {
+    let mut world = build(&lab());
+    let mut counter = 500;
+    let p = plan(&per_subnet(lab()), &world).unwrap();
+    let k = keys(&p);
+    assert!(k.contains(&"route-table:rt:subnet:private-subnet-a2") && k.contains(&"delete-route-table:rt:private:a"), "{k:?}");
+    let moved = p.steps.iter().find(|s| s.key == "associate:private-subnet-a1").unwrap();
+    assert!(matches!(moved.action, Action::ReplaceRouteTableAssociation { .. }), "{moved:?}");
+    let delete = p.steps.iter().find(|s| s.key == "delete-route-table:rt:private:a").unwrap();
+    assert!(delete.after.contains(&"associate:private-subnet-a1".to_owned()));
+    assert!(delete.after.contains(&"endpoint-route-tables-remove:s3".to_owned()));
+    simulate(&mut world, &p, p.steps.len(), &mut counter);
+    assert_eq!(private_layout(&world), private_layout(&build(&per_subnet(lab()))));
+    assert!(plan(&per_subnet(lab()), &world).unwrap().steps.is_empty());
+    // And back.
+    let back = plan(&lab(), &world).unwrap();
+    simulate(&mut world, &back, back.steps.len(), &mut counter);
+    assert_eq!(private_layout(&world), private_layout(&build(&lab())));
+    assert_eq!(world.route_tables.len(), 3, "public + one per AZ, nothing left over");
+    assert!(plan(&lab(), &world).unwrap().steps.is_empty());
+}
+
+#[test]
+fn a_table_still_serving_an_unmanaged_subnet_stays() {
+    let mut world = build(&lab());
+    let mut counter = 500;
+    // Fewer private subnets per AZ now: private-subnet-a2/b2 are not this run's to move.
+    let mut smaller = per_subnet(spec(2, 1, 1, NatMode::Single));
+    smaller.endpoints = vec![EndpointService::S3];
+    let p = plan(&smaller, &world).unwrap();
+    assert!(!keys(&p).iter().any(|k| k.starts_with("delete-route-table:")), "{:?}", keys(&p));
+    simulate(&mut world, &p, p.steps.len(), &mut counter);
+    assert!(plan(&smaller, &world).unwrap().steps.is_empty());
+}
+
+#[test]
+fn peering_routes_follow_the_private_tables() {
+    let mut world = build(&lab());
+    for t in world.route_tables.iter_mut().filter(|t| t.role == "rt:private:a") {
+        t.routes.push(ExistingRoute { destination: "10.2.0.0/16".into(), target: "pcx-1".into() });
+    }
+    let p = plan(&lab(), &world).unwrap();
+    assert_eq!(keys(&p), ["route:rt:private:b:10.2.0.0/16"], "the other private table gets the peer's route too");
+    let mut counter = 700;
+    let p = plan(&per_subnet(lab()), &world).unwrap();
+    simulate(&mut world, &p, p.steps.len(), &mut counter);
+    for t in world.route_tables.iter().filter(|t| is_private_route_table_role(&t.role)) {
+        assert!(t.routes.iter().any(|r| r.target == "pcx-1"), "{} lost the peering route", t.role);
+    }
+}
+
+proptest! {
+    /// From any layout to any other (and any spec), the network converges with exactly
+    /// the tables the new layout asks for, and each private subnet on its own layout's table.
+    #[test]
+    fn layout_changes_converge_without_orphans(s in any_spec(), from_subnet in any::<bool>(), to_subnet in any::<bool>(), cut in 0usize..30) {
+        let layout = |b: bool| if b { crate::spec::PrivateRouteTables::PerSubnet } else { crate::spec::PrivateRouteTables::PerAz };
+        let mut from = s.clone();
+        from.private_route_tables = layout(from_subnet);
+        let mut to = s;
+        to.private_route_tables = layout(to_subnet);
+        let mut world = build(&from);
+        let mut counter = 900;
+        let first = plan(&to, &world).unwrap();
+        simulate(&mut world, &first, cut.min(first.steps.len()), &mut counter);
+        let second = plan(&to, &world).unwrap();
+        simulate(&mut world, &second, second.steps.len(), &mut counter);
+        prop_assert!(plan(&to, &world).unwrap().steps.is_empty());
+        prop_assert_eq!(private_layout(&world), private_layout(&build(&to)));
+        prop_assert_eq!(world.route_tables.len(), build(&to).route_tables.len());
+    }
 }
