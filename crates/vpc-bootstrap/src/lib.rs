@@ -44,6 +44,10 @@ pub const NAME: &str = "vpc-bootstrap";
                   route tables, web/bastion/private security groups, S3 and DynamoDB gateway endpoints and an \
                   optional bastion host. Every resource carries the tag awsops:stack=NAME, so a re-run finds \
                   what exists and creates only what is missing, and destroy removes only what it created.\n\n\
+                  `lb` adds the network's application load balancer (target group, health check, HTTP \
+                  listener, targets by id or tag, stickiness) and prints a `load-balancer` document; `peer` \
+                  peers its VPC with another network or VPC (routes on both sides) and prints a `peering` \
+                  document; destroy removes both.\n\n\
                   Prints one `vpc` document (JSON) on stdout, which efs-mount and bastion-ssh read."
 )]
 pub struct Cli {
