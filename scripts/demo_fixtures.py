@@ -1,11 +1,11 @@
 """What scripts/demo needs that the toolkit deliberately does not make, against the emulator:
 the application's instances (two web servers in the lab's private subnets), the public
-hosted zone a real account already has, an IAM user for iam-audit to find something in,
-and the load balancer when no command of the toolkit makes one. Reads the endpoint and
+hosted zone and CloudFront distribution a real account already has, and an IAM user for
+iam-audit to find something in. Reads the endpoint and
 credentials from the environment scripts/lib.sh's use_emulator sets; prints JSON.
 
-usage: demo_fixtures.py web LAB_JSON | zone DOMAIN | iam-user | load-balancer LAB_JSON NAME
-       | terminate ID... | delete-load-balancer NAME | delete-zone DOMAIN | delete-images GROUP REGION...
+usage: demo_fixtures.py web LAB_JSON | zone DOMAIN | iam-user | distribution
+       | terminate ID... | delete-zone DOMAIN | delete-images GROUP REGION...
 """
 
 import json
@@ -65,34 +65,27 @@ def iam_user():
     print(json.dumps({"user": "deploy"}))
 
 
-def load_balancer(lab_json, name):
-    doc = lab(lab_json)
-    elb = client("elbv2")
-    public = [s["id"] for s in doc["subnets"] if s["tier"] == "public"]
-    lb = elb.create_load_balancer(Name=name, Subnets=public, SecurityGroups=[doc["security_groups"]["web"]], Scheme="internet-facing")
-    lb = lb["LoadBalancers"][0]
-    tg = elb.create_target_group(Name=f"{name}-web", Protocol="HTTP", Port=80, VpcId=doc["vpc_id"], TargetType="instance")
-    tg_arn = tg["TargetGroups"][0]["TargetGroupArn"]
-    elb.create_listener(
-        LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=80, DefaultActions=[{"Type": "forward", "TargetGroupArn": tg_arn}]
-    )
-    print(json.dumps({"arn": lb["LoadBalancerArn"], "dns_name": lb["DNSName"]}))
+def distribution():
+    """The site's CloudFront distribution in front of an S3 bucket, as an account has it."""
+    s3 = client("s3")
+    s3.create_bucket(Bucket="demo-site-origin", CreateBucketConfiguration={"LocationConstraint": os.environ["AWS_REGION"]})
+    cf = client("cloudfront")
+    origin = {"Id": "s3", "DomainName": "demo-site-origin.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}
+    config = {
+        "CallerReference": "awsops-demo",
+        "Comment": "awsops demo",
+        "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [origin]},
+        "DefaultCacheBehavior": {"TargetOriginId": "s3", "ViewerProtocolPolicy": "redirect-to-https", "MinTTL": 0,
+                                 "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                                 "TrustedSigners": {"Enabled": False, "Quantity": 0}},
+    }
+    print(cf.create_distribution(DistributionConfig=config)["Distribution"]["Id"])
 
 
 def terminate(ids):
     ec2 = client("ec2")
     ec2.terminate_instances(InstanceIds=ids)
-
-
-def delete_load_balancer(name):
-    elb = client("elbv2")
-    for lb in elb.describe_load_balancers(Names=[name])["LoadBalancers"]:
-        for listener in elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]:
-            elb.delete_listener(ListenerArn=listener["ListenerArn"])
-        elb.delete_load_balancer(LoadBalancerArn=lb["LoadBalancerArn"])
-    for tg in elb.describe_target_groups()["TargetGroups"]:
-        if tg["TargetGroupName"] == f"{name}-web":
-            elb.delete_target_group(TargetGroupArn=tg["TargetGroupArn"])
 
 
 def delete_images(group, *regions):
@@ -128,9 +121,8 @@ if __name__ == "__main__":
         "web": web,
         "zone": zone,
         "iam-user": iam_user,
-        "load-balancer": load_balancer,
+        "distribution": distribution,
         "terminate": lambda *ids: terminate(list(ids)),
-        "delete-load-balancer": delete_load_balancer,
         "delete-zone": delete_zone,
         "delete-images": delete_images,
     }[what](*args)
