@@ -25,6 +25,7 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -63,6 +64,7 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -74,6 +76,7 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -89,6 +92,7 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }

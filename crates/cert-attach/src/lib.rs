@@ -6,6 +6,7 @@ pub mod acm;
 pub mod listener_plan;
 pub mod listeners;
 pub mod names;
+pub mod permissions;
 pub mod reachability;
 pub mod validation;
 
@@ -42,13 +43,7 @@ const PLANNED: &str = "planned";
                   (TLS 1.3 policy), or added (SNI) to the HTTPS listener that exists. --redirect-http turns \
                   port 80 into a 301 to HTTPS. A re-run changes nothing.\n\n\
                   Prints a `certificate` document, which `dns-alias set NAME --from -` reads to alias NAME \
-                  to the load balancer.\n\n\
-                  IAM permissions: acm:ListCertificates, acm:DescribeCertificate, acm:RequestCertificate, \
-                  acm:AddTagsToCertificate, route53:ListHostedZones, route53:ListResourceRecordSets, \
-                  route53:ChangeResourceRecordSets (in the zone's account with --zone-role-arn, which needs \
-                  sts:AssumeRole), and with --load-balancer: elasticloadbalancing:DescribeLoadBalancers, \
-                  DescribeListeners, DescribeListenerCertificates, DescribeTargetGroups, DescribeSSLPolicies, \
-                  CreateListener, AddListenerCertificates, ModifyListener, AddTags; ec2:DescribeSecurityGroups."
+                  to the load balancer."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -94,6 +89,14 @@ pub struct Cli {
 impl CommandCli for Cli {
     fn common(&self) -> &CommonArgs {
         &self.common
+    }
+
+    fn needs(&self) -> Result<awsops_core::permissions::Needs> {
+        permissions::needs(self)
+    }
+
+    fn permissions() -> awsops_core::permissions::Table {
+        permissions::table()
     }
 }
 

@@ -7,6 +7,7 @@ pub mod caller_ip;
 pub mod cidr_plan;
 pub mod dedupe;
 pub mod discover;
+pub mod permissions;
 pub mod plan;
 pub mod render;
 pub mod spec;
@@ -48,6 +49,14 @@ pub struct Cli {
 impl CommandCli for Cli {
     fn common(&self) -> &CommonArgs {
         &self.common
+    }
+
+    fn needs(&self) -> Result<awsops_core::permissions::Needs> {
+        permissions::needs(self)
+    }
+
+    fn permissions() -> awsops_core::permissions::Table {
+        permissions::table()
     }
 }
 
@@ -418,6 +427,12 @@ async fn destroy(common: &CommonArgs, args: DestroyArgs) -> Result<Outcome> {
     lease.release().await;
     result.map(|()| Outcome::Success)
 }
+
+/// What else sits in the VPC and would keep destroy from finishing.
+pub static READ_BLOCKERS: awsops_core::permissions::Grant = awsops_core::permissions::Grant::any(
+    "ReadWhatBlocksDestroy",
+    &["ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets"],
+);
 
 async fn check_blockers(ec2: &aws_sdk_ec2::Client, stack: &str, existing: &state::Existing) -> Result<()> {
     if let Some(vpc) = &existing.vpc {
