@@ -26,13 +26,22 @@ pub fn denied_message(operation: &str, aws_message: &str) -> String {
 /// The `service:Action` after "perform: " in an AWS authorization message.
 pub fn action_in_message(message: &str) -> Option<&str> {
     let after = message.split_once("perform: ")?.1;
-    let action = after.split(|c: char| c.is_whitespace() || c == ',' || c == ';').next()?;
+    let action = after.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '<' | '"')).next()?;
     let (service, name) = action.split_once(':')?;
     let ok = !service.is_empty()
         && service.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !name.is_empty()
         && name.chars().all(|c| c.is_ascii_alphanumeric());
     ok.then_some(action)
+}
+
+/// The text of the first `<name>…</name>` in a raw XML error body (as the SDK's error
+/// display shows it), when it is a plain value.
+pub fn xml_element(text: &str, name: &str) -> Option<String> {
+    let start = text.find(&format!("<{name}>"))? + name.len() + 2;
+    let len = text[start..].find(&format!("</{name}>"))?;
+    let value = &text[start..start + len];
+    (!value.is_empty() && value.len() <= 2048 && !value.contains('<')).then(|| value.to_owned())
 }
 
 /// Whether an SDK error (its full display) says no credentials could be loaded.
@@ -70,6 +79,17 @@ mod tests {
         assert_eq!(action_in_message("perform: rm -rf"), None);
         assert_eq!(denied_message("CreateVpc", moto), "denied by IAM: the caller lacks ec2:CreateVpc");
         assert_eq!(denied_message("NoSuchOp", "denied"), "denied by IAM: the caller lacks the permission for NoSuchOp");
+    }
+
+    #[test]
+    fn codes_and_messages_come_from_a_body_the_sdk_could_not_parse() {
+        let detail = r#"raw: Response { status: StatusCode(403), body: SdkBody { inner: Once(Some(b"<?xml version=\"1.0\"?>\n<ErrorResponse><Errors><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/u is not authorized to perform: iam:GetAccountAuthorizationDetails</Message></Error></Errors></ErrorResponse>")) } }"#;
+        assert_eq!(xml_element(detail, "Code").as_deref(), Some("AccessDenied"));
+        let message = xml_element(detail, "Message").unwrap();
+        assert_eq!(action_in_message(&message), Some("iam:GetAccountAuthorizationDetails"));
+        assert_eq!(action_in_message("perform: iam:ListUsers</Message>"), Some("iam:ListUsers"));
+        assert_eq!(xml_element("<Code></Code>", "Code"), None);
+        assert_eq!(xml_element("no xml", "Code"), None);
     }
 
     #[test]

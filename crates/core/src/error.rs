@@ -108,10 +108,12 @@ impl Error {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let detail = DisplayErrorContext(&err).to_string();
-        let code = err.code().map(str::to_owned);
+        // An error body the SDK could not parse (moto wraps IAM's and ELB's errors in
+        // EC2's <Errors> element) still names its code and message in the raw response.
+        let code = err.code().map(str::to_owned).or_else(|| crate::access::xml_element(&detail, "Code"));
         let message = match err.message() {
             Some(m) if !m.is_empty() => m.to_owned(),
-            _ => first_cause(&err),
+            _ => crate::access::xml_element(&detail, "Message").unwrap_or_else(|| first_cause(&err)),
         };
         if code.is_none() && crate::access::credentials_missing(&detail) {
             let message = crate::access::no_credentials_message(|k| std::env::var(k).ok());

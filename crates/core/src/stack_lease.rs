@@ -228,7 +228,7 @@ impl StackLease {
         let renew = tokio::spawn(async move {
             for old in stale {
                 if let Err(e) = client.delete_key_pair().key_name(&old).send().await {
-                    tracing::debug!("could not remove stale lease {old}: {e}");
+                    tracing::debug!("could not remove stale lease {old}: {}", crate::error::Error::from_aws("DeleteKeyPair", e));
                 }
             }
             loop {
@@ -268,7 +268,8 @@ impl StackLease {
     pub async fn release(self) {
         self.renew.abort();
         if let Err(e) = self.ec2.delete_key_pair().key_name(&self.name).send().await {
-            tracing::warn!("could not release the stack's lease {}: {e}", self.name);
+            let e = crate::error::Error::from_aws("DeleteKeyPair", e);
+            tracing::warn!("could not release the stack's lease {} (it expires on its own): {e}", self.name);
         }
     }
 }

@@ -36,6 +36,7 @@ pub static READ_MOUNT_TARGETS: Grant = Grant::any(
         "elasticfilesystem:DescribeAccessPoints",
         "elasticfilesystem:DescribeFileSystemPolicy",
         "elasticfilesystem:DescribeFileSystems",
+        "elasticfilesystem:DescribeMountTargetSecurityGroups",
         "elasticfilesystem:DescribeMountTargets",
     ],
 );
