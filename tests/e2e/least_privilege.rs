@@ -98,23 +98,27 @@ pub fn as_user(cmd: TestCommand, keys: &Keys) -> TestCommand {
 /// administrator, then moto enforces IAM and `run` runs the scenario with the user's
 /// keys. Returns the Sids whose removal made the scenario fail (for the caller's report).
 pub fn prove<C>(proof: &Proof<'_>, setup: impl Fn(&Moto) -> C, run: impl Fn(&Moto, &C, &Keys) -> Run) -> Vec<String> {
+    prove_on(&Moto::start_authorizing(), proof, setup, run)
+}
+
+/// [`prove`] on a moto started by the caller (with settings of its own).
+pub fn prove_on<C>(moto: &Moto, proof: &Proof<'_>, setup: impl Fn(&Moto) -> C, run: impl Fn(&Moto, &C, &Keys) -> Run) -> Vec<String> {
     let policy = printed_policy(proof.command, &proof.args);
     let sids: Vec<String> = policy["Statement"].as_array().unwrap().iter().map(|s| s["Sid"].as_str().unwrap().to_owned()).collect();
     for (sid, _) in proof.unprovable.iter() {
         assert!(sids.iter().any(|s| s == sid), "{sid} is listed as unprovable but not printed: {sids:?}");
         assert!(has_own_action(&policy, sid), "{sid} is listed as unprovable but has no action of its own, so it is never run alone");
     }
-    let moto = Moto::start_authorizing();
     let mut needed = Vec::new();
     // A statement whose actions all appear in others leaves moto's user the same actions:
     // its run would repeat the full policy's, so it is not run again.
     let variants = sids.iter().filter(|s| has_own_action(&policy, s)).map(|s| Some(s.as_str()));
     for (n, without) in std::iter::once(None).chain(variants).enumerate() {
         moto.reset_all();
-        let context = setup(&moto);
-        let keys = user(&moto, &format!("least-privilege-{n}"), &actions_on_star(&policy, without));
+        let context = setup(moto);
+        let keys = user(moto, &format!("least-privilege-{n}"), &actions_on_star(&policy, without));
         moto.enforce_iam();
-        let result = run(&moto, &context, &keys);
+        let result = run(moto, &context, &keys);
         let what = format!("{} {} without {}", proof.command, proof.args.join(" "), without.unwrap_or("nothing"));
         match without {
             None => assert_eq!(result.code, 0, "{what}: the printed policy is not enough:\n{}", result.stderr),
@@ -347,5 +351,37 @@ fn bastion_ssh_lookups_need_exactly_their_printed_policy() {
             aws.launch_lab(&[("bastion", ("awsops:role", "bastion")), ("web-1", ("role", "web"))]);
         },
         |moto, _, keys| as_user(TestCommand::for_moto("bastion-ssh", moto), keys).args(&proof.args).run(),
+    );
+}
+
+/// A hosted zone for example.com, made as the administrator; its id.
+fn example_zone(moto: &Moto) -> String {
+    let aws = crate::aws_view::Ec2View::new(&moto.url());
+    let route53 = crate::aws_view::emulator_client!(aws_sdk_route53, moto.url());
+    let zone = aws.block(route53.create_hosted_zone().name("example.com").caller_reference("least-privilege").send()).unwrap();
+    zone.hosted_zone().unwrap().id().trim_start_matches("/hostedzone/").to_owned()
+}
+
+#[test]
+fn dns_alias_set_needs_exactly_its_printed_policy() {
+    let args: Vec<String> = ["set", "www.example.com", "host.example.net"].map(str::to_owned).to_vec();
+    let proof = Proof { command: "dns-alias", args, unprovable: &[], degrades: &[] };
+    prove(&proof, example_zone, |moto, _, keys| as_user(TestCommand::for_moto("dns-alias", moto), keys).args(&proof.args).run());
+}
+
+#[test]
+fn cert_attach_with_a_load_balancer_needs_exactly_its_printed_policy() {
+    let args: Vec<String> = ["example.com", "www.example.com", "--lb", "web", "--redirect-http"].map(str::to_owned).to_vec();
+    // Without the reachability check it warns that it could not look, by design.
+    let proof = Proof { command: "cert-attach", args, unprovable: &[], degrades: &["CheckHttpsReachability"] };
+    let moto = Moto::start_authorizing_with(&[("MOTO_ACM_VALIDATION_WAIT", "1")]);
+    prove_on(
+        &moto,
+        &proof,
+        |moto| {
+            example_zone(moto);
+            crate::web_stack::web_load_balancer(&crate::aws_view::Ec2View::new(&moto.url()), &moto.url(), "web", 1, true);
+        },
+        |moto, _, keys| as_user(TestCommand::for_moto("cert-attach", moto), keys).args(&proof.args).run(),
     );
 }

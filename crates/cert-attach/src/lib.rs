@@ -288,7 +288,7 @@ async fn warn_if_closed(config: &aws_config::SdkConfig, t: &Target) {
             listener_plan::HTTPS_PORT
         ),
         Ok(_) => {}
-        Err(e) => tracing::debug!("could not check the security groups: {e}"),
+        Err(e) => tracing::warn!("{}: could not check that its security groups admit HTTPS: {e}", t.doc.name),
     }
 }
 

@@ -42,7 +42,11 @@ impl Moto {
     /// queries that contain a space, e.g. a group description, even for an administrator,
     /// while boto3's identical call passes), leaving the authorization decision to moto.
     pub fn start_authorizing() -> Moto {
-        Self::launch(&[], Some(AUTHORIZING_WRAPPER))
+        Self::start_authorizing_with(&[])
+    }
+
+    pub fn start_authorizing_with(env: &[(&str, &str)]) -> Moto {
+        Self::launch(env, Some(AUTHORIZING_WRAPPER))
     }
 
     fn launch(env: &[(&str, &str)], wrapper: Option<&str>) -> Moto {
