@@ -72,12 +72,10 @@ pub fn table() -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use awsops_core::CommandCli;
     use awsops_core::policy_document::PolicyDocument;
-    use clap::Parser;
 
     fn needs_of(args: &[&str]) -> Needs {
-        Cli::try_parse_from(std::iter::once("cert-attach").chain(args.iter().copied())).unwrap().needs().unwrap()
+        awsops_core::permissions::needs_of::<Cli>("cert-attach", args).unwrap()
     }
 
     #[test]

@@ -223,6 +223,13 @@ pub fn with_help_lines(mut command: clap::Command, table: &Table) -> clap::Comma
     command
 }
 
+/// What an invocation of `C` needs, from its arguments (without the program name): how
+/// tests and tools ask for a policy without running the command.
+pub fn needs_of<C: crate::CommandCli>(name: &str, args: &[&str]) -> crate::Result<Needs> {
+    let cli = C::try_parse_from(std::iter::once(name).chain(args.iter().copied())).map_err(|e| crate::Error::usage(e.to_string()))?;
+    cli.needs()
+}
+
 /// Every grant each subcommand may need whatever its flags: (subcommand, grants); the
 /// subcommand is `""` for a command without subcommands. Registered by the runner so an
 /// AccessDenied can name the IAM action of the operation that was denied.

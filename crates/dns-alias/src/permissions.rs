@@ -64,13 +64,10 @@ pub fn table() -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use awsops_core::CommandCli;
     use awsops_core::policy_document::PolicyDocument;
-    use clap::Parser;
 
     fn policy(args: &[&str]) -> PolicyDocument {
-        let cli = Cli::try_parse_from(std::iter::once("dns-alias").chain(args.iter().copied())).unwrap();
-        PolicyDocument::from_needs(&cli.needs().unwrap())
+        PolicyDocument::from_needs(&awsops_core::permissions::needs_of::<Cli>("dns-alias", args).unwrap())
     }
 
     #[test]

@@ -65,8 +65,7 @@ mod tests {
     use clap::Parser;
 
     fn policy(args: &[&str]) -> PolicyDocument {
-        let cli = Cli::try_parse_from(std::iter::once("vpc-bootstrap").chain(args.iter().copied())).unwrap();
-        PolicyDocument::from_needs(&cli.needs().unwrap())
+        PolicyDocument::from_needs(&awsops_core::permissions::needs_of::<Cli>("vpc-bootstrap", args).unwrap())
     }
 
     fn sids(doc: &PolicyDocument) -> Vec<&str> {
