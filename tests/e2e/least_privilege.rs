@@ -64,6 +64,32 @@ fn has_own_action(policy: &serde_json::Value, sid: &str) -> bool {
     mine.iter().any(|a| !others.contains(a))
 }
 
+/// The printed document as it is, ARNs and conditions included, passes IAM's grammar
+/// check (moto's CreatePolicy validates documents as IAM does) and fits IAM's 10,240
+/// characters of a role's inline policy (`--print-policy` says when it is over the
+/// 6,144 of a managed policy, as the lab's is).
+fn accepted_by_iam(moto: &Moto, policy: &serde_json::Value) {
+    const SCRIPT: &str = "import sys, boto3\n\
+iam = boto3.client('iam', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing')\n\
+iam.create_policy(PolicyName='printed', PolicyDocument=sys.stdin.read())\n";
+    let compact = policy.to_string();
+    assert!(compact.len() <= 10240, "the policy is {} characters, over IAM's 10,240 for a role's inline policy", compact.len());
+    let python = xtask::moto::moto_server_path().with_file_name("python");
+    let mut child = std::process::Command::new(&python)
+        .args(["-c", SCRIPT, &moto.url()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("moto's python");
+    {
+        use std::io::Write;
+        child.stdin.take().expect("stdin").write_all(compact.as_bytes()).expect("policy to python");
+    }
+    let out = child.wait_with_output().expect("python");
+    assert!(out.status.success(), "IAM refuses the printed policy: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// Makes an IAM user with `policy` inline (none when it has no statement) and its keys,
 /// through boto3 in moto's venv, while moto does not enforce yet.
 pub fn user(moto: &Moto, name: &str, policy: &serde_json::Value) -> Keys {
@@ -113,6 +139,8 @@ pub fn prove_on<C>(moto: &Moto, proof: &Proof<'_>, setup: impl Fn(&Moto) -> C, r
         assert!(sids.iter().any(|s| s == sid), "{sid} is listed as unprovable but not printed: {sids:?}");
         assert!(has_own_action(&policy, sid), "{sid} is listed as unprovable but has no action of its own, so it is never run alone");
     }
+    moto.reset_all();
+    accepted_by_iam(moto, &policy);
     let mut needed = Vec::new();
     // A statement whose actions all appear in others leaves moto's user the same actions:
     // its run would repeat the full policy's, so it is not run again.

@@ -12,6 +12,10 @@ use std::collections::BTreeMap;
 
 pub const POLICY_VERSION: &str = "2012-10-17";
 
+/// IAM's quotas on a policy's characters (whitespace not counted).
+pub const MANAGED_POLICY_MAX: usize = 6144;
+pub const ROLE_INLINE_POLICY_MAX: usize = 10240;
+
 /// The `Sid` of the generated statement that lets EC2 creates tag what they make.
 pub const TAG_ON_CREATE_SID: &str = "TagOnCreate";
 
@@ -91,6 +95,21 @@ impl PolicyDocument {
     /// The document as JSON, for checks that look into it.
     pub fn to_value(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// Characters IAM counts against its size quotas (the document without whitespace).
+    pub fn size(&self) -> usize {
+        serde_json::to_string(self).map(|s| s.len()).unwrap_or_default()
+    }
+
+    /// What to say when the document is over IAM's size quota for a managed policy.
+    pub fn size_note(&self) -> Option<String> {
+        let size = self.size();
+        (size > MANAGED_POLICY_MAX).then(|| {
+            format!(
+                "this policy is {size} characters, over the {MANAGED_POLICY_MAX} of a managed policy: attach it inline to a role (up to {ROLE_INLINE_POLICY_MAX}) or split its statements into two managed policies"
+            )
+        })
     }
 
     pub fn to_json_pretty(&self) -> String {
@@ -194,6 +213,23 @@ mod tests {
         );
         assert_eq!(doc.actions(), vec!["ec2:CreateTags", "ec2:CreateVpc", "ec2:DeleteVpc", "ec2:DescribeSubnets", "ec2:DescribeVpcs"]);
         assert_eq!(doc.without("TagOnCreate").statements.len(), 3);
+    }
+
+    #[test]
+    fn a_policy_over_the_managed_quota_says_so() {
+        static WIDE: Grant = Grant::any("Wide", &["ec2:DescribeVpcs"]).on(&[
+            "arn:aws:ec2:ap-northeast-2:123456789012:vpc/vpc-0000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+        ]);
+        let small = PolicyDocument::from_needs(&needs(&[&READ], None));
+        assert_eq!(small.size_note(), None);
+        assert_eq!(small.size(), serde_json::to_string(&small).unwrap().len());
+        let mut many = small.clone();
+        let one = PolicyDocument::from_needs(&needs(&[&WIDE], None)).statements.remove(0);
+        for n in 0..60 {
+            many.statements.push(Statement { sid: format!("Wide{n}"), ..one.clone() });
+        }
+        let note = many.size_note().unwrap();
+        assert!(note.contains("6144") && note.contains("inline to a role"), "{note}");
     }
 
     #[test]

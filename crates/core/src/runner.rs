@@ -52,6 +52,9 @@ pub fn print_policy<C: CommandCli>(name: &str, cli: &C, stdout: &mut impl Write,
                 let _ = writeln!(stderr, "{name}: note: {note}");
             }
             let document = crate::policy_document::PolicyDocument::from_needs(&needs);
+            if let Some(note) = document.size_note() {
+                let _ = writeln!(stderr, "{name}: note: {note}");
+            }
             match writeln!(stdout, "{}", document.to_json_pretty()) {
                 Ok(()) => exit::SUCCESS,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
