@@ -25,6 +25,7 @@ set edit:completion:arg-completer[ami-snap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -57,6 +58,7 @@ set edit:completion:arg-completer[ami-snap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -77,6 +79,7 @@ set edit:completion:arg-completer[ami-snap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -99,6 +102,7 @@ set edit:completion:arg-completer[ami-snap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -117,6 +121,7 @@ set edit:completion:arg-completer[ami-snap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -135,6 +140,7 @@ set edit:completion:arg-completer[ami-snap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -158,6 +164,7 @@ set edit:completion:arg-completer[ami-snap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -170,6 +177,7 @@ set edit:completion:arg-completer[ami-snap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }

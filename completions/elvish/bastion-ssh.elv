@@ -25,6 +25,7 @@ set edit:completion:arg-completer[bastion-ssh] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -59,6 +60,7 @@ set edit:completion:arg-completer[bastion-ssh] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -84,6 +86,7 @@ set edit:completion:arg-completer[bastion-ssh] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -111,6 +114,7 @@ set edit:completion:arg-completer[bastion-ssh] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -140,6 +144,7 @@ set edit:completion:arg-completer[bastion-ssh] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }

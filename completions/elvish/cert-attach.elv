@@ -35,6 +35,7 @@ set edit:completion:arg-completer[cert-attach] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand --redirect-http 'Turn the HTTP:80 listener into a 301 redirect to HTTPS:443 (creating it if there is none)'
             cand --dry-run 'Print the certificate document with the changes it would make, and change nothing'
             cand --no-wait 'Do not wait for ISSUED (only without --load-balancer): print the pending certificate'

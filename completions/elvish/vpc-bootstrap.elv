@@ -25,6 +25,7 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -67,6 +68,7 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -78,6 +80,7 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -93,6 +96,7 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -119,6 +123,7 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -145,6 +150,7 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -165,6 +171,7 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'
             cand --quiet 'Errors only on stderr, and no progress'
+            cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand -h 'Print help'
             cand --help 'Print help'
         }

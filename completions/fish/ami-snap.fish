@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ami_snap_global_optspecs
-    string join \n region= profile= endpoint-url= v/verbose q/quiet h/help V/version
+    string join \n region= profile= endpoint-url= v/verbose q/quiet print-policy h/help V/version
 end
 
 function __fish_ami_snap_needs_command
@@ -29,6 +29,7 @@ complete -c ami-snap -n "__fish_ami_snap_needs_command" -l profile -d 'Named pro
 complete -c ami-snap -n "__fish_ami_snap_needs_command" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c ami-snap -n "__fish_ami_snap_needs_command" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_needs_command" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c ami-snap -n "__fish_ami_snap_needs_command" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c ami-snap -n "__fish_ami_snap_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ami-snap -n "__fish_ami_snap_needs_command" -s V -l version -d 'Print version'
 complete -c ami-snap -n "__fish_ami_snap_needs_command" -f -a "create" -d 'Create an AMI of each instance selected, tagged, and wait until it is available'
@@ -55,6 +56,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l no-wait -d 
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -s h -l help -d 'Print help'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l volume -d 'Volumes to snapshot (repeat or comma-separate)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l instance -d 'Snapshot every EBS volume attached to this instance' -r
@@ -70,6 +72,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l no-wait -
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -s h -l help -d 'Print help'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l to -d 'Regions to copy to (repeat or comma-separate)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l image -d 'Images to copy from the configured region, instead of `ami` documents on stdin' -r
@@ -87,6 +90,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l no-wait -d 'P
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -s h -l help -d 'Print help'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l account -d 'Account ids (12 digits; repeat or comma-separate)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l image -d 'Images in the configured region, instead of `ami` documents on stdin' -r
@@ -100,6 +104,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l endpoint-url
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -s h -l help -d 'Print help'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l account -d 'Account ids (12 digits; repeat or comma-separate)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l image -d 'Images in the configured region, instead of `ami` documents on stdin' -r
@@ -113,6 +118,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l endpoint-u
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -s h -l help -d 'Print help'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l keep -d 'Keep the N newest images of each group' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l max-age -d 'Keep every image younger than this, e.g. 30d' -r
@@ -130,6 +136,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s y -l yes -d 
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l regions -d 'Regions to list [default: the configured region]' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l region -d 'AWS region, e.g. ap-northeast-2' -r
@@ -137,6 +144,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l profile -d 'N
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -s h -l help -d 'Print help'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand help; and not __fish_seen_subcommand_from create snapshot copy share unshare prune list help" -f -a "create" -d 'Create an AMI of each instance selected, tagged, and wait until it is available'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand help; and not __fish_seen_subcommand_from create snapshot copy share unshare prune list help" -f -a "snapshot" -d 'Snapshot EBS volumes (or every volume of an instance), tagged, and wait until complete'

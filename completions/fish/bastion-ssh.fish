@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_bastion_ssh_global_optspecs
-    string join \n region= profile= endpoint-url= v/verbose q/quiet h/help V/version
+    string join \n region= profile= endpoint-url= v/verbose q/quiet print-policy h/help V/version
 end
 
 function __fish_bastion_ssh_needs_command
@@ -29,6 +29,7 @@ complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -l profile -d 'Nam
 complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -s V -l version -d 'Print version'
 complete -c bastion-ssh -n "__fish_bastion_ssh_needs_command" -f -a "exec" -d 'Run a command on the target(s): `bastion-ssh exec web-1 -- uptime`'
@@ -55,6 +56,7 @@ complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand exec" -l accept-
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand exec" -l instance-connect -d 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand exec" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand exec" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand exec" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -l bastion -d 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document\'s, or the instance tagged awsops:role=bastion]' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -l from -d 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command\'s)' -r -F
@@ -73,6 +75,7 @@ complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -l accept
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -l instance-connect -d 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -s h -l help -d 'Print help'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s L -d '[BIND:]PORT:HOST:HOSTPORT, HOST as seen from the target (repeat)' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s D -d '[BIND:]PORT: a SOCKS5 proxy (CONNECT, no authentication) whose connections leave from the target, like ssh -D (repeat)' -r
@@ -93,6 +96,7 @@ complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -l acce
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -l instance-connect -d 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s h -l help -d 'Print help'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l file -d 'The ssh_config file to keep the block in' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l select -d 'Only instances this target matches [default: every running instance in the bastion\'s VPC]' -r
@@ -115,6 +119,7 @@ complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l accep
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l instance-connect -d 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -s h -l help -d 'Print help'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand help; and not __fish_seen_subcommand_from exec shell forward config help" -f -a "exec" -d 'Run a command on the target(s): `bastion-ssh exec web-1 -- uptime`'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand help; and not __fish_seen_subcommand_from exec shell forward config help" -f -a "shell" -d 'An interactive shell on the target'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dns_alias_global_optspecs
-    string join \n region= profile= endpoint-url= v/verbose q/quiet h/help V/version
+    string join \n region= profile= endpoint-url= v/verbose q/quiet print-policy h/help V/version
 end
 
 function __fish_dns_alias_needs_command
@@ -29,6 +29,7 @@ complete -c dns-alias -n "__fish_dns_alias_needs_command" -l profile -d 'Named p
 complete -c dns-alias -n "__fish_dns_alias_needs_command" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c dns-alias -n "__fish_dns_alias_needs_command" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c dns-alias -n "__fish_dns_alias_needs_command" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c dns-alias -n "__fish_dns_alias_needs_command" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c dns-alias -n "__fish_dns_alias_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dns-alias -n "__fish_dns_alias_needs_command" -s V -l version -d 'Print version'
 complete -c dns-alias -n "__fish_dns_alias_needs_command" -f -a "set" -d 'Make NAME point at TARGET (UPSERT only when different)'
@@ -47,6 +48,7 @@ complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -l dry-run -d '
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -l no-wait -d 'Do not wait for the change to be INSYNC'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -s h -l help -d 'Print help'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -l from -d 'Read the `certificate` or `load-balancer` document from FILE (`-` for stdin)' -r -F
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -l zone-id -d 'Use this hosted zone instead of finding one by the name' -r
@@ -62,6 +64,7 @@ complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -l no-wait -
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -s y -l yes -d 'Do not ask; required when not on a terminal'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand help; and not __fish_seen_subcommand_from set delete help" -f -a "set" -d 'Make NAME point at TARGET (UPSERT only when different)'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand help; and not __fish_seen_subcommand_from set delete help" -f -a "delete" -d 'Remove NAME\'s records, only if they still point at TARGET'

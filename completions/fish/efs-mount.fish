@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_efs_mount_global_optspecs
-    string join \n region= profile= endpoint-url= v/verbose q/quiet h/help V/version
+    string join \n region= profile= endpoint-url= v/verbose q/quiet print-policy h/help V/version
 end
 
 function __fish_efs_mount_needs_command
@@ -29,6 +29,7 @@ complete -c efs-mount -n "__fish_efs_mount_needs_command" -l profile -d 'Named p
 complete -c efs-mount -n "__fish_efs_mount_needs_command" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c efs-mount -n "__fish_efs_mount_needs_command" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c efs-mount -n "__fish_efs_mount_needs_command" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c efs-mount -n "__fish_efs_mount_needs_command" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c efs-mount -n "__fish_efs_mount_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c efs-mount -n "__fish_efs_mount_needs_command" -s V -l version -d 'Print version'
 complete -c efs-mount -n "__fish_efs_mount_needs_command" -f -a "create" -d 'Create or converge the file system, its security group, mount targets and access points'
@@ -60,6 +61,7 @@ complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -l require-t
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -l dry-run -d 'Print the document with what would change, and change nothing'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -s h -l help -d 'Print help'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l from -d 'Read the `efs` document from FILE (`-` for stdin) [default: stdin when piped]' -r -F
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l file-system -d 'The file system by name or id instead of a document (looked up in EFS)' -r
@@ -82,6 +84,7 @@ complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l no-check -
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l dry-run -d 'Print the commands and the fstab change, and change nothing'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -s h -l help -d 'Print help'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -l umount-program -d 'The unmount program' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -l fstab -d 'The fstab to keep the line in' -r -F
@@ -93,12 +96,14 @@ complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -s y -l yes
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -l dry-run -d 'Print the commands and the fstab change, and change nothing'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -s h -l help -d 'Print help'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand status" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand status" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand status" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand status" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand status" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c efs-mount -n "__fish_efs_mount_using_subcommand status" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand status" -s h -l help -d 'Print help'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -l timeout -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -l region -d 'AWS region, e.g. ap-northeast-2' -r
@@ -108,6 +113,7 @@ complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -s y -l yes
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -l dry-run -d 'Print what would be deleted, and delete nothing'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -s h -l help -d 'Print help'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand help; and not __fish_seen_subcommand_from create mount unmount status destroy help" -f -a "create" -d 'Create or converge the file system, its security group, mount targets and access points'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand help; and not __fish_seen_subcommand_from create mount unmount status destroy help" -f -a "mount" -d 'Mount the file system on this host and keep its fstab line (run on the client)'

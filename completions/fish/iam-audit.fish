@@ -21,6 +21,7 @@ complete -c iam-audit -l timeout -d 'Give up waiting for the credential report (
 complete -c iam-audit -l now -d 'The audit\'s "now" as seconds since the epoch (reproducible reports and tests)' -r
 complete -c iam-audit -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c iam-audit -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c iam-audit -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c iam-audit -l access-advisor -d 'Also ask the access advisor which allowed services each user and role never used'
 complete -c iam-audit -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c iam-audit -s V -l version -d 'Print version'

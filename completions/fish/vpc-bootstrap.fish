@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_vpc_bootstrap_global_optspecs
-    string join \n region= profile= endpoint-url= v/verbose q/quiet h/help V/version
+    string join \n region= profile= endpoint-url= v/verbose q/quiet print-policy h/help V/version
 end
 
 function __fish_vpc_bootstrap_needs_command
@@ -29,6 +29,7 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -l profile -d 
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -s V -l version -d 'Print version'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_needs_command" -f -a "create" -d 'Create a network, or converge an existing one, and print its `vpc` document'
@@ -69,12 +70,14 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l b
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l dry-run -d 'Print the plan as JSON and change nothing'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -s h -l help -d 'Print help'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l timeout -d 'Give up waiting (NAT gateways, instances, draining interfaces) after this long' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l region -d 'AWS region, e.g. ap-northeast-2' -r
@@ -84,6 +87,7 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s 
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l dry-run -d 'Print the teardown plan as JSON and change nothing'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s h -l help -d 'Print help'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l name -d 'The load balancer\'s (and its target group\'s) name [default: NAME-web]' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l target -d 'Register these instances: an id (i-…) or a tag KEY=VALUE of running instances in the network (repeat or comma-separate); without it the registered targets are left as they are' -r
@@ -105,6 +109,7 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l no-wa
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l dry-run -d 'Print the plan as JSON and change nothing'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -s h -l help -d 'Print help'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l name -d 'The load balancer\'s (and its target group\'s) name [default: NAME-web]' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l target -d 'Register these instances: an id (i-…) or a tag KEY=VALUE of running instances in the network (repeat or comma-separate); without it the registered targets are left as they are' -r
@@ -126,6 +131,7 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balance
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l dry-run -d 'Print the plan as JSON and change nothing'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -s h -l help -d 'Print help'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l route-tables -d 'Which route tables of both sides get the route to the other side\'s CIDR' -r -f -a "private\t''
 public\t''
@@ -142,6 +148,7 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -s y -
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l dry-run -d 'Print the `peering` document with the changes it would make, and change nothing'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -s q -l quiet -d 'Errors only on stderr, and no progress'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -s h -l help -d 'Print help'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy lb peer help" -f -a "create" -d 'Create a network, or converge an existing one, and print its `vpc` document'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from create show destroy lb peer help" -f -a "show" -d 'Print the `vpc` document of an existing network; changes nothing'

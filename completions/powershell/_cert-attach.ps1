@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'cert-attach' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only on stderr, and no progress')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only on stderr, and no progress')
+            [CompletionResult]::new('--print-policy', '--print-policy', [CompletionResultType]::ParameterName, 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call')
             [CompletionResult]::new('--redirect-http', '--redirect-http', [CompletionResultType]::ParameterName, 'Turn the HTTP:80 listener into a 301 redirect to HTTPS:443 (creating it if there is none)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the certificate document with the changes it would make, and change nothing')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Do not wait for ISSUED (only without --load-balancer): print the pending certificate')

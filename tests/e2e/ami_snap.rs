@@ -7,12 +7,12 @@ use crate::aws_view::{Ec2View, filter, tag};
 use crate::harness::{Moto, REGION, Run, TestCommand};
 use aws_sdk_ec2::types::{ImageAttributeName, SnapshotAttributeName};
 
-fn ami(moto: &Moto, lock: &tempfile::TempDir) -> TestCommand {
+pub(crate) fn ami(moto: &Moto, lock: &tempfile::TempDir) -> TestCommand {
     TestCommand::for_moto("ami-snap", moto).env("AWSOPS_AMI_LOCK", lock.path().join("ami-snap.lock").to_str().unwrap())
 }
 
 /// A running instance named `name`, from one of moto's public images.
-fn instance(aws: &Ec2View, name: &str) -> String {
+pub(crate) fn instance(aws: &Ec2View, name: &str) -> String {
     let images = aws.block(aws.client.describe_images().owners("amazon").send()).unwrap();
     let image = images.images().iter().find(|i| i.root_device_type().map(|t| t.as_str()) == Some("ebs")).unwrap();
     let out = aws

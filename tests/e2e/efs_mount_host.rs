@@ -43,7 +43,7 @@ fn east_file_system(moto: &Moto) -> String {
     east_file_system_named(moto, "east", "10.7")
 }
 
-fn east_file_system_named(moto: &Moto, name: &str, net: &str) -> String {
+pub(crate) fn east_file_system_named(moto: &Moto, name: &str, net: &str) -> String {
     let aws = Ec2View::new_in(&moto.url(), "us-east-1");
     let vpc =
         aws.block(aws.client.create_vpc().cidr_block(format!("{net}.0.0/16")).send()).unwrap().vpc().unwrap().vpc_id().unwrap().to_owned();
@@ -73,13 +73,13 @@ fn east_file_system_named(moto: &Moto, name: &str, net: &str) -> String {
     run.stdout
 }
 
-struct Host {
+pub(crate) struct Host {
     imds: StandIn,
     dir: tempfile::TempDir,
 }
 
 impl Host {
-    fn new() -> Host {
+    pub(crate) fn new() -> Host {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("fstab"), "# static file systems\ntmpfs /tmp tmpfs defaults 0 0").unwrap();
         std::fs::write(dir.path().join("mounts"), "proc /proc proc rw 0 0\n").unwrap();
@@ -96,7 +96,7 @@ impl Host {
         Host { imds: StandIn::start(dir.path(), "us-east-1a"), dir }
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
@@ -110,7 +110,7 @@ impl Host {
 }
 
 /// `mount` with instance metadata (switched on for this command only) saying us-east-1a.
-fn mount_cmd(moto: &Moto, host: &Host, mount_point: &Path, extra: &[&str]) -> TestCommand {
+pub(crate) fn mount_cmd(moto: &Moto, host: &Host, mount_point: &Path, extra: &[&str]) -> TestCommand {
     efs(&moto.url())
         .env("AWS_EC2_METADATA_DISABLED", "false")
         .args(["mount", mount_point.to_str().unwrap(), "--region", "us-east-1", "--helper", "nfs", "--imds-endpoint", &host.imds.url()])

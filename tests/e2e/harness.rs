@@ -100,6 +100,18 @@ impl TestCommand {
         self
     }
 
+    /// No static credentials at all: the SDK's chain finds none (profiles are empty files
+    /// and instance metadata is disabled).
+    pub fn without_credentials(mut self) -> Self {
+        self.cmd.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY").env_remove("AWS_SESSION_TOKEN");
+        self
+    }
+
+    pub fn env_remove(mut self, key: &str) -> Self {
+        self.cmd.env_remove(key);
+        self
+    }
+
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.cmd.env(key, value);
         self

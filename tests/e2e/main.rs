@@ -15,6 +15,8 @@ mod faults;
 mod harness;
 mod iam_audit;
 mod input_limits;
+mod least_privilege;
+mod print_policy;
 mod vpc_bootstrap;
 mod vpc_bootstrap_web;
 mod web_stack;

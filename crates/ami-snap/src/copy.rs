@@ -15,10 +15,22 @@ use awsops_core::error::aws_error;
 use awsops_core::kinds::AmiDoc;
 use awsops_core::output::Output;
 use awsops_core::ownership::TOOL_TAG;
+use awsops_core::permissions::Grant;
 use awsops_core::{CommonArgs, Error, Outcome, Result};
 use clap::Args;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+/// Copying images into the target regions, created (and tagged again) with ami-snap's tags.
+pub static COPY_IMAGES: Grant = Grant::any("CopyImages", &["ec2:CopyImage", "ec2:CreateTags"])
+    .on(&["arn:{partition}:ec2:{region}::image/*", "arn:{partition}:ec2:{region}::snapshot/*"])
+    .tags_on_create();
+/// EC2 encrypts a copy with a customer key (--kms-key) using the caller's permissions on it.
+pub static USE_COPY_KEYS: Grant = Grant::any(
+    "UseCopyKeys",
+    &["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+)
+.on(&["arn:{partition}:kms:{region}:{account}:key/*"]);
 
 #[derive(Args, Debug)]
 pub struct CopyArgs {

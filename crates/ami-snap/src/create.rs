@@ -17,8 +17,19 @@ use awsops_core::ec2::{filter, name, tag_spec};
 use awsops_core::error::aws_error;
 use awsops_core::output::Output;
 use awsops_core::ownership::{NAME_TAG, TOOL_TAG};
+use awsops_core::permissions::Grant;
 use awsops_core::{CommonArgs, Error, Outcome, Result};
 use clap::Args;
+
+/// Imaging instances the user selected (not ami-snap's own, so no tag condition).
+pub static IMAGE_INSTANCES: Grant = Grant::any("ImageInstances", &["ec2:CreateImage"]).on(&[awsops_core::ec2_arn!("instance")]);
+/// The image and its snapshots, created with ami-snap's tags (EC2 image and snapshot ARNs have no account).
+pub static CREATE_IMAGES: Grant = Grant::any("CreateImages", &["ec2:CreateImage"])
+    .on(&["arn:{partition}:ec2:{region}::image/*", "arn:{partition}:ec2:{region}::snapshot/*"])
+    .tags_on_create();
+/// Tagging the image's snapshots that EC2 left untagged, with ami-snap's tags only.
+pub static TAG_IMAGE_SNAPSHOTS: Grant =
+    Grant::any("TagImageSnapshots", &["ec2:CreateTags"]).on(&["arn:{partition}:ec2:{region}::snapshot/*"]).tags_on_create();
 
 #[derive(Args, Debug)]
 pub struct CreateArgs {

@@ -9,9 +9,13 @@ use awsops_core::ec2::{filter, tag_value};
 use awsops_core::error::aws_error;
 use awsops_core::kinds::{AmiDoc, SnapshotDoc};
 use awsops_core::ownership::TOOL_TAG;
+use awsops_core::permissions::Grant;
 use awsops_core::waiter::{Poll, Waiter};
 use awsops_core::{Error, Result};
 use std::time::Duration;
+
+/// Reading images, their snapshots and source instances (every subcommand; waits poll these).
+pub static READ_IMAGES: Grant = Grant::any("ReadImages", &["ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeSnapshots"]);
 
 pub const TOOL: &str = "ami-snap";
 /// The retention group an image belongs to.

@@ -7,6 +7,7 @@ pub mod copy_encryption;
 pub mod create;
 pub mod images;
 pub mod name_template;
+pub mod permissions;
 pub mod plan;
 pub mod prune;
 pub mod retention;
@@ -18,6 +19,9 @@ use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// Checking that every region named exists (copy, prune, list): DescribeRegions works only on `*`.
+pub static CHECK_REGIONS: awsops_core::permissions::Grant = awsops_core::permissions::Grant::any("CheckRegions", &["ec2:DescribeRegions"]);
 
 pub const NAME: &str = "ami-snap";
 
@@ -44,6 +48,14 @@ pub struct Cli {
 impl CommandCli for Cli {
     fn common(&self) -> &CommonArgs {
         &self.common
+    }
+
+    fn needs(&self) -> Result<awsops_core::permissions::Needs> {
+        permissions::needs(self)
+    }
+
+    fn permissions() -> awsops_core::permissions::Table {
+        permissions::table()
     }
 }
 

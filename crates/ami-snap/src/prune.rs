@@ -17,10 +17,21 @@ use awsops_core::error::aws_error;
 use awsops_core::kinds::{AmiPruneDoc, PruneOutcome, PrunedSnapshot};
 use awsops_core::output::Output;
 use awsops_core::ownership::TOOL_TAG;
+use awsops_core::permissions::Grant;
 use awsops_core::{CommonArgs, Error, Outcome, Result};
 use clap::Args;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
+
+/// What still uses an image (instances, launch templates, other references) keeps it.
+pub static READ_REFERENCES: Grant = Grant::any(
+    "ReadImageUsers",
+    &["ec2:DescribeImageReferences", "ec2:DescribeInstances", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeLaunchTemplates"],
+);
+/// Deregistering ami-snap's own images and deleting their snapshots.
+pub static PRUNE_IMAGES: Grant = Grant::any("PruneOwnImages", &["ec2:DeleteSnapshot", "ec2:DeregisterImage"])
+    .on(&["arn:{partition}:ec2:{region}::image/*", "arn:{partition}:ec2:{region}::snapshot/*"])
+    .owned();
 
 #[derive(Args, Debug)]
 pub struct PruneArgs {

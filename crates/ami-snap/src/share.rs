@@ -15,9 +15,19 @@ use awsops_core::batch::Batch;
 use awsops_core::error::aws_error;
 use awsops_core::kinds::AmiDoc;
 use awsops_core::output::Output;
+use awsops_core::permissions::Grant;
 use awsops_core::{CommonArgs, Error, Outcome, Result};
 use clap::Args;
 use std::path::PathBuf;
+
+/// Reading who may launch an image and whether its snapshots' keys can be shared.
+pub static READ_SHARES: Grant = Grant::any("ReadShares", &["ec2:DescribeImageAttribute", "ec2:DescribeSnapshots"]);
+pub static CHECK_SNAPSHOT_KEYS: Grant =
+    Grant::any("CheckSnapshotKeys", &["kms:DescribeKey"]).on(&["arn:{partition}:kms:{region}:{account}:key/*"]);
+/// Giving (or taking back) launch and create-volume permission; the images may be any the
+/// user names, so no tag condition.
+pub static SHARE_IMAGES: Grant = Grant::any("ShareImages", &["ec2:ModifyImageAttribute", "ec2:ModifySnapshotAttribute"])
+    .on(&["arn:{partition}:ec2:{region}::image/*", "arn:{partition}:ec2:{region}::snapshot/*"]);
 
 #[derive(Args, Debug)]
 pub struct ShareArgs {

@@ -13,8 +13,17 @@ use awsops_core::error::aws_error;
 use awsops_core::kinds::SnapshotDoc;
 use awsops_core::output::Output;
 use awsops_core::ownership::{NAME_TAG, REQUEST_TAG, TOOL_TAG};
+use awsops_core::permissions::Grant;
 use awsops_core::{CommonArgs, Error, Outcome, Result};
 use clap::Args;
+
+/// Reading the volumes to snapshot (by id or through their instance) and the snapshots made.
+pub static READ_VOLUMES: Grant = Grant::any("ReadVolumes", &["ec2:DescribeInstances", "ec2:DescribeSnapshots", "ec2:DescribeVolumes"]);
+/// Snapshotting volumes the user named (not ami-snap's own, so no tag condition).
+pub static SNAPSHOT_VOLUMES: Grant = Grant::any("SnapshotVolumes", &["ec2:CreateSnapshot"]).on(&[awsops_core::ec2_arn!("volume")]);
+/// The snapshots, created with ami-snap's tags.
+pub static CREATE_SNAPSHOTS: Grant =
+    Grant::any("CreateSnapshots", &["ec2:CreateSnapshot"]).on(&["arn:{partition}:ec2:{region}::snapshot/*"]).tags_on_create();
 
 #[derive(Args, Debug)]
 pub struct SnapshotArgs {

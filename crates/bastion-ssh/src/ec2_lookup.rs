@@ -4,7 +4,15 @@
 use crate::target::Instance;
 use aws_sdk_ec2::types::Filter;
 use awsops_core::error::aws_error;
+use awsops_core::permissions::Grant;
 use awsops_core::{Result, all_items};
+
+/// Finding the bastion and the targets, and the VPC CIDRs the connect guard may open
+/// (EC2 Describe: `*` only).
+pub static LOOKUP: Grant = Grant::any("FindInstances", &["ec2:DescribeInstances", "ec2:DescribeVpcs"]);
+/// `--instance-connect`: a one-minute key pushed to the bastion and the target.
+pub static PUSH_KEY: Grant =
+    Grant::any("PushOneMinuteKeys", &["ec2-instance-connect:SendSSHPublicKey"]).on(&[awsops_core::ec2_arn!("instance")]);
 
 pub async fn instances(ec2: &aws_sdk_ec2::Client) -> Result<Vec<Instance>> {
     let reservations: Vec<_> = all_items!(
@@ -61,4 +69,25 @@ pub async fn send_key(client: &aws_sdk_ec2instanceconnect::Client, instance_id: 
         .await
         .map_err(aws_error("SendSSHPublicKey"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod permission_tests {
+    use super::*;
+    use awsops_core::CommandCli;
+    use clap::Parser;
+
+    #[test]
+    fn every_sdk_call_is_declared_by_its_module() {
+        awsops_core::sdk_calls::assert_declared(env!("CARGO_MANIFEST_DIR"), &[("ec2_lookup.rs", &[&LOOKUP, &PUSH_KEY])]);
+    }
+
+    #[test]
+    fn instance_connect_adds_the_key_push() {
+        let needs = |args: &[&str]| {
+            crate::Cli::try_parse_from(std::iter::once("bastion-ssh").chain(args.iter().copied())).unwrap().needs().unwrap()
+        };
+        assert_eq!(needs(&["exec", "web-1", "--", "true"]).actions(), vec!["ec2:DescribeInstances", "ec2:DescribeVpcs"]);
+        assert!(needs(&["shell", "web-1", "--instance-connect"]).actions().contains(&"ec2-instance-connect:SendSSHPublicKey"));
+    }
 }

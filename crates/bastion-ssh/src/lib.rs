@@ -43,9 +43,7 @@ pub const NAME: &str = "bastion-ssh";
                   fingerprint unless --accept-new; changed: always refused). Connections go only to the target \
                   VPC, the bastion and --allow networks.\n\n\
                   Exit status of exec: the remote command's, 255 when the connection fails; with several \
-                  targets, 0 when every command exited 0, else 1.\n\n\
-                  IAM permissions: ec2:DescribeInstances, ec2:DescribeVpcs; with --instance-connect \
-                  ec2-instance-connect:SendSSHPublicKey."
+                  targets, 0 when every command exited 0, else 1."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -57,6 +55,23 @@ pub struct Cli {
 impl CommandCli for Cli {
     fn common(&self) -> &CommonArgs {
         &self.common
+    }
+
+    /// Every subcommand looks its hosts up; `--instance-connect` pushes keys.
+    fn needs(&self) -> Result<awsops_core::permissions::Needs> {
+        let hop = match &self.command {
+            Command::Exec(a) => &a.hop,
+            Command::Shell(a) => &a.hop,
+            Command::Forward(a) => &a.hop,
+            Command::Config(a) => &a.hop,
+        };
+        let mut needs = awsops_core::permissions::Needs::new(awsops_core::permissions::Scope::new(NAME, self.common.aws.region.as_deref()));
+        needs.add(&[&ec2_lookup::LOOKUP]).add_if(hop.instance_connect, &[&ec2_lookup::PUSH_KEY]);
+        Ok(needs)
+    }
+
+    fn permissions() -> awsops_core::permissions::Table {
+        ["exec", "shell", "forward", "config"].into_iter().map(|s| (s, vec![&ec2_lookup::LOOKUP, &ec2_lookup::PUSH_KEY])).collect()
     }
 }
 

@@ -13,6 +13,17 @@ use awsops_core::waiter::{Poll, Waiter};
 use awsops_core::{Error, Result, all_items};
 use std::time::Duration;
 
+use awsops_core::permissions::Grant;
+
+const CERTIFICATES: &str = "arn:{partition}:acm:{region}:{account}:certificate/*";
+/// Finding a certificate to reuse: ListCertificates works only on `*`.
+pub static FIND_CERTIFICATES: Grant = Grant::any("FindCertificate", &["acm:ListCertificates"]);
+/// Reading a certificate's names, status and validation records (also while waiting).
+pub static READ_CERTIFICATES: Grant = Grant::any("ReadCertificates", &["acm:DescribeCertificate"]).on(&[CERTIFICATES]);
+/// Requesting the certificate with cert-attach's tag (ACM authorizes the tags as AddTagsToCertificate).
+pub static REQUEST_CERTIFICATE: Grant =
+    Grant::any("RequestCertificate", &["acm:AddTagsToCertificate", "acm:RequestCertificate"]).tags_on_create();
+
 /// A certificate as this command needs to see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Certificate {

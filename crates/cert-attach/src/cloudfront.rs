@@ -128,6 +128,14 @@ pub async fn document(cf: &Client, id: &str) -> Result<DistributionDoc> {
     })
 }
 
+/// `--cloudfront`: the distribution's config read with its ETag, updated (aliases, viewer
+/// certificate), and read while it deploys.
+pub static SERVE_HTTPS_ON_CLOUDFRONT: awsops_core::permissions::Grant = awsops_core::permissions::Grant::any(
+    "ServeHttpsOnCloudFront",
+    &["cloudfront:GetDistribution", "cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"],
+)
+.on(&["arn:{partition}:cloudfront::{account}:distribution/{distribution}"]);
+
 #[cfg(test)]
 mod tests {
     use super::*;

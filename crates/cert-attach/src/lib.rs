@@ -7,6 +7,7 @@ pub mod cloudfront;
 pub mod listener_plan;
 pub mod listeners;
 pub mod names;
+pub mod permissions;
 pub mod reachability;
 pub mod validation;
 
@@ -46,14 +47,7 @@ const PLANNED: &str = "planned";
                   join its aliases (an update guarded by the ETag), and the command waits until it is \
                   Deployed. A re-run changes nothing.\n\n\
                   Prints a `certificate` document, which `dns-alias set NAME --from -` reads to alias NAME \
-                  to the load balancer or distribution.\n\n\
-                  IAM permissions: acm:ListCertificates, acm:DescribeCertificate, acm:RequestCertificate, \
-                  acm:AddTagsToCertificate, route53:ListHostedZones, route53:ListResourceRecordSets, \
-                  route53:ChangeResourceRecordSets (in the zone's account with --zone-role-arn, which needs \
-                  sts:AssumeRole), and with --load-balancer: elasticloadbalancing:DescribeLoadBalancers, \
-                  DescribeListeners, DescribeListenerCertificates, DescribeTargetGroups, DescribeSSLPolicies, \
-                  CreateListener, AddListenerCertificates, ModifyListener, AddTags; ec2:DescribeSecurityGroups; \
-                  with --cloudfront: cloudfront:GetDistributionConfig, UpdateDistribution, GetDistribution."
+                  to the load balancer or distribution."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -105,6 +99,14 @@ pub struct Cli {
 impl CommandCli for Cli {
     fn common(&self) -> &CommonArgs {
         &self.common
+    }
+
+    fn needs(&self) -> Result<awsops_core::permissions::Needs> {
+        permissions::needs(self)
+    }
+
+    fn permissions() -> awsops_core::permissions::Table {
+        permissions::table()
     }
 }
 
@@ -365,7 +367,7 @@ async fn warn_if_closed(config: &aws_config::SdkConfig, t: &Target) {
             listener_plan::HTTPS_PORT
         ),
         Ok(_) => {}
-        Err(e) => tracing::debug!("could not check the security groups: {e}"),
+        Err(e) => tracing::warn!("{}: could not check that its security groups admit HTTPS: {e}", t.doc.name),
     }
 }
 

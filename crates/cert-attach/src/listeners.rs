@@ -16,6 +16,35 @@ use awsops_core::waiter::{Poll, Waiter};
 use awsops_core::{Error, Result};
 use std::time::Duration;
 
+use awsops_core::permissions::Grant;
+
+/// The load balancer's listeners, their certificates, target groups and the TLS policy
+/// (Describe calls: `*` only).
+pub static READ_LISTENERS: Grant = Grant::any(
+    "ReadListeners",
+    &[
+        "elasticloadbalancing:DescribeListenerCertificates",
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeSSLPolicies",
+        "elasticloadbalancing:DescribeTargetGroups",
+    ],
+);
+/// The HTTPS listener (tagged on creation), its certificate, and the HTTP redirect, on
+/// the named load balancer (`{load_balancer}`: its name, when given by name).
+pub static CHANGE_LISTENERS: Grant = Grant::any(
+    "ServeHttps",
+    &[
+        "elasticloadbalancing:AddListenerCertificates",
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:ModifyListener",
+    ],
+)
+.on(&[
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:loadbalancer/*/{load_balancer}/*",
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:listener/*/{load_balancer}/*",
+]);
+
 fn action_of(a: &ApiAction) -> Action {
     match a.r#type() {
         Some(ActionTypeEnum::Forward) => {

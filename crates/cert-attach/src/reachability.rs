@@ -4,6 +4,10 @@
 use aws_sdk_ec2::types::IpPermission;
 use awsops_core::Result;
 use awsops_core::error::aws_error;
+use awsops_core::permissions::Grant;
+
+/// The warning when the load balancer's groups admit nothing on 443 (skipped when denied).
+pub static CHECK_REACHABILITY: Grant = Grant::any("CheckHttpsReachability", &["ec2:DescribeSecurityGroups"]);
 
 /// Whether a rule admits TCP traffic to `port` from anywhere it names.
 pub fn admits(rule: &IpPermission, port: i32) -> bool {

@@ -14,6 +14,9 @@ pub struct CommonArgs {
     /// Errors only on stderr, and no progress
     #[arg(short, long, global = true, env = "AWSOPS_QUIET")]
     pub quiet: bool,
+    /// Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call
+    #[arg(long, global = true)]
+    pub print_policy: bool,
 }
 
 /// `--dry-run`, the same flag in every command that changes something: print what would
@@ -72,6 +75,19 @@ macro_rules! waits_for {
 /// Implemented by every command's `Cli`.
 pub trait CommandCli: clap::Parser {
     fn common(&self) -> &CommonArgs;
+
+    /// The permissions this invocation can use, from the grants its code paths declare
+    /// (`--print-policy`); a usage error when the flags it needs are invalid.
+    fn needs(&self) -> crate::Result<crate::permissions::Needs>;
+
+    /// Every grant each subcommand may need whatever its flags (for `--help`, the man
+    /// page's PERMISSIONS section, and naming the action of an AccessDenied).
+    fn permissions() -> crate::permissions::Table;
+
+    /// The clap command with each subcommand's IAM permissions line in its help.
+    fn command_with_permissions() -> clap::Command {
+        crate::permissions::with_help_lines(<Self as clap::CommandFactory>::command(), &Self::permissions())
+    }
 }
 
 /// Environment variables the SDK reads on its own; listed in every man page.

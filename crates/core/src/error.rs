@@ -108,11 +108,27 @@ impl Error {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let detail = DisplayErrorContext(&err).to_string();
-        let code = err.code().map(str::to_owned);
+        // An error body the SDK could not parse (moto wraps IAM's and ELB's errors in
+        // EC2's <Errors> element) still names its code and message in the raw response.
+        let code = err.code().map(str::to_owned).or_else(|| crate::access::xml_element(&detail, "Code"));
         let message = match err.message() {
             Some(m) if !m.is_empty() => m.to_owned(),
-            _ => first_cause(&err),
+            _ => crate::access::xml_element(&detail, "Message").unwrap_or_else(|| first_cause(&err)),
         };
+        if code.is_none() && crate::access::credentials_missing(&detail) {
+            let message = crate::access::no_credentials_message(|k| std::env::var(k).ok());
+            return Error::Aws {
+                operation: operation.to_owned(),
+                code: None,
+                message,
+                hint: Some(crate::access::CREDENTIALS_HINT.into()),
+                detail,
+            };
+        }
+        if crate::access::is_denied(code.as_deref()) {
+            let message = crate::access::denied_message(operation, &message);
+            return Error::Aws { operation: operation.to_owned(), code, message, hint: Some(crate::access::DENIED_HINT.into()), detail };
+        }
         let hint = hint_for(code.as_deref(), &detail).map(str::to_owned);
         Error::Aws { operation: operation.to_owned(), code, message, hint, detail }
     }
@@ -144,9 +160,6 @@ pub fn hint_for(code: Option<&str>, detail: &str) -> Option<&'static str> {
         }
         Some("ExpiredToken" | "ExpiredTokenException" | "RequestExpired") => {
             Some("the credentials have expired: refresh them (aws sso login)")
-        }
-        Some("UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException") => {
-            Some("the caller lacks the permission; see the command's IAM policy in its man page")
         }
         Some("RequestLimitExceeded" | "Throttling" | "ThrottlingException") => Some("AWS is throttling the account; retry later"),
         Some(c) if c.ends_with("LimitExceeded") => Some("a service quota is reached: free some or request an increase"),

@@ -2,6 +2,7 @@
 //! JSON pipe contract, errors and exit statuses, logging and progress, waiters,
 //! ownership tags and the connect guard), so a command crate holds only its own job.
 
+pub mod access;
 pub mod atomic_file;
 pub mod aws_config;
 pub mod aws_ids;
@@ -25,11 +26,14 @@ pub mod load_balancer;
 pub mod logging;
 pub mod output;
 pub mod ownership;
+pub mod permissions;
+pub mod policy_document;
 pub mod progress;
 #[cfg(feature = "route53")]
 pub mod route53;
 pub mod run_lock;
 pub mod runner;
+pub mod sdk_calls;
 pub mod stable_hash;
 #[cfg(feature = "ec2")]
 pub mod stack_lease;
@@ -46,6 +50,15 @@ pub use error::{Error, Outcome, Result};
 macro_rules! all_items {
     ($call:expr, $operation:literal) => {
         $call.into_paginator().items().send().try_collect().await.map_err($crate::error::aws_error($operation))
+    };
+}
+
+/// The ARN template of every EC2 resource of a type in the invocation's region and
+/// account: `ec2_arn!("vpc")` → `arn:{partition}:ec2:{region}:{account}:vpc/*`.
+#[macro_export]
+macro_rules! ec2_arn {
+    ($resource_type:literal) => {
+        concat!("arn:{partition}:ec2:{region}:{account}:", $resource_type, "/*")
     };
 }
 

@@ -4,8 +4,12 @@
 
 use crate::error::{Error, Result, is_not_found};
 use crate::kinds::LoadBalancerDoc;
+use crate::permissions::Grant;
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::LoadBalancer;
+
+/// Finding the load balancer by ARN, name or DNS name: DescribeLoadBalancers works only on `*`.
+pub static FIND_LOAD_BALANCER: Grant = Grant::any("FindLoadBalancer", &["elasticloadbalancing:DescribeLoadBalancers"]);
 
 /// How the user named a load balancer.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,12 +5,24 @@ use crate::dns_name::{DomainName, unescape};
 use crate::error::{Error, Result, aws_error};
 use crate::hosted_zone::Zone;
 use crate::kinds::{AliasTarget as Alias, ChangeAction as Action, RecordChange as Change, RecordSet};
+use crate::permissions::Grant;
 use crate::waiter::{Poll, Waiter};
 use aws_sdk_route53::Client;
 use aws_sdk_route53::types::{
     AliasTarget, Change as ApiChange, ChangeAction, ChangeBatch, ChangeStatus, ResourceRecord, ResourceRecordSet, RrType,
 };
 use std::time::Duration;
+
+/// Finding the hosted zone of a name: ListHostedZones works only on `*`.
+pub static LIST_ZONES: Grant = Grant::any("FindHostedZone", &["route53:ListHostedZones"]);
+/// Reading the record sets at a name in its zone (`{zone_id}` when pinned by a flag).
+pub static READ_RECORDS: Grant =
+    Grant::any("ReadRecords", &["route53:ListResourceRecordSets"]).on(&["arn:{partition}:route53:::hostedzone/{zone_id}"]);
+/// Changing record sets in the zone.
+pub static CHANGE_RECORDS: Grant =
+    Grant::any("ChangeRecords", &["route53:ChangeResourceRecordSets"]).on(&["arn:{partition}:route53:::hostedzone/{zone_id}"]);
+/// Waiting for a change to be INSYNC.
+pub static WAIT_FOR_CHANGE: Grant = Grant::any("WaitForRecordChange", &["route53:GetChange"]).on(&["arn:{partition}:route53:::change/*"]);
 
 pub async fn zones(route53: &Client) -> Result<Vec<Zone>> {
     let zones: Vec<_> = crate::all_items!(route53.list_hosted_zones(), "ListHostedZones")?;

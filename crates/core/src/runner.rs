@@ -14,8 +14,12 @@ where
     F: FnOnce(C) -> Fut,
     Fut: Future<Output = Result<Outcome>>,
 {
-    let cli = C::parse();
+    let cli = parse::<C>();
     let common = cli.common().clone();
+    crate::permissions::register(&C::permissions());
+    if common.print_policy {
+        std::process::exit(print_policy(name, &cli, &mut std::io::stdout(), &mut std::io::stderr()));
+    }
     logging::init(common.verbose, common.quiet);
     progress::configure(common.quiet);
     let result = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -30,6 +34,35 @@ where
     progress::clear();
     let code = finish(name, result, common.verbose > 0, &mut std::io::stderr());
     std::process::exit(code)
+}
+
+/// The flags, with each subcommand's IAM permissions in its `--help`; clap's own usage
+/// errors exit 2, `--help` 0.
+fn parse<C: CommandCli>() -> C {
+    let mut matches = C::command_with_permissions().get_matches();
+    C::from_arg_matches_mut(&mut matches).unwrap_or_else(|e| e.exit())
+}
+
+/// `--print-policy`: the invocation's IAM policy on stdout, what it leaves open on
+/// stderr; no AWS call, no credentials. Returns the exit status.
+pub fn print_policy<C: CommandCli>(name: &str, cli: &C, stdout: &mut impl Write, stderr: &mut impl Write) -> i32 {
+    match cli.needs() {
+        Ok(needs) => {
+            for note in needs.scope.notes().iter().chain(&needs.notes) {
+                let _ = writeln!(stderr, "{name}: note: {note}");
+            }
+            let document = crate::policy_document::PolicyDocument::from_needs(&needs);
+            if let Some(note) = document.size_note() {
+                let _ = writeln!(stderr, "{name}: note: {note}");
+            }
+            match writeln!(stdout, "{}", document.to_json_pretty()) {
+                Ok(()) => exit::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
+                Err(e) => finish(name, Err(Error::failed(format!("cannot write the policy: {e}"))), false, stderr),
+            }
+        }
+        Err(err) => finish(name, Err(err), false, stderr),
+    }
 }
 
 /// Reports the result on `stderr` and returns the exit status.

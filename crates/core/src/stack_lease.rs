@@ -15,9 +15,20 @@
 use crate::ec2::{filter, tag_spec, tag_value};
 use crate::error::{Error, Result};
 use crate::ownership::{STACK_TAG, TOOL_TAG};
+use crate::permissions::Grant;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{KeyPairInfo, ResourceType, Tag};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Looking for another run's lease (every run that may change a stack).
+pub static READ_LEASES: Grant = Grant::any("ReadStackLease", &["ec2:DescribeKeyPairs"]);
+/// Taking the stack's lease: importing the key pair that is the lease, with the stack's tags.
+pub static TAKE_LEASE: Grant = Grant::any("TakeStackLease", &["ec2:ImportKeyPair"]).on(&[crate::ec2_arn!("key-pair")]).tags_on_create();
+/// Renewing the lease's expiry tag and giving the lease up (deleting the key pair).
+pub static HOLD_LEASE: Grant =
+    Grant::any("HoldStackLease", &["ec2:CreateTags", "ec2:DeleteKeyPair"]).on(&[crate::ec2_arn!("key-pair")]).owned();
+/// Every grant of the lease, for the commands that take one.
+pub static LEASE: [&Grant; 3] = [&READ_LEASES, &TAKE_LEASE, &HOLD_LEASE];
 
 pub const HOLDER_TAG: &str = "awsops:lease-holder";
 pub const EXPIRES_TAG: &str = "awsops:lease-expires";
@@ -217,7 +228,7 @@ impl StackLease {
         let renew = tokio::spawn(async move {
             for old in stale {
                 if let Err(e) = client.delete_key_pair().key_name(&old).send().await {
-                    tracing::debug!("could not remove stale lease {old}: {e}");
+                    tracing::debug!("could not remove stale lease {old}: {}", crate::error::Error::from_aws("DeleteKeyPair", e));
                 }
             }
             loop {
@@ -257,7 +268,8 @@ impl StackLease {
     pub async fn release(self) {
         self.renew.abort();
         if let Err(e) = self.ec2.delete_key_pair().key_name(&self.name).send().await {
-            tracing::warn!("could not release the stack's lease {}: {e}", self.name);
+            let e = crate::error::Error::from_aws("DeleteKeyPair", e);
+            tracing::warn!("could not release the stack's lease {} (it expires on its own): {e}", self.name);
         }
     }
 }

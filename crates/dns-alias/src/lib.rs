@@ -2,6 +2,7 @@
 //! or any host, in the right hosted zone, with the right record type and alias zone id,
 //! changing Route 53 only when something differs, and waiting until the change is live.
 
+pub mod permissions;
 pub mod record;
 pub mod resolve;
 pub mod s3_website;
@@ -44,6 +45,14 @@ pub struct Cli {
 impl CommandCli for Cli {
     fn common(&self) -> &CommonArgs {
         &self.common
+    }
+
+    fn needs(&self) -> Result<awsops_core::permissions::Needs> {
+        permissions::needs(self)
+    }
+
+    fn permissions() -> awsops_core::permissions::Table {
+        permissions::table()
     }
 }
 

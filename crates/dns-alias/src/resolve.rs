@@ -17,6 +17,18 @@ use awsops_core::kinds::LoadBalancerDoc;
 use awsops_core::load_balancer::{self, LbRef};
 use awsops_core::{Error, Result};
 
+use awsops_core::permissions::Grant;
+
+/// An S3 website target: the bucket must be this account's (GetCallerIdentity needs no
+/// permission, but is called) and host a website.
+pub static CHECK_WEBSITE_BUCKET: Grant =
+    Grant::any("CheckWebsiteBucket", &["s3:GetBucketLocation", "s3:GetBucketWebsite"]).on(&["arn:{partition}:s3:::{bucket}"]);
+pub static WHO_AM_I: Grant = Grant::any("WhoAmI", &["sts:GetCallerIdentity"]);
+/// A CloudFront target: the distribution that serves the name (ListDistributions: `*` only).
+pub static FIND_DISTRIBUTION: Grant = Grant::any("FindDistribution", &["cloudfront:ListDistributions"]);
+pub static READ_DISTRIBUTION: Grant =
+    Grant::any("ReadDistribution", &["cloudfront:GetDistribution"]).on(&["arn:{partition}:cloudfront::{account}:distribution/*"]);
+
 /// CloudFront's alias hosted zone id, the same everywhere.
 pub const CLOUDFRONT_ZONE_ID: &str = "Z2FDTNDATAQYW2";
 

@@ -16,17 +16,7 @@ use std::time::Duration;
                   it from the mount target of the host's own AZ (from instance metadata) with amazon-efs-utils \
                   and TLS when installed or NFSv4.1 with AWS's recommended options, and keep an fstab line \
                   (_netdev,nofail) for it. `create` reads a `vpc` document (private subnets, web/private groups) \
-                  and prints an `efs` document, which `mount` reads.\n\n\
-                  IAM permissions: elasticfilesystem:CreateFileSystem, DescribeFileSystems, UpdateFileSystem, \
-                  CreateMountTarget, DescribeMountTargets, DescribeMountTargetSecurityGroups, \
-                  ModifyMountTargetSecurityGroups, PutLifecycleConfiguration, DescribeLifecycleConfiguration, \
-                  DescribeBackupPolicy, PutBackupPolicy, PutFileSystemPolicy, DescribeFileSystemPolicy, \
-                  CreateAccessPoint, DescribeAccessPoints, TagResource; for destroy DeleteMountTarget, \
-                  DeleteAccessPoint, DeleteFileSystem; ec2:DescribeSubnets, DescribeSecurityGroups, \
-                  CreateSecurityGroup, AuthorizeSecurityGroupIngress, CreateTags, DeleteSecurityGroup, \
-                  CreateNetworkInterface, DescribeNetworkInterfaces. `mount` needs elasticfilesystem:DescribeMountTargets \
-                  (and DescribeAccessPoints with --access-point, ec2:DescribeAvailabilityZones with an --az no target \
-                  has) unless --offline."
+                  and prints an `efs` document, which `mount` reads."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -38,6 +28,14 @@ pub struct Cli {
 impl CommandCli for Cli {
     fn common(&self) -> &CommonArgs {
         &self.common
+    }
+
+    fn needs(&self) -> awsops_core::Result<awsops_core::permissions::Needs> {
+        crate::permissions::needs(self)
+    }
+
+    fn permissions() -> awsops_core::permissions::Table {
+        crate::permissions::table()
     }
 }
 

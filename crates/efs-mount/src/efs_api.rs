@@ -20,6 +20,88 @@ use awsops_core::waiter::{Poll, Waiter};
 use awsops_core::{Error, Result, all_items};
 use std::time::Duration;
 
+use awsops_core::permissions::Grant;
+
+const FILE_SYSTEMS: &str = "arn:{partition}:elasticfilesystem:{region}:{account}:file-system/*";
+const ACCESS_POINTS: &str = "arn:{partition}:elasticfilesystem:{region}:{account}:access-point/*";
+
+/// Where the file system goes and who may reach it: subnets and groups (EC2 Describe: `*` only).
+pub static READ_PLACEMENT: Grant = Grant::any("ReadPlacement", &["ec2:DescribeSecurityGroups", "ec2:DescribeSubnets"]);
+/// `mount --az`: the AZ named is checked against the region's.
+pub static READ_ZONES: Grant = Grant::any("ReadAvailabilityZones", &["ec2:DescribeAvailabilityZones"]);
+/// What `mount` checks a document against: the file system, its targets, access point and TLS policy.
+pub static READ_MOUNT_TARGETS: Grant = Grant::any(
+    "ReadMountTargets",
+    &[
+        "elasticfilesystem:DescribeAccessPoints",
+        "elasticfilesystem:DescribeFileSystemPolicy",
+        "elasticfilesystem:DescribeFileSystems",
+        "elasticfilesystem:DescribeMountTargetSecurityGroups",
+        "elasticfilesystem:DescribeMountTargets",
+    ],
+);
+/// The file system found again by its creation token, with everything set on it.
+pub static READ_FILE_SYSTEM: Grant = Grant::any(
+    "ReadFileSystem",
+    &[
+        "elasticfilesystem:DescribeAccessPoints",
+        "elasticfilesystem:DescribeBackupPolicy",
+        "elasticfilesystem:DescribeFileSystemPolicy",
+        "elasticfilesystem:DescribeFileSystems",
+        "elasticfilesystem:DescribeLifecycleConfiguration",
+        "elasticfilesystem:DescribeMountTargetSecurityGroups",
+        "elasticfilesystem:DescribeMountTargets",
+    ],
+);
+/// The file system, tagged on creation (EFS authorizes those tags as TagResource).
+pub static CREATE_FILE_SYSTEM: Grant =
+    Grant::any("CreateFileSystem", &["elasticfilesystem:CreateFileSystem", "elasticfilesystem:TagResource"])
+        .on(&[FILE_SYSTEMS])
+        .tags_on_create();
+/// Settings, backups, the TLS policy and mount targets on the stack's own file system.
+pub static CONFIGURE_FILE_SYSTEM: Grant = Grant::any(
+    "ConfigureOwnFileSystem",
+    &[
+        "elasticfilesystem:CreateMountTarget",
+        "elasticfilesystem:ModifyMountTargetSecurityGroups",
+        "elasticfilesystem:PutBackupPolicy",
+        "elasticfilesystem:PutFileSystemPolicy",
+        "elasticfilesystem:PutLifecycleConfiguration",
+        "elasticfilesystem:UpdateFileSystem",
+    ],
+)
+.on(&[FILE_SYSTEMS])
+.owned();
+/// A mount target is a network interface EFS makes with the caller's EC2 permissions.
+pub static MOUNT_TARGET_INTERFACES: Grant = Grant::any(
+    "MountTargetInterfaces",
+    &["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:ModifyNetworkInterfaceAttribute"],
+);
+pub static CREATE_ACCESS_POINTS: Grant =
+    Grant::any("CreateAccessPoints", &["elasticfilesystem:CreateAccessPoint", "elasticfilesystem:TagResource"])
+        .on(&[ACCESS_POINTS, FILE_SYSTEMS])
+        .tags_on_create();
+/// The NFS security group, tagged on creation, in the clients' VPC (not the stack's).
+pub static CREATE_NFS_GROUP: Grant = Grant::any("CreateNfsGroup", &["ec2:CreateSecurityGroup"])
+    .on(&[awsops_core::ec2_arn!("security-group"), awsops_core::ec2_arn!("vpc")])
+    .tags_on_create();
+pub static ADMIT_CLIENTS: Grant =
+    Grant::any("AdmitClients", &["ec2:AuthorizeSecurityGroupIngress"]).on(&[awsops_core::ec2_arn!("security-group")]).owned();
+pub static DELETE_FILE_SYSTEM: Grant = Grant::any(
+    "DeleteOwnFileSystem",
+    &["elasticfilesystem:DeleteAccessPoint", "elasticfilesystem:DeleteFileSystem", "elasticfilesystem:DeleteMountTarget"],
+)
+.on(&[FILE_SYSTEMS, ACCESS_POINTS])
+.owned();
+/// Deleting a mount target deletes its network interface with the caller's permissions.
+pub static DELETE_MOUNT_TARGET_INTERFACES: Grant = Grant::any("DeleteMountTargetInterfaces", &["ec2:DeleteNetworkInterface"]);
+pub static DELETE_NFS_GROUP: Grant =
+    Grant::any("DeleteOwnNfsGroup", &["ec2:DeleteSecurityGroup"]).on(&[awsops_core::ec2_arn!("security-group")]).owned();
+
+pub static CREATE: [&Grant; 6] =
+    [&CREATE_FILE_SYSTEM, &CONFIGURE_FILE_SYSTEM, &MOUNT_TARGET_INTERFACES, &CREATE_ACCESS_POINTS, &CREATE_NFS_GROUP, &ADMIT_CLIENTS];
+pub static DESTROY: [&Grant; 3] = [&DELETE_FILE_SYSTEM, &DELETE_MOUNT_TARGET_INTERFACES, &DELETE_NFS_GROUP];
+
 pub const NFS_PORT: i32 = 2049;
 const SG_ROLE: &str = "efs";
 

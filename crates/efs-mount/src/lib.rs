@@ -15,6 +15,7 @@ pub mod host_commands;
 pub mod mount_plan;
 pub mod mount_point;
 pub mod observed;
+pub mod permissions;
 pub mod spec;
 
 pub use cli::{Cli, Command};

@@ -17,6 +17,22 @@ use futures_util::{StreamExt, TryStreamExt};
 use std::collections::HashMap;
 use std::time::Duration;
 
+use awsops_core::permissions::Grant;
+
+/// Every principal, group and policy in one paged call (`*` only).
+/// Whose account this is, when nothing in it names it: sts:GetCallerIdentity needs no IAM
+/// permission (AWS allows it to everyone), so it is declared but never printed.
+pub static WHO_AM_I: Grant = Grant::any("WhoAmI", &["sts:GetCallerIdentity"]);
+pub static READ_AUTHORIZATION: Grant = Grant::any("ReadAuthorizationDetails", &["iam:GetAccountAuthorizationDetails"]);
+/// The credential report (checks that need it are reported as skipped when denied).
+pub static CREDENTIAL_REPORT: Grant = Grant::any("ReadCredentialReport", &["iam:GenerateCredentialReport", "iam:GetCredentialReport"]);
+/// The password policy and the account summary (root MFA, root keys).
+pub static ACCOUNT_SETTINGS: Grant = Grant::any("ReadAccountSettings", &["iam:GetAccountPasswordPolicy", "iam:GetAccountSummary"]);
+/// `--access-advisor`: the services each user and role used, by job.
+pub static ACCESS_ADVISOR: Grant = Grant::any("StartAccessAdvisorJobs", &["iam:GenerateServiceLastAccessedDetails"])
+    .on(&["arn:{partition}:iam::{account}:user/*", "arn:{partition}:iam::{account}:role/*"]);
+pub static ACCESS_ADVISOR_RESULTS: Grant = Grant::any("ReadAccessAdvisorJobs", &["iam:GetServiceLastAccessedDetails"]);
+
 /// Why an optional input is missing, in one line.
 fn unavailable<E: ProvideErrorMetadata + std::error::Error + 'static>(operation: &str, e: E) -> String {
     let err = Error::from_aws(operation, e);

@@ -68,10 +68,7 @@ impl Level {
                   Administrator access and privilege escalation are judged on principals (with their groups and \
                   permission boundaries, and through chains of sts:AssumeRole) and on customer policies, attached \
                   or not; attached policies missing from the input are named on stderr and their principals \
-                  marked grants-uncertain.\n\n\
-                  IAM permissions: iam:GetAccountAuthorizationDetails, iam:GenerateCredentialReport, \
-                  iam:GetCredentialReport, iam:GetAccountPasswordPolicy, iam:GetAccountSummary; with \
-                  --access-advisor also iam:GenerateServiceLastAccessedDetails, iam:GetServiceLastAccessedDetails."
+                  marked grants-uncertain."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -122,6 +119,29 @@ pub struct Cli {
 impl CommandCli for Cli {
     fn common(&self) -> &CommonArgs {
         &self.common
+    }
+
+    /// Nothing with --offline; the account's IAM data otherwise; the access advisor on request.
+    fn needs(&self) -> Result<awsops_core::permissions::Needs> {
+        let mut needs = awsops_core::permissions::Needs::new(awsops_core::permissions::Scope::new(NAME, self.common.aws.region.as_deref()));
+        if self.offline.is_none() {
+            needs.add(&[&collect::READ_AUTHORIZATION, &collect::CREDENTIAL_REPORT, &collect::ACCOUNT_SETTINGS]);
+            needs.add_if(self.access_advisor, &[&collect::ACCESS_ADVISOR, &collect::ACCESS_ADVISOR_RESULTS]);
+        }
+        Ok(needs)
+    }
+
+    fn permissions() -> awsops_core::permissions::Table {
+        vec![(
+            "",
+            vec![
+                &collect::READ_AUTHORIZATION,
+                &collect::CREDENTIAL_REPORT,
+                &collect::ACCOUNT_SETTINGS,
+                &collect::ACCESS_ADVISOR,
+                &collect::ACCESS_ADVISOR_RESULTS,
+            ],
+        )]
     }
 }
 
@@ -253,4 +273,24 @@ fn offline(path: &std::path::Path, report: Option<&std::path::Path>, now: i64) -
         summary: Err("offline: the account summary is not in the saved file".into()),
         now,
     })
+}
+
+#[cfg(test)]
+mod permission_tests {
+    use super::*;
+
+    #[test]
+    fn every_sdk_call_is_declared_by_its_module() {
+        let all: Vec<&awsops_core::permissions::Grant> =
+            Cli::permissions().into_iter().flat_map(|(_, g)| g).chain([&collect::WHO_AM_I]).collect();
+        awsops_core::sdk_calls::assert_declared(env!("CARGO_MANIFEST_DIR"), &[("collect.rs", &all)]);
+    }
+
+    #[test]
+    fn offline_needs_nothing_and_the_advisor_adds_its_jobs() {
+        let needs = |args: &[&str]| Cli::try_parse_from(std::iter::once("iam-audit").chain(args.iter().copied())).unwrap().needs().unwrap();
+        assert!(needs(&["--offline", "details.json"]).grants.is_empty());
+        assert!(!needs(&[]).actions().contains(&"iam:GenerateServiceLastAccessedDetails"));
+        assert!(needs(&["--access-advisor"]).actions().contains(&"iam:GenerateServiceLastAccessedDetails"));
+    }
 }

@@ -3,6 +3,8 @@
 //! On a failure no new step starts, the running ones finish (so everything created is
 //! tagged), and the error is returned: a re-run discovers what exists and converges.
 
+pub mod grants;
+
 use crate::plan::{Action, Plan, Ref, Step};
 use crate::state::Permission;
 use aws_sdk_ec2::Client;

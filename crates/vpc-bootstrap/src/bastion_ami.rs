@@ -3,7 +3,14 @@
 //! requested encrypted at the image's own size.
 
 use awsops_core::error::aws_error;
+use awsops_core::permissions::Grant;
 use awsops_core::{Error, Result};
+
+/// The latest Amazon Linux 2023 image id, from AWS's public parameter (no account in its ARN).
+pub static LATEST_AMAZON_LINUX: Grant = Grant::any("FindLatestAmazonLinux", &["ssm:GetParameter"])
+    .on(&["arn:{partition}:ssm:{region}::parameter/aws/service/ami-amazon-linux-latest/*"]);
+/// The image's root device, so the bastion's root volume is encrypted at the image's size.
+pub static READ_IMAGE: Grant = Grant::any("ReadBastionImage", &["ec2:DescribeImages"]);
 
 pub const AL2023_PARAMETER: &str = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 

@@ -15,6 +15,26 @@ use awsops_core::all_items;
 use awsops_core::ec2::{filter, name, owned_filter, pairs, role};
 use awsops_core::error::aws_error;
 use awsops_core::ownership::Ownership;
+use awsops_core::permissions::Grant;
+
+/// Reading the network back by its tags, and waiting on what is being made: every run
+/// (show, create, destroy, a dry run) starts here. EC2's Describe calls work only on `*`.
+pub static READ_NETWORK: Grant = Grant::any(
+    "ReadNetwork",
+    &[
+        "ec2:DescribeAddresses",
+        "ec2:DescribeAvailabilityZones",
+        "ec2:DescribeInstances",
+        "ec2:DescribeInternetGateways",
+        "ec2:DescribeNatGateways",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcAttribute",
+        "ec2:DescribeVpcEndpoints",
+        "ec2:DescribeVpcs",
+    ],
+);
 
 /// The region's available AZs (names).
 pub async fn region_azs(ec2: &Client) -> Result<Vec<String>> {

@@ -444,6 +444,75 @@ pub async fn delete_target_group(elb: &Client, tg: &str, timeout: Duration) -> R
     }
 }
 
+/// Reading the stack's load balancer, target group, listeners and target health back by
+/// name and tags (ELBv2's Describe calls work only on `*`).
+pub static READ_LOAD_BALANCER: awsops_core::permissions::Grant = awsops_core::permissions::Grant::any(
+    "ReadLoadBalancer",
+    &[
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeTags",
+        "elasticloadbalancing:DescribeTargetGroupAttributes",
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeTargetHealth",
+    ],
+);
+/// Creating the load balancer, target group and listener with the stack's tags (ELBv2
+/// authorizes the tags as AddTags). AWS makes the ALB service-linked role on an account's
+/// first load balancer.
+pub static CREATE_LOAD_BALANCER: awsops_core::permissions::Grant = awsops_core::permissions::Grant::any(
+    "CreateLoadBalancer",
+    &[
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:CreateLoadBalancer",
+        "elasticloadbalancing:CreateTargetGroup",
+    ],
+)
+.on(&[
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:loadbalancer/app/*",
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:targetgroup/*",
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:listener/app/*",
+])
+.tags_on_create();
+pub static ALB_SERVICE_LINKED_ROLE: awsops_core::permissions::Grant =
+    awsops_core::permissions::Grant::any("CreateAlbServiceLinkedRole", &["iam:CreateServiceLinkedRole"])
+        .on(&["arn:{partition}:iam::{account}:role/aws-service-role/elasticloadbalancing.amazonaws.com/*"]);
+/// Converging the stack's own load balancer: attributes, health checks, the listener's
+/// default action, and the registered targets.
+pub static CONVERGE_LOAD_BALANCER: awsops_core::permissions::Grant = awsops_core::permissions::Grant::any(
+    "ConvergeOwnLoadBalancer",
+    &[
+        "elasticloadbalancing:DeregisterTargets",
+        "elasticloadbalancing:ModifyListener",
+        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        "elasticloadbalancing:ModifyTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroupAttributes",
+        "elasticloadbalancing:RegisterTargets",
+    ],
+)
+.on(&[
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:loadbalancer/app/*",
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:targetgroup/*",
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:listener/app/*",
+])
+.owned();
+/// `destroy`: deletion protection off, then the load balancer and its target group.
+pub static DELETE_LOAD_BALANCER: awsops_core::permissions::Grant = awsops_core::permissions::Grant::any(
+    "DeleteOwnLoadBalancer",
+    &[
+        "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:DeleteTargetGroup",
+        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+    ],
+)
+.on(&[
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:loadbalancer/app/*",
+    "arn:{partition}:elasticloadbalancing:{region}:{account}:targetgroup/*",
+])
+.owned();
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ pub mod lb_plan;
 pub mod lb_spec;
 pub mod peer;
 pub mod peer_plan;
+pub mod permissions;
 pub mod plan;
 pub mod render;
 pub mod routes;
@@ -60,6 +61,14 @@ pub struct Cli {
 impl CommandCli for Cli {
     fn common(&self) -> &CommonArgs {
         &self.common
+    }
+
+    fn needs(&self) -> Result<awsops_core::permissions::Needs> {
+        permissions::needs(self)
+    }
+
+    fn permissions() -> awsops_core::permissions::Table {
+        permissions::table()
     }
 }
 
@@ -456,6 +465,12 @@ async fn destroy(common: &CommonArgs, args: DestroyArgs) -> Result<Outcome> {
     lease.release().await;
     result.map(|()| Outcome::Success)
 }
+
+/// What else sits in the VPC and would keep destroy from finishing.
+pub static READ_BLOCKERS: awsops_core::permissions::Grant = awsops_core::permissions::Grant::any(
+    "ReadWhatBlocksDestroy",
+    &["ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets"],
+);
 
 async fn check_blockers(ec2: &aws_sdk_ec2::Client, stack: &str, existing: &state::Existing) -> Result<()> {
     if let Some(vpc) = &existing.vpc {

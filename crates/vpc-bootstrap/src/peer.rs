@@ -565,6 +565,35 @@ pub async fn delete_with_routes(ec2: &Client, id: &str) -> Result<()> {
     delete_peering(ec2, id).await
 }
 
+/// Reading both sides: the VPCs, their route tables and groups, the peering connections.
+pub static READ_PEERING: awsops_core::permissions::Grant = awsops_core::permissions::Grant::any(
+    "ReadPeering",
+    &["ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeVpcs"],
+);
+/// Whose account the caller is in: sts:GetCallerIdentity needs no IAM permission (AWS allows
+/// it to everyone), so it is declared but never printed.
+pub static WHO_AM_I: awsops_core::permissions::Grant = awsops_core::permissions::Grant::any("WhoAmI", &["sts:GetCallerIdentity"]);
+/// Requesting the connection from the stack's VPC, tagged on creation.
+pub static REQUEST_PEERING: awsops_core::permissions::Grant =
+    awsops_core::permissions::Grant::any("RequestPeering", &["ec2:CreateVpcPeeringConnection"])
+        .on(&[awsops_core::ec2_arn!("vpc-peering-connection"), awsops_core::ec2_arn!("vpc")])
+        .tags_on_create();
+/// Accepting it (same account; across accounts the accepter role does this).
+pub static ACCEPT_PEERING: awsops_core::permissions::Grant =
+    awsops_core::permissions::Grant::any("AcceptPeering", &["ec2:AcceptVpcPeeringConnection"])
+        .on(&[awsops_core::ec2_arn!("vpc-peering-connection"), awsops_core::ec2_arn!("vpc")]);
+/// Rules admitting the peer's CIDR (`--allow-from-peer`), and their removal on `--delete`.
+pub static PEER_RULES: awsops_core::permissions::Grant =
+    awsops_core::permissions::Grant::any("AdmitPeer", &["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"])
+        .on(&[awsops_core::ec2_arn!("security-group")]);
+/// `--delete` and `destroy`: the connection itself.
+pub static DELETE_PEERING: awsops_core::permissions::Grant =
+    awsops_core::permissions::Grant::any("DeletePeering", &["ec2:DeleteVpcPeeringConnection"])
+        .on(&[awsops_core::ec2_arn!("vpc-peering-connection")]);
+/// `--accepter-role-arn`: the role in the other account (the SDK's credentials provider calls it).
+pub static ASSUME_ACCEPTER_ROLE: awsops_core::permissions::Grant =
+    awsops_core::permissions::Grant::any("AssumeAccepterRole", &["sts:AssumeRole"]).on(&["{accepter_role_arn}"]);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,6 +71,12 @@ pub async fn delete_route(ec2: &aws_sdk_ec2::Client, table: &str, destination: &
     }
 }
 
+/// Routes to a peer's CIDR in both sides' route tables (the peer's tables carry no awsops
+/// tag when the peer is not a stack), and their removal.
+pub static PEER_ROUTES: awsops_core::permissions::Grant =
+    awsops_core::permissions::Grant::any("RouteToPeer", &["ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute"])
+        .on(&[awsops_core::ec2_arn!("route-table")]);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,25 +16,36 @@ pub mod faults;
 pub mod moto;
 pub mod ssh_lab;
 
-use awsops_core::Document;
 use awsops_core::cli::SDK_ENVIRONMENT;
 use awsops_core::document::schema;
-use clap::{Command, CommandFactory};
+use awsops_core::permissions::{Grant, Table, Tagging};
+use awsops_core::policy_document::TAG_ON_CREATE_SID;
+use awsops_core::{CommandCli, Document};
+use clap::Command;
 use clap_complete::Shell;
 use clap_mangen::roff::{Roff, bold, roman};
 use std::path::{Path, PathBuf};
 
-/// Every binary: its name and clap command.
-pub fn commands() -> Vec<Command> {
+/// Every binary: its clap command (with each subcommand's IAM permissions line in its
+/// help, as the binary shows it) and every grant each subcommand may need.
+pub fn commands_with_permissions() -> Vec<(Command, Table)> {
+    fn one<C: CommandCli>() -> (Command, Table) {
+        (C::command_with_permissions(), C::permissions())
+    }
     vec![
-        awsops_ami_snap::Cli::command(),
-        awsops_bastion_ssh::Cli::command(),
-        awsops_cert_attach::Cli::command(),
-        awsops_dns_alias::Cli::command(),
-        awsops_efs_mount::Cli::command(),
-        awsops_iam_audit::Cli::command(),
-        awsops_vpc_bootstrap::Cli::command(),
+        one::<awsops_ami_snap::Cli>(),
+        one::<awsops_bastion_ssh::Cli>(),
+        one::<awsops_cert_attach::Cli>(),
+        one::<awsops_dns_alias::Cli>(),
+        one::<awsops_efs_mount::Cli>(),
+        one::<awsops_iam_audit::Cli>(),
+        one::<awsops_vpc_bootstrap::Cli>(),
     ]
+}
+
+/// Every binary's clap command, as the binary shows it.
+pub fn commands() -> Vec<Command> {
+    commands_with_permissions().into_iter().map(|(c, _)| c).collect()
 }
 
 /// The JSON schemas of every document kind: (file name, schema).
@@ -65,7 +76,7 @@ pub fn schemas() -> Vec<(String, serde_json::Value)> {
 /// Every generated file, relative to the workspace root, with its contents.
 pub fn generated() -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
-    for mut cmd in commands() {
+    for (mut cmd, table) in commands_with_permissions() {
         // Built, so global flags (--region, -v, ...) propagate into the subcommands.
         cmd.build();
         let name = cmd.get_name().to_owned();
@@ -83,11 +94,13 @@ pub fn generated() -> Vec<(PathBuf, Vec<u8>)> {
             }
             files.push((PathBuf::from(path), buf));
         }
-        files.push((PathBuf::from(format!("man/{name}.1")), man_page(&cmd, &name)));
+        let all: Vec<(&str, &[&Grant])> = table.iter().map(|(s, g)| (*s, g.as_slice())).collect();
+        files.push((PathBuf::from(format!("man/{name}.1")), man_page(&cmd, &name, &all)));
         for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
             let full = format!("{name}-{}", sub.get_name());
+            let grants: Vec<(&str, &[&Grant])> = all.iter().filter(|(s, _)| *s == sub.get_name()).copied().collect();
             let sub = sub.clone().name(full.clone()).bin_name(format!("{name} {}", sub.get_name())).version(env!("CARGO_PKG_VERSION"));
-            files.push((PathBuf::from(format!("man/{full}.1")), man_page(&sub, &full)));
+            files.push((PathBuf::from(format!("man/{full}.1")), man_page(&sub, &full, &grants)));
         }
     }
     for (file, schema) in schemas() {
@@ -125,8 +138,9 @@ pub fn fix_bash_case_labels(script: &str) -> String {
     out
 }
 
-/// A man page with the usual sections plus ENVIRONMENT and EXIT STATUS.
-pub fn man_page(cmd: &Command, name: &str) -> Vec<u8> {
+/// A man page with the usual sections plus ENVIRONMENT, EXIT STATUS and PERMISSIONS
+/// (the IAM statements of each subcommand, from the grants its code declares).
+pub fn man_page(cmd: &Command, name: &str, permissions: &[(&str, &[&Grant])]) -> Vec<u8> {
     let mut cmd = cmd.clone();
     cmd.build();
     let man = clap_mangen::Man::new(cmd.clone())
@@ -165,6 +179,7 @@ pub fn man_page(cmd: &Command, name: &str) -> Vec<u8> {
     ] {
         extra.control("TP", []).text([bold(code)]).text([roman(meaning)]);
     }
+    permissions_section(&mut extra, permissions);
     extra.control("SH", ["OUTPUT"]).text([roman(
         "Documents go to stdout as JSON: one object per line into pipes and files, pretty-printed on a terminal. \
          Logs and progress go to stderr. A closed stdout ends the command quietly.",
@@ -172,6 +187,42 @@ pub fn man_page(cmd: &Command, name: &str) -> Vec<u8> {
     let _ = extra.to_writer(&mut out);
     let _ = man.render_version_section(&mut out);
     tidy_paragraphs(&String::from_utf8_lossy(&out)).into_bytes()
+}
+
+/// PERMISSIONS: each statement (Sid) a subcommand may need, with its actions and
+/// whether it is on `*`, scoped to ARNs, or tied to the stack's tags.
+fn permissions_section(roff: &mut Roff, permissions: &[(&str, &[&Grant])]) {
+    if permissions.is_empty() {
+        return;
+    }
+    roff.control("SH", ["PERMISSIONS"]).text([roman(
+        "The IAM statements each subcommand may need, depending on its flags. Add --print-policy to an invocation to print \
+         the exact policy it needs (JSON, with ARNs from the flags and tag conditions), making no AWS call.",
+    )]);
+    for (sub, grants) in permissions {
+        if !sub.is_empty() && permissions.len() > 1 {
+            roff.control("SS", [*sub]);
+        }
+        if grants.is_empty() {
+            roff.text([roman("None: it makes no AWS call.")]);
+        }
+        for grant in grants.iter() {
+            let on = match (grant.resources.is_empty(), grant.tagging) {
+                (true, Tagging::Untagged) => "on *".to_owned(),
+                (true, _) => "on *, with the stack's tags in the request".to_owned(),
+                (false, Tagging::Untagged) => format!("on {}", grant.resources.join(", ")),
+                (false, Tagging::StackOwned) => format!("on {}, where tagged with the stack", grant.resources.join(", ")),
+                (false, Tagging::TagsOnCreate) => format!("on {}, created with the stack's tags", grant.resources.join(", ")),
+            };
+            roff.control("TP", []).text([bold(grant.sid)]).text([roman(format!("{} {on}.", grant.actions.join(", ")))]);
+        }
+        let ec2_creates = grants.iter().any(|g| g.tagging == Tagging::TagsOnCreate && g.actions.iter().any(|a| a.starts_with("ec2:")));
+        if ec2_creates {
+            roff.control("TP", [])
+                .text([bold(TAG_ON_CREATE_SID)])
+                .text([roman("ec2:CreateTags on the region's EC2 resources, only as part of the creates above (ec2:CreateAction).")]);
+        }
+    }
 }
 
 /// The `.TH` date of every page: the last change to the pages' content, fixed so the
@@ -276,9 +327,46 @@ mod tests {
 
     #[test]
     fn man_pages_have_exit_status_and_environment() {
-        let page = String::from_utf8(man_page(&commands()[0], "vpc-bootstrap")).unwrap();
+        let page = String::from_utf8(man_page(&commands()[0], "vpc-bootstrap", &[])).unwrap();
         assert!(page.contains(".SH ENVIRONMENT") && page.contains(".SH \"EXIT STATUS\"") || page.contains(".SH EXIT STATUS"), "{page}");
         assert!(page.contains("AWS_REGION") && page.contains("AWS_ENDPOINT_URL"));
+    }
+
+    #[test]
+    fn man_pages_and_help_list_the_declared_permissions() {
+        let files = generated();
+        let page = |name: &str| {
+            String::from_utf8(files.iter().find(|(p, _)| p == &PathBuf::from(format!("man/{name}.1"))).unwrap().1.clone()).unwrap()
+        };
+        let create = page("vpc-bootstrap-create");
+        assert!(create.contains(".SH PERMISSIONS") && create.contains("CreateNatGateway") && create.contains("ec2:CreateVpc"), "{create}");
+        assert!(!page("vpc-bootstrap-show").contains("ec2:CreateVpc"), "show only reads");
+        assert!(page("iam-audit").contains("iam:GetAccountAuthorizationDetails"));
+        for (mut cmd, table) in commands_with_permissions() {
+            cmd.build();
+            for (sub, grants) in &table {
+                let shown = if sub.is_empty() { &cmd } else { cmd.find_subcommand(sub).unwrap() };
+                let help = shown.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+                for action in grants.iter().flat_map(|g| g.actions.iter()) {
+                    assert!(help.contains(action), "{} {sub}: --help misses {action}", cmd.get_name());
+                }
+            }
+        }
+    }
+
+    /// core's AWS calls (the stack lease, Route 53, load balancers) declare their grants
+    /// too; checked here, where every optional core module is built.
+    #[test]
+    fn every_sdk_call_of_core_is_declared_by_its_module() {
+        use awsops_core::{load_balancer, route53, stack_lease};
+        awsops_core::sdk_calls::assert_declared(
+            &format!("{}/../core", env!("CARGO_MANIFEST_DIR")),
+            &[
+                ("stack_lease.rs", &stack_lease::LEASE),
+                ("route53.rs", &[&route53::LIST_ZONES, &route53::READ_RECORDS, &route53::CHANGE_RECORDS, &route53::WAIT_FOR_CHANGE]),
+                ("load_balancer.rs", &[&load_balancer::FIND_LOAD_BALANCER]),
+            ],
+        );
     }
 
     #[test]

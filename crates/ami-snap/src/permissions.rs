@@ -1,0 +1,113 @@
+//! Which of the declared grants (beside the calls, in each subcommand's module) an
+//! invocation's flags can reach: the policy `--print-policy` prints, and every grant
+//! per subcommand for `--help` and the man page. ami-snap has no stack: what it made
+//! carries `awsops:tool=ami-snap`, and prune's deletes are scoped to that tag.
+
+use crate::{Cli, Command, NAME, copy, create, images, prune, share, snapshot};
+use awsops_core::Result;
+use awsops_core::permissions::{Grant, Needs, Scope, Table};
+
+pub fn needs(cli: &Cli) -> Result<Needs> {
+    let region = cli.common.aws.region.as_deref();
+    let scope = Scope::new(NAME, region);
+    let mut n = Needs::new(scope.clone());
+    match &cli.command {
+        Command::Create(args) => {
+            n.add(&[&images::READ_IMAGES]);
+            n.add_if(!args.change.dry_run, &[&create::IMAGE_INSTANCES, &create::CREATE_IMAGES, &create::TAG_IMAGE_SNAPSHOTS]);
+        }
+        Command::Snapshot(args) => {
+            n.add(&[&snapshot::READ_VOLUMES]);
+            n.add_if(!args.change.dry_run, &[&snapshot::SNAPSHOT_VOLUMES, &snapshot::CREATE_SNAPSHOTS]);
+        }
+        Command::Copy(args) => {
+            n.scope = scope.in_several_regions();
+            n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS]);
+            n.add_if(!args.change.dry_run, &[&copy::COPY_IMAGES]);
+            n.add_if(!args.change.dry_run && !args.kms_keys.is_empty(), &[&copy::USE_COPY_KEYS]);
+        }
+        Command::Share(args) | Command::Unshare(args) => {
+            n.scope = scope.in_several_regions();
+            n.add(&[&images::READ_IMAGES, &share::READ_SHARES, &share::CHECK_SNAPSHOT_KEYS]);
+            n.add_if(!args.change.dry_run, &[&share::SHARE_IMAGES]);
+        }
+        Command::Prune(args) => {
+            if !args.regions.is_empty() {
+                n.scope = scope.in_several_regions();
+            }
+            n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS, &prune::READ_REFERENCES]);
+            n.add_if(!args.change.dry_run, &[&prune::PRUNE_IMAGES]);
+        }
+        Command::List(args) => {
+            if !args.regions.is_empty() {
+                n.scope = scope.in_several_regions();
+            }
+            n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS]);
+        }
+    }
+    Ok(n)
+}
+
+pub fn table() -> Table {
+    let reads = [&images::READ_IMAGES];
+    let share: Vec<&'static Grant> = vec![&images::READ_IMAGES, &share::READ_SHARES, &share::CHECK_SNAPSHOT_KEYS, &share::SHARE_IMAGES];
+    vec![
+        ("create", vec![&images::READ_IMAGES, &create::IMAGE_INSTANCES, &create::CREATE_IMAGES, &create::TAG_IMAGE_SNAPSHOTS]),
+        ("snapshot", vec![&snapshot::READ_VOLUMES, &snapshot::SNAPSHOT_VOLUMES, &snapshot::CREATE_SNAPSHOTS]),
+        ("copy", vec![&images::READ_IMAGES, &crate::CHECK_REGIONS, &copy::COPY_IMAGES, &copy::USE_COPY_KEYS]),
+        ("share", share.clone()),
+        ("unshare", share),
+        ("prune", vec![&images::READ_IMAGES, &crate::CHECK_REGIONS, &prune::READ_REFERENCES, &prune::PRUNE_IMAGES]),
+        ("list", reads.into_iter().chain([&crate::CHECK_REGIONS]).collect()),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use awsops_core::policy_document::PolicyDocument;
+
+    fn policy(args: &[&str]) -> PolicyDocument {
+        PolicyDocument::from_needs(&awsops_core::permissions::needs_of::<Cli>("ami-snap", args).unwrap())
+    }
+
+    #[test]
+    fn every_sdk_call_is_declared_by_its_module() {
+        awsops_core::sdk_calls::assert_declared(
+            env!("CARGO_MANIFEST_DIR"),
+            &[
+                ("lib.rs", &[&crate::CHECK_REGIONS]),
+                ("images.rs", &[&images::READ_IMAGES]),
+                ("create.rs", &[&images::READ_IMAGES, &create::CREATE_IMAGES, &create::TAG_IMAGE_SNAPSHOTS]),
+                ("snapshot.rs", &[&snapshot::READ_VOLUMES, &snapshot::CREATE_SNAPSHOTS]),
+                ("copy.rs", &[&copy::COPY_IMAGES]),
+                ("share.rs", &[&share::READ_SHARES, &share::CHECK_SNAPSHOT_KEYS, &share::SHARE_IMAGES]),
+                ("prune.rs", &[&prune::READ_REFERENCES, &prune::PRUNE_IMAGES]),
+            ],
+        );
+    }
+
+    #[test]
+    fn dry_runs_only_read_and_keys_add_kms() {
+        for args in [
+            &["create", "--instance", "i-12345678", "--dry-run"][..],
+            &["copy", "--to", "us-east-1", "--image", "ami-12345678", "--dry-run"],
+            &["prune", "--keep", "3", "--dry-run"],
+            &["share", "--account", "123456789012", "--image", "ami-12345678", "--dry-run"],
+        ] {
+            let doc = policy(args);
+            assert!(doc.actions().iter().all(|a| a.contains(":Describe")), "{args:?}: {:?}", doc.actions());
+        }
+        let keyed = policy(&["copy", "--to", "us-east-1", "--image", "ami-12345678", "--kms-key", "us-east-1=alias/dr"]);
+        assert!(keyed.actions().contains(&"kms:CreateGrant"));
+        assert!(!policy(&["copy", "--to", "us-east-1", "--image", "ami-12345678"]).actions().contains(&"kms:CreateGrant"));
+    }
+
+    #[test]
+    fn prune_deletes_only_what_ami_snap_tagged() {
+        let doc = serde_json::to_value(policy(&["prune", "--keep", "3", "--yes", "--region", "us-east-1"])).unwrap();
+        let prune = doc["Statement"].as_array().unwrap().iter().find(|s| s["Sid"] == "PruneOwnImages").unwrap();
+        assert_eq!(prune["Condition"], serde_json::json!({"StringEquals": {"aws:ResourceTag/awsops:tool": "ami-snap"}}));
+        assert_eq!(prune["Resource"][0], "arn:aws:ec2:us-east-1::image/*");
+    }
+}
