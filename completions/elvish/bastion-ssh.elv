@@ -137,7 +137,7 @@ set edit:completion:arg-completer[bastion-ssh] = {|@words|
             cand --region 'AWS region, e.g. ap-northeast-2'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
             cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
-            cand --dry-run 'Print the change as a unified diff (in the `ssh-config` document) and write nothing'
+            cand --dry-run 'Print what would change (the command''s document or plan) and change nothing'
             cand --accept-new 'Record unknown host keys instead of refusing (changed keys are always refused)'
             cand --instance-connect 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it'
             cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'

@@ -37,7 +37,7 @@ set edit:completion:arg-completer[cert-attach] = {|@words|
             cand --quiet 'Errors only on stderr, and no progress'
             cand --print-policy 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
             cand --redirect-http 'Turn the HTTP:80 listener into a 301 redirect to HTTPS:443 (creating it if there is none)'
-            cand --dry-run 'Print the certificate document with the changes it would make, and change nothing'
+            cand --dry-run 'Print what would change (the command''s document or plan) and change nothing'
             cand --no-wait 'Do not wait for ISSUED (only without --load-balancer): print the pending certificate'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'

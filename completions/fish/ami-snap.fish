@@ -53,7 +53,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l profile -d 
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l reboot -d 'Reboot the instance for a file-system-consistent image [default: no reboot]'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l no-wait -d 'Print the documents as soon as the images are requested, without waiting'
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
@@ -69,7 +69,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l region -d
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l no-wait -d 'Print the documents as soon as the snapshots are started, without waiting'
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
@@ -87,7 +87,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l endpoint-url 
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l encrypt -d 'Encrypt the copies with the region\'s default EBS key unless --kms-key names one (the default; kept for scripts that pass it)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l no-encrypt -d 'Do not encrypt the copies (their volumes keep the source\'s encryption)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l no-wait -d 'Print the documents as soon as the copies are requested, without waiting'
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
@@ -101,7 +101,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l timeout -d '
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
@@ -115,7 +115,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l timeout -d
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
@@ -133,7 +133,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l region -d 'A
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s y -l yes -d 'Do not ask; required when not on a terminal'
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l dry-run -d 'Print the plan as an `ami-plan` document and change nothing'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'

@@ -114,7 +114,7 @@ complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l conne
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
-complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l dry-run -d 'Print the change as a unified diff (in the `ssh-config` document) and write nothing'
+complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l accept-new -d 'Record unknown host keys instead of refusing (changed keys are always refused)'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -l instance-connect -d 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand config" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'

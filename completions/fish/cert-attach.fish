@@ -14,7 +14,7 @@ complete -c cert-attach -s v -l verbose -d 'More detail on stderr (-v info, -vv 
 complete -c cert-attach -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c cert-attach -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c cert-attach -l redirect-http -d 'Turn the HTTP:80 listener into a 301 redirect to HTTPS:443 (creating it if there is none)'
-complete -c cert-attach -l dry-run -d 'Print the certificate document with the changes it would make, and change nothing'
+complete -c cert-attach -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c cert-attach -l no-wait -d 'Do not wait for ISSUED (only without --load-balancer): print the pending certificate'
 complete -c cert-attach -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cert-attach -s V -l version -d 'Print version'

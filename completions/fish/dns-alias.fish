@@ -44,7 +44,7 @@ complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -l profile -d '
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -l private -d 'Look among private hosted zones instead of public ones'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -l cname -d 'A CNAME to the target\'s host even where an alias is possible (never at the zone apex)'
-complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -l dry-run -d 'Print the record document with the changes it would make, and change nothing'
+complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -l no-wait -d 'Do not wait for the change to be INSYNC'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand set" -s q -l quiet -d 'Errors only on stderr, and no progress'
@@ -59,7 +59,7 @@ complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -l profile -
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -l private -d 'Look among private hosted zones instead of public ones'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -l cname -d 'A CNAME to the target\'s host even where an alias is possible (never at the zone apex)'
-complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -l dry-run -d 'Print the record document with the changes it would make, and change nothing'
+complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -l no-wait -d 'Do not wait for the change to be INSYNC'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -s y -l yes -d 'Do not ask; required when not on a terminal'
 complete -c dns-alias -n "__fish_dns_alias_using_subcommand delete" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'

@@ -58,7 +58,7 @@ complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -l endpoint-
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -l no-lifecycle -d 'Keep every file in Standard storage'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -l no-backups -d 'Do not turn on automatic backups'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -l require-tls -d 'A file-system policy that denies clients not using TLS'
-complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -l dry-run -d 'Print the document with what would change, and change nothing'
+complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand create" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
@@ -81,7 +81,7 @@ complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l endpoint-u
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l offline -d 'Trust the document without asking EFS (ids are still checked against their patterns): for hosts without elasticfilesystem:Describe* permissions'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l read-only -d 'Mount read-only'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l no-check -d 'Skip the TCP check of port 2049 before mounting'
-complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l dry-run -d 'Print the commands and the fstab change, and change nothing'
+complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand mount" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
@@ -93,7 +93,7 @@ complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -l region -
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -s y -l yes -d 'Do not ask; required when not on a terminal'
-complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -l dry-run -d 'Print the commands and the fstab change, and change nothing'
+complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand unmount" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
@@ -105,12 +105,12 @@ complete -c efs-mount -n "__fish_efs_mount_using_subcommand status" -s v -l verb
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand status" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand status" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand status" -s h -l help -d 'Print help'
-complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -l timeout -r
+complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -l timeout -d 'Give up waiting for the mount targets and file system to be deleted after this long' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -s y -l yes -d 'Do not ask; required when not on a terminal'
-complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -l dry-run -d 'Print what would be deleted, and delete nothing'
+complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c efs-mount -n "__fish_efs_mount_using_subcommand destroy" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'

@@ -67,7 +67,7 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l e
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l force-cidr -d 'Allow a VPC CIDR outside the private ranges'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l allow-ssh-from-anywhere -d 'Allow --ssh-from networks that together cover more than a /8 (0.0.0.0/0: SSH from the whole internet)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l bastion -d 'Launch a bastion host in the first public subnet'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l dry-run -d 'Print the plan as JSON and change nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
@@ -84,7 +84,7 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l 
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s y -l yes -d 'Do not ask; required when not on a terminal'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l dry-run -d 'Print the teardown plan as JSON and change nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand destroy" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
@@ -106,7 +106,7 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l profi
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l deletion-protection -d 'Turn deletion protection on (destroy turns it off again before it deletes)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l no-wait -d 'Do not wait until the targets are healthy'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l dry-run -d 'Print the plan as JSON and change nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand lb" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
@@ -128,7 +128,7 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balance
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l deletion-protection -d 'Turn deletion protection on (destroy turns it off again before it deletes)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l no-wait -d 'Do not wait until the targets are healthy'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l dry-run -d 'Print the plan as JSON and change nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand load-balancer" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
@@ -145,7 +145,7 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l pro
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l delete -d 'Remove the peering: its routes on both sides, the rules admitting the peer, the connection'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -s y -l yes -d 'Do not ask before --delete; required when not on a terminal'
-complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l dry-run -d 'Print the `peering` document with the changes it would make, and change nothing'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand peer" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'

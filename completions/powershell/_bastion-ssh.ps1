@@ -144,7 +144,7 @@ Register-ArgumentCompleter -Native -CommandName 'bastion-ssh' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. ap-northeast-2')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the change as a unified diff (in the `ssh-config` document) and write nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would change (the command''s document or plan) and change nothing')
             [CompletionResult]::new('--accept-new', '--accept-new', [CompletionResultType]::ParameterName, 'Record unknown host keys instead of refusing (changed keys are always refused)')
             [CompletionResult]::new('--instance-connect', '--instance-connect', [CompletionResultType]::ParameterName, 'Push a one-minute ed25519 key to each hop with EC2 Instance Connect and use it')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)')

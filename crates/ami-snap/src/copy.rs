@@ -159,7 +159,7 @@ pub async fn run(common: &CommonArgs, args: CopyArgs) -> Result<Outcome> {
         }
     }
     let mut out = Output::stdout();
-    if args.change.dry_run {
+    if args.change.dry_run.is_set() {
         let mut plan = Plan::new("copy");
         for job in &jobs {
             let existing = find_copy(&ec2_in(job.target), job).await?;
@@ -236,7 +236,7 @@ async fn copy_one(ec2: Client, job: &Job<'_>, args: &CopyArgs) -> Result<AmiDoc>
     let image = if args.no_wait {
         images::describe_image(ec2, job.target, &image_id).await?
     } else {
-        images::wait_image(ec2, job.target, &image_id, args.change.timeout).await?
+        images::wait_image(ec2, job.target, &image_id, args.change.timeout.get()).await?
     };
     Ok(images::ami_doc(job.target, &image, created_now))
 }

@@ -102,7 +102,7 @@ pub async fn run(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
         .map_err(|e| Error::failed(e.to_string()))?;
     let jobs = jobs(&args, &instances, &extra, &now)?;
     let mut out = Output::stdout();
-    if args.change.dry_run {
+    if args.change.dry_run.is_set() {
         let mut plan = Plan::new("create");
         for job in &jobs {
             plan.add(
@@ -138,7 +138,7 @@ async fn create_one(ec2: &Client, region: &str, job: &Job, args: &CreateArgs) ->
     let image = if args.no_wait {
         images::describe_image(ec2, region, &image_id).await?
     } else {
-        images::wait_image(ec2, region, &image_id, args.change.timeout).await?
+        images::wait_image(ec2, region, &image_id, args.change.timeout.get()).await?
     };
     tag_untagged_snapshots(ec2, &image, &job.tags).await?;
     Ok(images::ami_doc(region, &image, created_now))

@@ -14,6 +14,7 @@ pub mod retention;
 pub mod share;
 pub mod snapshot;
 
+use awsops_core::cli::{DryRun, Timeout};
 use awsops_core::run_lock::{self, RunLock};
 use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
 use clap::{Args, Parser, Subcommand};
@@ -84,27 +85,27 @@ pub struct ListArgs {
     pub regions: Vec<String>,
 }
 
+awsops_core::waits_for!(ImagesWait, "1h", "Give up waiting for images and snapshots after this long, e.g. 30m, 2h");
+
 /// The flags of every subcommand that changes something.
 #[derive(Args, Debug, Clone)]
 pub struct ChangeArgs {
-    /// Print the plan as an `ami-plan` document and change nothing
-    #[arg(long, env = "AWSOPS_DRY_RUN")]
-    pub dry_run: bool,
+    #[command(flatten)]
+    pub dry_run: DryRun,
     /// The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]
     #[arg(long, value_name = "FILE", env = "AWSOPS_AMI_LOCK")]
     pub lock: Option<PathBuf>,
     /// At most this many images, snapshots or copies in flight at once (1: one after another)
     #[arg(long, default_value_t = 8, value_name = "N", env = "AWSOPS_JOBS")]
     pub jobs: usize,
-    /// Give up waiting for images and snapshots after this long, e.g. 30m, 2h
-    #[arg(long, default_value = "1h", value_parser = awsops_core::waiter::parse_timeout, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub timeout: Timeout<ImagesWait>,
 }
 
 impl ChangeArgs {
     /// The run lock, unless this is a dry run (which changes nothing).
     pub fn lock(&self) -> Result<Option<RunLock>> {
-        if self.dry_run {
+        if self.dry_run.is_set() {
             return Ok(None);
         }
         let path = match &self.lock {

@@ -14,29 +14,29 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
     match &cli.command {
         Command::Create(args) => {
             n.add(&[&images::READ_IMAGES]);
-            n.add_if(!args.change.dry_run, &[&create::IMAGE_INSTANCES, &create::CREATE_IMAGES, &create::TAG_IMAGE_SNAPSHOTS]);
+            n.add_if(!args.change.dry_run.is_set(), &[&create::IMAGE_INSTANCES, &create::CREATE_IMAGES, &create::TAG_IMAGE_SNAPSHOTS]);
         }
         Command::Snapshot(args) => {
             n.add(&[&snapshot::READ_VOLUMES]);
-            n.add_if(!args.change.dry_run, &[&snapshot::SNAPSHOT_VOLUMES, &snapshot::CREATE_SNAPSHOTS]);
+            n.add_if(!args.change.dry_run.is_set(), &[&snapshot::SNAPSHOT_VOLUMES, &snapshot::CREATE_SNAPSHOTS]);
         }
         Command::Copy(args) => {
             n.scope = scope.in_several_regions();
             n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS]);
-            n.add_if(!args.change.dry_run, &[&copy::COPY_IMAGES]);
-            n.add_if(!args.change.dry_run && !args.kms_keys.is_empty(), &[&copy::USE_COPY_KEYS]);
+            n.add_if(!args.change.dry_run.is_set(), &[&copy::COPY_IMAGES]);
+            n.add_if(!args.change.dry_run.is_set() && !args.kms_keys.is_empty(), &[&copy::USE_COPY_KEYS]);
         }
         Command::Share(args) | Command::Unshare(args) => {
             n.scope = scope.in_several_regions();
             n.add(&[&images::READ_IMAGES, &share::READ_SHARES, &share::CHECK_SNAPSHOT_KEYS]);
-            n.add_if(!args.change.dry_run, &[&share::SHARE_IMAGES]);
+            n.add_if(!args.change.dry_run.is_set(), &[&share::SHARE_IMAGES]);
         }
         Command::Prune(args) => {
             if !args.regions.is_empty() {
                 n.scope = scope.in_several_regions();
             }
             n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS, &prune::READ_REFERENCES]);
-            n.add_if(!args.change.dry_run, &[&prune::PRUNE_IMAGES]);
+            n.add_if(!args.change.dry_run.is_set(), &[&prune::PRUNE_IMAGES]);
         }
         Command::List(args) => {
             if !args.regions.is_empty() {

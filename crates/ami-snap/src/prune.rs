@@ -102,7 +102,7 @@ pub async fn run(common: &CommonArgs, args: PruneArgs) -> Result<Outcome> {
 
     let mut out = Output::stdout();
     let prunes: usize = plans.iter().flat_map(|p| &p.docs).filter(|d| d.verdict == Verdict::Prune).count();
-    if args.change.dry_run || prunes == 0 {
+    if args.change.dry_run.is_set() || prunes == 0 {
         for doc in plans.iter().flat_map(|p| &p.docs) {
             out.emit(doc)?;
         }

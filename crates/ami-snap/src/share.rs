@@ -138,7 +138,7 @@ pub async fn run(common: &CommonArgs, args: ShareArgs, direction: Direction) -> 
     }
 
     let mut out = Output::stdout();
-    if args.change.dry_run {
+    if args.change.dry_run.is_set() {
         let mut plan = Plan::new(direction.name());
         for (region, image, snapshots) in &checked {
             let accounts = args.accounts.join(",");

@@ -108,7 +108,7 @@ pub async fn run(common: &CommonArgs, args: SnapshotArgs) -> Result<Outcome> {
     let ec2 = images::client_in(&config, &region);
     let jobs = jobs(&ec2, &region, &args).await?;
     let mut out = Output::stdout();
-    if args.change.dry_run {
+    if args.change.dry_run.is_set() {
         let mut plan = Plan::new("snapshot");
         for job in &jobs {
             plan.add("CreateSnapshot", &region, &job.volume_id, &[("group", args.group.clone().unwrap_or_else(|| job.label.clone()))]);
@@ -190,7 +190,7 @@ async fn snapshot_one(ec2: &Client, region: &str, job: &Job, args: &SnapshotArgs
         let out = ec2.describe_snapshots().snapshot_ids(&id).send().await.map_err(aws_error("DescribeSnapshots"))?;
         out.snapshots().first().cloned().ok_or_else(|| Error::failed(format!("snapshot {id} vanished")))?
     } else {
-        images::wait_snapshot(ec2, region, &id, args.change.timeout).await?
+        images::wait_snapshot(ec2, region, &id, args.change.timeout.get()).await?
     };
     Ok(images::snapshot_doc(region, &snapshot, job.instance_id.as_deref(), job.device.as_deref()))
 }

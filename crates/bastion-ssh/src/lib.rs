@@ -15,6 +15,7 @@ pub mod ssh_config;
 pub mod target;
 
 use addresses::BastionSpec;
+use awsops_core::cli::DryRun;
 use awsops_core::connect_guard::{ConnectGuard, aws_endpoint, is_special, parse_network};
 use awsops_core::kinds::{ExecDoc, SshConfigDoc, VpcDoc};
 use awsops_core::output::Output;
@@ -178,9 +179,8 @@ pub struct ConfigArgs {
     /// Prefix of every Host alias (PREFIXbastion, PREFIXweb-1, …) [default: the stack's name and "-", else "aws-"]
     #[arg(long, value_name = "PREFIX", value_parser = parse_prefix)]
     pub prefix: Option<String>,
-    /// Print the change as a unified diff (in the `ssh-config` document) and write nothing
-    #[arg(long)]
-    pub dry_run: bool,
+    #[command(flatten)]
+    pub dry_run: DryRun,
     #[command(flatten)]
     pub hop: HopArgs,
 }
@@ -584,7 +584,7 @@ async fn config_command(common: &CommonArgs, args: ConfigArgs) -> Result<Outcome
     let new_block = ssh_config::block(&entries, known.as_deref());
     let hosts = entries.iter().map(|e| e.alias.clone()).collect();
     let display = path.display().to_string();
-    if args.dry_run {
+    if args.dry_run.is_set() {
         let old = match std::fs::read(&path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|_| Error::usage(format!("{display} is not UTF-8 text")))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

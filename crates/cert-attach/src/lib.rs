@@ -12,6 +12,7 @@ pub mod reachability;
 pub mod validation;
 
 use aws_sdk_acm::types::KeyAlgorithm;
+use awsops_core::cli::{DryRun, Timeout};
 use awsops_core::kinds::{CertificateDoc, LoadBalancerDoc, RecordSet};
 use awsops_core::load_balancer::{self, LbRef};
 use awsops_core::output::Output;
@@ -21,7 +22,6 @@ use clap::Parser;
 use listener_plan::{Listener, Step, Want};
 use names::CertNames;
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 pub const NAME: &str = "cert-attach";
 
@@ -31,6 +31,8 @@ pub const DEFAULT_SSL_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /// Shown for a certificate that a dry run would request.
 const PLANNED: &str = "planned";
+
+awsops_core::waits_for!(ValidationWait, "30m", "Give up waiting for validation after this long");
 
 #[derive(Parser, Debug)]
 #[command(
@@ -85,15 +87,13 @@ pub struct Cli {
     /// Assume this role for Route 53 (the zones live in another account)
     #[arg(long, value_name = "ROLE_ARN", env = "AWSOPS_ZONE_ROLE_ARN")]
     pub zone_role_arn: Option<String>,
-    /// Print the certificate document with the changes it would make, and change nothing
-    #[arg(long, env = "AWSOPS_DRY_RUN")]
-    pub dry_run: bool,
+    #[command(flatten)]
+    pub dry_run: DryRun,
     /// Do not wait for ISSUED (only without --load-balancer): print the pending certificate
     #[arg(long, conflicts_with = "load_balancer")]
     pub no_wait: bool,
-    /// Give up waiting for validation after this long
-    #[arg(long, default_value = "30m", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub timeout: Timeout<ValidationWait>,
 }
 
 impl CommandCli for Cli {
@@ -108,10 +108,6 @@ impl CommandCli for Cli {
     fn permissions() -> awsops_core::permissions::Table {
         permissions::table()
     }
-}
-
-fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    awsops_core::waiter::parse_timeout(text)
 }
 
 /// The load balancer side, looked up before anything changes.
@@ -217,7 +213,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
     };
     let mut out = Output::stdout();
 
-    if cli.dry_run {
+    if cli.dry_run.is_set() {
         match &existing {
             Some(cert) => {
                 doc.changes.push(format!("reuse certificate {} ({})", cert.arn, cert.status));
@@ -268,7 +264,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
     };
     doc.arn = arn.clone();
     // Records are kept in place for issued certificates too: ACM renews through them.
-    let cert = acm::wait_for_records(&acm, &arn, cli.timeout).await?;
+    let cert = acm::wait_for_records(&acm, &arn, cli.timeout.get()).await?;
     let publish = record_changes(&r53, &cert.records, &zone_of).await?;
     describe_publishing(&mut doc, &publish, &zone_of);
     let comment = format!("cert-attach validation for {}", names.domain);
@@ -281,7 +277,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         tracing::info!("validation records sent (change {id})");
     }
     doc.validation_records = unique_records(&cert.records);
-    let cert = if cert.status == "ISSUED" || cli.no_wait { cert } else { acm::wait_issued(&acm, &arn, cli.timeout).await? };
+    let cert = if cert.status == "ISSUED" || cli.no_wait { cert } else { acm::wait_issued(&acm, &arn, cli.timeout.get()).await? };
     doc.status = cert.status.clone();
 
     if let Some(t) = &target {
@@ -289,7 +285,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         let mut https = listener_plan::https_listener(&t.listeners).map(|l| l.arn.clone());
         for step in &steps {
             tracing::info!("{}: {}", t.doc.name, step.describe());
-            let listener = listeners::apply(&elb, &t.doc.arn, step, &arn, cli.timeout).await?;
+            let listener = listeners::apply(&elb, &t.doc.arn, step, &arn, cli.timeout.get()).await?;
             if matches!(step, Step::CreateHttps { .. } | Step::AddCertificate { .. }) {
                 https = Some(listener);
             }
@@ -302,7 +298,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
             tracing::info!("distribution {id}: certificate and aliases set; waiting until it is Deployed");
             doc.changes.push(format!("updated distribution {id}: aliases {}, viewer certificate {arn}", names.as_strings().join(", ")));
         }
-        cloudfront::wait_deployed(&cf, id, cli.timeout).await?;
+        cloudfront::wait_deployed(&cf, id, cli.timeout.get()).await?;
         doc.distribution = Some(cloudfront::document(&cf, id).await?);
     }
     doc.changed = !doc.changes.is_empty();

@@ -35,7 +35,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
     let mut n = Needs::new(scope);
     n.add(&[&FIND_CERTIFICATES, &READ_CERTIFICATES]);
     let records: &[&'static Grant] =
-        if cli.dry_run { &[&LIST_ZONES, &READ_RECORDS] } else { &[&LIST_ZONES, &READ_RECORDS, &CHANGE_RECORDS] };
+        if cli.dry_run.is_set() { &[&LIST_ZONES, &READ_RECORDS] } else { &[&LIST_ZONES, &READ_RECORDS, &CHANGE_RECORDS] };
     match &cli.zone_role_arn {
         None => {
             n.add(records);
@@ -46,7 +46,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
             n.notes.push(format!("the Route 53 calls run as {role}: its own policy needs {}", actions.join(", ")));
         }
     }
-    n.add_if(!cli.dry_run, &[&REQUEST_CERTIFICATE]);
+    n.add_if(!cli.dry_run.is_set(), &[&REQUEST_CERTIFICATE]);
     // A `load-balancer` document given with --from instead of --lb: the listener grants then
     // name no load balancer. One piped on stdin cannot be seen from the flags: said so.
     if lb.is_none() && cli.from.is_none() && cli.cloudfront.is_none() {
@@ -54,7 +54,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
             .push("a load-balancer document piped on stdin also needs the listener statements: print the policy with --from FILE".into());
     }
     if lb.is_some() || cli.from.is_some() {
-        n.add(&[&FIND_LOAD_BALANCER, &READ_LISTENERS]).add_if(!cli.dry_run, &[&CHANGE_LISTENERS, &CHECK_REACHABILITY]);
+        n.add(&[&FIND_LOAD_BALANCER, &READ_LISTENERS]).add_if(!cli.dry_run.is_set(), &[&CHANGE_LISTENERS, &CHECK_REACHABILITY]);
     }
     if cli.cloudfront.is_some() {
         n.add(&[&crate::cloudfront::SERVE_HTTPS_ON_CLOUDFRONT]);

@@ -28,6 +28,12 @@ pub struct DryRun {
     pub dry_run: bool,
 }
 
+impl DryRun {
+    pub fn is_set(self) -> bool {
+        self.dry_run
+    }
+}
+
 /// A command's `--timeout` default and what it waits for (shown in its help).
 pub trait WaitsFor: Clone + Send + Sync + 'static {
     /// The default, as `--timeout` takes it (e.g. `15m`).

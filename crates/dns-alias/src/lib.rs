@@ -8,6 +8,7 @@ pub mod resolve;
 pub mod s3_website;
 pub mod target;
 
+use awsops_core::cli::{DryRun, Timeout};
 use awsops_core::confirm::confirm;
 use awsops_core::dns_name::DomainName;
 use awsops_core::document::{from_value, kind_of};
@@ -18,7 +19,6 @@ use awsops_core::{hosted_zone as zones, route53};
 use clap::{Args, Parser, Subcommand};
 use record::{Action, Desired};
 use std::path::PathBuf;
-use std::time::Duration;
 
 pub const NAME: &str = "dns-alias";
 
@@ -64,6 +64,8 @@ pub enum Command {
     Delete(DeleteArgs),
 }
 
+awsops_core::waits_for!(InsyncWait, "10m", "Give up waiting for INSYNC after this long");
+
 #[derive(Args, Debug)]
 pub struct Where {
     /// The DNS name, e.g. www.example.com
@@ -87,15 +89,13 @@ pub struct Where {
     /// TTL of a CNAME, in seconds
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     pub ttl: i64,
-    /// Print the record document with the changes it would make, and change nothing
-    #[arg(long, env = "AWSOPS_DRY_RUN")]
-    pub dry_run: bool,
+    #[command(flatten)]
+    pub dry_run: DryRun,
     /// Do not wait for the change to be INSYNC
     #[arg(long)]
     pub no_wait: bool,
-    /// Give up waiting for INSYNC after this long
-    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub timeout: Timeout<InsyncWait>,
 }
 
 #[derive(Args, Debug)]
@@ -111,10 +111,6 @@ pub struct DeleteArgs {
     /// Do not ask; required when not on a terminal
     #[arg(long, short = 'y')]
     pub yes: bool,
-}
-
-fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    awsops_core::waiter::parse_timeout(text)
 }
 
 pub async fn run(cli: Cli) -> Result<Outcome> {
@@ -247,7 +243,7 @@ async fn apply(common: &CommonArgs, at: &Where, delete: bool, yes: bool) -> Resu
         change_id: None,
     };
     let mut out = Output::stdout();
-    if at.dry_run {
+    if at.dry_run.is_set() {
         if doc.changed {
             doc.status = RecordStatus::Planned;
         }
@@ -270,7 +266,8 @@ async fn apply(common: &CommonArgs, at: &Where, delete: bool, yes: bool) -> Resu
     }
     let (id, status) = route53::change(&r53, &zone.id, &changes, &format!("dns-alias {}", if delete { "delete" } else { "set" })).await?;
     doc.change_id = Some(id.clone());
-    doc.status = RecordStatus::from_change_status(&if at.no_wait { status } else { route53::wait_insync(&r53, &id, at.timeout).await? });
+    doc.status =
+        RecordStatus::from_change_status(&if at.no_wait { status } else { route53::wait_insync(&r53, &id, at.timeout.get()).await? });
     out.emit(&doc)?;
     Ok(Outcome::Success)
 }

@@ -47,7 +47,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
         }
         Some(_) => {}
     }
-    n.add_if(!at.dry_run, &[&CHANGE_RECORDS]).add_if(!at.dry_run && !at.no_wait, &[&WAIT_FOR_CHANGE]);
+    n.add_if(!at.dry_run.is_set(), &[&CHANGE_RECORDS]).add_if(!at.dry_run.is_set() && !at.no_wait, &[&WAIT_FOR_CHANGE]);
     Ok(n)
 }
 

@@ -76,11 +76,11 @@ pub async fn create(common: &CommonArgs, args: &CreateArgs) -> Result<Outcome> {
     let observed = efs_api::observe(&c, Which::Name(&spec.name), Some(&placement.vpc_id)).await?;
     let steps = create_plan::plan_create(&wanted, &observed)?;
     let mut out = Output::stdout();
-    if args.dry_run {
+    if args.dry_run.is_set() {
         out.emit(&create_plan::planned_document(&wanted, &observed, &steps, &c.region))?;
         return Ok(Outcome::Success);
     }
-    let done = efs_api::apply_create(&c, &wanted, &observed, &steps, args.timeout).await?;
+    let done = efs_api::apply_create(&c, &wanted, &observed, &steps, args.timeout.get()).await?;
     let now = efs_api::observe(&c, Which::Name(&spec.name), Some(&placement.vpc_id)).await?;
     let mut doc = now.document(&c.region).ok_or_else(|| Error::failed(format!("file system {} vanished after create", spec.name)))?;
     doc.changed = !done.is_empty();
@@ -111,7 +111,7 @@ pub async fn destroy(common: &CommonArgs, args: &DestroyArgs) -> Result<Outcome>
     doc.changes = steps.iter().map(|s| s.describe()).collect();
     doc.changed = true;
     let mut out = Output::stdout();
-    if args.dry_run {
+    if args.dry_run.is_set() {
         out.emit(&doc)?;
         return Ok(Outcome::Success);
     }
@@ -122,7 +122,7 @@ pub async fn destroy(common: &CommonArgs, args: &DestroyArgs) -> Result<Outcome>
     if !confirm(&what, args.yes)? {
         return Err(Error::failed("not confirmed; nothing was deleted"));
     }
-    doc.changes = efs_api::apply_destroy(&c, &steps, args.timeout).await?;
+    doc.changes = efs_api::apply_destroy(&c, &steps, args.timeout.get()).await?;
     doc.state = "deleted".into();
     out.emit(&doc)?;
     Ok(Outcome::Success)

@@ -1,9 +1,9 @@
 //! The command line of efs-mount: one definition for flags, help, man page and completions.
 
+use awsops_core::cli::{DryRun, Timeout};
 use awsops_core::{CommandCli, CommonArgs};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
-use std::time::Duration;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -53,6 +53,8 @@ pub enum Command {
     Destroy(DestroyArgs),
 }
 
+awsops_core::waits_for!(FileSystemWait, "10m", "Give up waiting for the file system and mount targets after this long");
+
 #[derive(Args, Debug)]
 pub struct CreateArgs {
     /// The file system's name: its creation token (re-runs find it) and Name tag
@@ -92,12 +94,10 @@ pub struct CreateArgs {
     /// A file-system policy that denies clients not using TLS
     #[arg(long)]
     pub require_tls: bool,
-    /// Print the document with what would change, and change nothing
-    #[arg(long, env = "AWSOPS_DRY_RUN")]
-    pub dry_run: bool,
-    /// Give up waiting for the file system and mount targets after this long
-    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+    #[command(flatten)]
+    pub timeout: Timeout<FileSystemWait>,
 }
 
 #[derive(Args, Debug)]
@@ -107,6 +107,8 @@ pub struct WhichArgs {
     pub file_system: String,
 }
 
+awsops_core::waits_for!(DeletionWait, "10m", "Give up waiting for the mount targets and file system to be deleted after this long");
+
 #[derive(Args, Debug)]
 pub struct DestroyArgs {
     #[command(flatten)]
@@ -114,11 +116,10 @@ pub struct DestroyArgs {
     /// Do not ask; required when not on a terminal
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Print what would be deleted, and delete nothing
-    #[arg(long, env = "AWSOPS_DRY_RUN")]
-    pub dry_run: bool,
-    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+    #[command(flatten)]
+    pub timeout: Timeout<DeletionWait>,
 }
 
 #[derive(Args, Debug)]
@@ -129,9 +130,8 @@ pub struct HostArgs {
     /// The mount table that says what is mounted
     #[arg(long, default_value = "/proc/self/mounts", value_name = "PATH", hide = true, env = "AWSOPS_MOUNTS_FILE")]
     pub mounts_file: PathBuf,
-    /// Print the commands and the fstab change, and change nothing
-    #[arg(long, env = "AWSOPS_DRY_RUN")]
-    pub dry_run: bool,
+    #[command(flatten)]
+    pub dry_run: DryRun,
 }
 
 #[derive(Args, Debug)]
@@ -192,10 +192,6 @@ pub struct UnmountArgs {
     pub umount_program: String,
     #[command(flatten)]
     pub host: HostArgs,
-}
-
-fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    awsops_core::waiter::parse_timeout(text)
 }
 
 fn subnet_id(text: &str) -> std::result::Result<String, String> {

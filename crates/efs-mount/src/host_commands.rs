@@ -201,7 +201,7 @@ pub async fn mount(common: &CommonArgs, args: &MountArgs) -> Result<Outcome> {
         fstab::check_writable(&args.host.fstab)?;
     }
     let mut out = Output::stdout();
-    if args.host.dry_run {
+    if args.host.dry_run.is_set() {
         if doc.changed {
             doc.status = MountStatus::Planned;
         }
@@ -266,7 +266,7 @@ pub fn unmount(args: &UnmountArgs) -> Result<Outcome> {
         changed: mounted.is_some() || new.is_some(),
     };
     let mut out = Output::stdout();
-    if args.host.dry_run || !doc.changed {
+    if args.host.dry_run.is_set() || !doc.changed {
         if doc.changed {
             doc.status = MountStatus::Planned;
         }

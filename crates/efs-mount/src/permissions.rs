@@ -18,7 +18,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
         Command::Create(args) => {
             n.scope = scope.clone().stack(&args.name);
             n.add(&[&READ_PLACEMENT, &READ_FILE_SYSTEM]);
-            n.add_if(!args.dry_run, &efs_api::CREATE);
+            n.add_if(!args.dry_run.is_set(), &efs_api::CREATE);
         }
         // A document is checked against EFS; a file system named on the command line is
         // looked up the way `status` does.
@@ -38,7 +38,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
         Command::Destroy(args) => {
             n.scope = by_name(&args.which.file_system);
             n.add(&[&READ_PLACEMENT, &READ_FILE_SYSTEM]);
-            n.add_if(!args.dry_run, &efs_api::DESTROY);
+            n.add_if(!args.dry_run.is_set(), &efs_api::DESTROY);
         }
     }
     Ok(n)

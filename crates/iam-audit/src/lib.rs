@@ -16,13 +16,13 @@ pub mod policy;
 pub mod render;
 pub mod suppress;
 
+use awsops_core::cli::Timeout;
 use awsops_core::kinds::{AuditSummaryDoc, FindingDoc, Severity, SkippedCheck};
 use awsops_core::output::Output;
 use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
 use clap::{Parser, ValueEnum};
 use serde_json::json;
 use std::path::PathBuf;
-use std::time::Duration;
 
 pub const NAME: &str = "iam-audit";
 
@@ -52,6 +52,8 @@ impl Level {
         }
     }
 }
+
+awsops_core::waits_for!(CredentialReportWait, "2m", "Give up waiting for the credential report (and access advisor) after this long");
 
 #[derive(Parser, Debug)]
 #[command(
@@ -108,9 +110,8 @@ pub struct Cli {
     /// Concurrent access-advisor jobs
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub jobs: usize,
-    /// Give up waiting for the credential report (and access advisor) after this long
-    #[arg(long, default_value = "2m", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub timeout: Timeout<CredentialReportWait>,
     /// The audit's "now" as seconds since the epoch (reproducible reports and tests)
     #[arg(long, hide = true, value_name = "EPOCH")]
     pub now: Option<i64>,
@@ -145,11 +146,6 @@ impl CommandCli for Cli {
     }
 }
 
-/// Bounded (0 < t ≤ a year): deadlines computed from it can never overflow.
-fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    awsops_core::waiter::parse_timeout(text)
-}
-
 fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
@@ -178,10 +174,10 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         None => {
             let config = cli.common.aws.load().await?;
             let iam = aws_sdk_iam::Client::new(&config);
-            let inputs = collect::collect(&iam, &aws_sdk_sts::Client::new(&config), now, cli.timeout).await?;
+            let inputs = collect::collect(&iam, &aws_sdk_sts::Client::new(&config), now, cli.timeout.get()).await?;
             if cli.access_advisor {
                 let arns: Vec<String> = inputs.account.users.iter().chain(&inputs.account.roles).map(|p| p.arn.clone()).collect();
-                match collect::never_used_services(&iam, &arns, cli.jobs, cli.timeout).await {
+                match collect::never_used_services(&iam, &arns, cli.jobs, cli.timeout.get()).await {
                     Ok(found) => advisor = Some(found),
                     Err(why) => extra_skipped.push(SkippedCheck { check: "unused-services".into(), reason: why }),
                 }

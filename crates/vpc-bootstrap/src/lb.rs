@@ -9,6 +9,7 @@
 use crate::lb_plan::{LbNetwork, ObservedLb};
 use crate::lb_spec::{HealthCheck, LbSpec, TargetSelector};
 use crate::{Clients, NAME, discover, lb_aws, plan};
+use awsops_core::cli::{DryRun, Timeout};
 use awsops_core::ec2::filter;
 use awsops_core::kinds::{LoadBalancerDoc, LoadBalancerTarget, TargetHealth};
 use awsops_core::output::Output;
@@ -17,6 +18,8 @@ use awsops_core::stack_lease::StackLease;
 use awsops_core::{CommonArgs, Error, Outcome, Result, all_items};
 use clap::Args;
 use std::time::Duration;
+
+awsops_core::waits_for!(LoadBalancerWait, "10m", "Give up waiting (healthy targets, deletions) after this long");
 
 #[derive(Args, Debug)]
 pub struct LbArgs {
@@ -62,12 +65,10 @@ pub struct LbArgs {
     /// Do not wait until the targets are healthy
     #[arg(long)]
     pub no_wait: bool,
-    /// Print the plan as JSON and change nothing
-    #[arg(long, env = "AWSOPS_DRY_RUN")]
-    pub dry_run: bool,
-    /// Give up waiting (healthy targets, deletions) after this long
-    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+    #[command(flatten)]
+    pub timeout: Timeout<LoadBalancerWait>,
 }
 
 fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
@@ -121,27 +122,27 @@ pub async fn run(common: &CommonArgs, args: LbArgs) -> Result<Outcome> {
         |observed: &ObservedLb| crate::lb_plan::plan(&args.stack, &c.region, &spec, &net, observed, targets.as_deref(), !args.no_wait);
     let observed = lb_aws::observe(&elb, &owner, &spec.name).await?;
     let planned = plan_now(&observed)?;
-    if args.dry_run {
+    if args.dry_run.is_set() {
         Output::stdout().emit(&planned)?;
         return Ok(Outcome::Success);
     }
     if planned.changes_anything() || StackLease::held_by_another(&c.ec2, NAME, &args.stack).await? {
         // Under the lease a second run waits for the first, then finds what it made.
-        let lease = StackLease::acquire(&c.ec2, NAME, &args.stack, args.timeout).await?;
+        let lease = StackLease::acquire(&c.ec2, NAME, &args.stack, args.timeout.get()).await?;
         let result = async {
             let observed = lb_aws::observe(&elb, &owner, &spec.name).await?;
             let planned = plan_now(&observed)?;
             for line in crate::render::describe_changes(&planned) {
                 tracing::info!("{}: {line}", spec.name);
             }
-            let ctx = crate::apply::Context::new(&c.ec2, &owner, args.timeout).with_elb(elb.clone()).fenced(lease.fence());
+            let ctx = crate::apply::Context::new(&c.ec2, &owner, args.timeout.get()).with_elb(elb.clone()).fenced(lease.fence());
             crate::apply::apply(&ctx, &planned).await
         }
         .await;
         lease.release().await;
         result?;
     } else if let Some(wait) = planned.steps.iter().find(|s| matches!(s.action, plan::Action::WaitTargetsHealthy { .. })) {
-        let ctx = crate::apply::Context::new(&c.ec2, &owner, args.timeout).with_elb(elb.clone());
+        let ctx = crate::apply::Context::new(&c.ec2, &owner, args.timeout.get()).with_elb(elb.clone());
         crate::apply::apply(&ctx, &plan::Plan { steps: vec![wait.clone()], ..planned.clone() }).await?;
     }
     Output::stdout().emit(&document(&elb, &c.region, &args.stack, &spec.name).await?)?;

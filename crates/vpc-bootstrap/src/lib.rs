@@ -22,6 +22,7 @@ pub mod state;
 pub mod teardown;
 
 use awsops_core::all_items;
+use awsops_core::cli::{DryRun, Timeout};
 use awsops_core::confirm::confirm;
 use awsops_core::kinds::EndpointService;
 use awsops_core::output::Output;
@@ -31,7 +32,6 @@ use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
 use clap::{Args, Parser, Subcommand};
 use discover::Depth;
 use spec::NatMode;
-use std::time::Duration;
 
 pub const NAME: &str = "vpc-bootstrap";
 
@@ -86,6 +86,8 @@ pub enum Command {
     /// Peer the network's VPC with another network or VPC (routes on both sides) and print a `peering` document
     Peer(Box<peer::PeerArgs>),
 }
+
+awsops_core::waits_for!(NetworkWait, "15m", "Give up waiting (NAT gateways, the bastion) after this long, e.g. 90s, 15m");
 
 #[derive(Args, Debug)]
 pub struct CreateArgs {
@@ -152,12 +154,10 @@ pub struct CreateArgs {
     /// The EC2 key pair the bastion accepts
     #[arg(long, value_name = "NAME", env = "AWSOPS_KEY_NAME")]
     pub key_name: Option<String>,
-    /// Print the plan as JSON and change nothing
-    #[arg(long, env = "AWSOPS_DRY_RUN")]
-    pub dry_run: bool,
-    /// Give up waiting (NAT gateways, the bastion) after this long, e.g. 90s, 15m
-    #[arg(long, default_value = "15m", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub dry_run: DryRun,
+    #[command(flatten)]
+    pub timeout: Timeout<NetworkWait>,
 }
 
 #[derive(Args, Debug)]
@@ -167,6 +167,8 @@ pub struct ShowArgs {
     pub name: String,
 }
 
+awsops_core::waits_for!(TeardownWait, "15m", "Give up waiting (NAT gateways, instances, draining interfaces) after this long");
+
 #[derive(Args, Debug)]
 pub struct DestroyArgs {
     /// Network name
@@ -175,16 +177,10 @@ pub struct DestroyArgs {
     /// Do not ask; required when not on a terminal
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Print the teardown plan as JSON and change nothing
-    #[arg(long, env = "AWSOPS_DRY_RUN")]
-    pub dry_run: bool,
-    /// Give up waiting (NAT gateways, instances, draining interfaces) after this long
-    #[arg(long, default_value = "15m", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
-    pub timeout: Duration,
-}
-
-fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    awsops_core::waiter::parse_timeout(text)
+    #[command(flatten)]
+    pub dry_run: DryRun,
+    #[command(flatten)]
+    pub timeout: Timeout<TeardownWait>,
 }
 
 pub async fn run(cli: Cli) -> Result<Outcome> {
@@ -259,11 +255,11 @@ async fn create(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
     // turns: the second waits, then discovers again and finds everything made.
     // A run of the stack in progress elsewhere (a destroy, say) is waited for even by a
     // run that would only read: it must not report a network being removed.
-    let busy = !args.dry_run && StackLease::held_by_another(&c.ec2, NAME, &args.name).await?;
+    let busy = !args.dry_run.is_set() && StackLease::held_by_another(&c.ec2, NAME, &args.name).await?;
     if !busy && let Built::Done(outcome) = build(&c, checked.clone(), &args, None).await? {
         return Ok(outcome);
     }
-    let lease = StackLease::acquire(&c.ec2, NAME, &args.name, args.timeout).await?;
+    let lease = StackLease::acquire(&c.ec2, NAME, &args.name, args.timeout.get()).await?;
     let result = build(&c, checked, &args, Some(lease.fence())).await;
     lease.release().await;
     match result? {
@@ -322,7 +318,7 @@ async fn build(c: &Clients, checked: Checked, args: &CreateArgs, leased: Option<
     } else if existing.security_group(plan::BASTION_GROUP).is_some_and(|g| g.ingress.iter().any(|p| p.from_port == 22)) {
         // The bastion group already admits someone: a re-run from elsewhere adds nobody.
         Vec::new()
-    } else if args.dry_run {
+    } else if args.dry_run.is_set() {
         // A real run adds the caller's /32 here; the plan shows that rule with a placeholder.
         spec.ssh_from_caller = true;
         Vec::new()
@@ -343,7 +339,7 @@ async fn build(c: &Clients, checked: Checked, args: &CreateArgs, leased: Option<
     }
     let plan = plan::plan(&spec, &existing)?;
     let mut out = Output::stdout();
-    if args.dry_run {
+    if args.dry_run.is_set() {
         out.emit(&plan)?;
         return Ok(Built::Done(Outcome::Success));
     }
@@ -359,7 +355,7 @@ async fn build(c: &Clients, checked: Checked, args: &CreateArgs, leased: Option<
         let now = discover::discover(&c.ec2, &checked.owner, Depth::Resources).await?;
         render::render(&args.name, &c.region, &now)
     };
-    let mut ctx = apply::Context::new(&c.ec2, &checked.owner, args.timeout);
+    let mut ctx = apply::Context::new(&c.ec2, &checked.owner, args.timeout.get());
     if let Some(fence) = leased {
         ctx = ctx.fenced(fence);
     }
@@ -422,21 +418,21 @@ async fn destroy(common: &CommonArgs, args: DestroyArgs) -> Result<Outcome> {
     if plan.steps.is_empty() {
         // Already gone: a destroy re-run (or one in a cleanup trap) converges.
         tracing::warn!("no network named {} in {}: nothing to destroy", args.name, c.region);
-        if args.dry_run {
+        if args.dry_run.is_set() {
             Output::stdout().emit(&plan)?;
         }
         return Ok(Outcome::Success);
     }
     check_blockers(&c.ec2, &args.name, &existing).await?;
-    if args.dry_run {
+    if args.dry_run.is_set() {
         Output::stdout().emit(&plan)?;
         return Ok(Outcome::Success);
     }
     if !confirm(&format!("destroy network {} ({} steps)", args.name, plan.steps.len()), args.yes)? {
         return Err(Error::failed("not confirmed; nothing was changed"));
     }
-    let lease = StackLease::acquire(&c.ec2, NAME, &args.name, args.timeout).await?;
-    let ctx = apply::Context::new(&c.ec2, &owner, args.timeout).with_elb(elb.clone()).fenced(lease.fence());
+    let lease = StackLease::acquire(&c.ec2, NAME, &args.name, args.timeout.get()).await?;
+    let ctx = apply::Context::new(&c.ec2, &owner, args.timeout.get()).with_elb(elb.clone()).fenced(lease.fence());
     // Every VPC of the stack goes, one at a time: each round removes the VPC discovery
     // keeps, and the next finds the next (more than one is left only by overlapping runs
     // of an older version). The count bounds the loop.

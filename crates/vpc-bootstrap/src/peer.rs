@@ -10,6 +10,7 @@ use crate::state::Existing;
 use crate::{NAME, discover, plan};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, VpcPeeringConnection};
+use awsops_core::cli::{DryRun, Timeout};
 use awsops_core::confirm::confirm;
 use awsops_core::create_once::{self, create_once};
 use awsops_core::ec2::{filter, one_attempt, owned_filter, pairs, settle, tag_spec};
@@ -26,6 +27,8 @@ use std::time::Duration;
 /// The tag naming the network on the accepter side, so that its `destroy` finds the peering.
 pub const PEER_STACK_TAG: &str = "awsops:peer-stack";
 pub const PEERING_ROLE: &str = "peering";
+
+awsops_core::waits_for!(PeeringWait, "10m", "Give up waiting for the connection after this long");
 
 #[derive(Args, Debug)]
 pub struct PeerArgs {
@@ -53,16 +56,10 @@ pub struct PeerArgs {
     /// Do not ask before --delete; required when not on a terminal
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Print the `peering` document with the changes it would make, and change nothing
-    #[arg(long, env = "AWSOPS_DRY_RUN")]
-    pub dry_run: bool,
-    /// Give up waiting for the connection after this long
-    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION", env = "AWSOPS_TIMEOUT")]
-    pub timeout: Duration,
-}
-
-fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    awsops_core::waiter::parse_timeout(text)
+    #[command(flatten)]
+    pub dry_run: DryRun,
+    #[command(flatten)]
+    pub timeout: Timeout<PeeringWait>,
 }
 
 /// The account of the credentials in use.
@@ -422,7 +419,7 @@ pub async fn run(common: &CommonArgs, args: PeerArgs) -> Result<Outcome> {
     };
     let label = pcx.clone().unwrap_or_else(|| "the new peering".to_owned());
     let changes: Vec<String> = steps.iter().map(|st| st.describe(&label)).collect();
-    if args.dry_run {
+    if args.dry_run.is_set() {
         let status = match (&found, args.delete) {
             (Some(p), _) => status_of(p).unwrap_or(PeeringStatus::Planned),
             (None, true) => PeeringStatus::Deleted,
@@ -440,8 +437,8 @@ pub async fn run(common: &CommonArgs, args: PeerArgs) -> Result<Outcome> {
     }
     let mut id = pcx.clone();
     if !steps.is_empty() {
-        let lease = StackLease::acquire(&c.ec2, NAME, &args.stack, args.timeout).await?;
-        let result = apply(&s, &owner, &ours, &theirs, pcx, &steps, args.timeout).await;
+        let lease = StackLease::acquire(&c.ec2, NAME, &args.stack, args.timeout.get()).await?;
+        let result = apply(&s, &owner, &ours, &theirs, pcx, &steps, args.timeout.get()).await;
         lease.release().await;
         id = result?;
     }

@@ -18,7 +18,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
             if args.bastion {
                 n.add(&[&crate::bastion_ami::READ_IMAGE]).add_if(args.bastion_ami.is_none(), &[&crate::bastion_ami::LATEST_AMAZON_LINUX]);
             }
-            if !args.dry_run {
+            if !args.dry_run.is_set() {
                 n.add(&LEASE).add(&grants::NETWORK).add(&grants::SECURITY_GROUP_RULES).add(&grants::DUPLICATES);
                 n.add(&[&grants::MOVE_ROUTE_TABLES]);
                 n.add_if(args.nat != NatMode::None, &grants::NAT)
@@ -35,15 +35,18 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
         Command::Destroy(args) => {
             let mut n = Needs::new(Scope::new(NAME, region).stack(&args.name));
             n.add(&[&crate::discover::READ_NETWORK, &crate::READ_BLOCKERS]);
-            n.add_if(!args.dry_run, &LEASE).add_if(!args.dry_run, &grants::TEARDOWN);
+            n.add_if(!args.dry_run.is_set(), &LEASE).add_if(!args.dry_run.is_set(), &grants::TEARDOWN);
             n.add(&[&crate::lb_aws::READ_LOAD_BALANCER, &crate::peer::READ_PEERING]);
-            n.add_if(!args.dry_run, &[&crate::lb_aws::DELETE_LOAD_BALANCER, &crate::peer::DELETE_PEERING, &crate::routes::PEER_ROUTES]);
+            n.add_if(
+                !args.dry_run.is_set(),
+                &[&crate::lb_aws::DELETE_LOAD_BALANCER, &crate::peer::DELETE_PEERING, &crate::routes::PEER_ROUTES],
+            );
             n
         }
         Command::Lb(args) => {
             let mut n = Needs::new(Scope::new(NAME, region).stack(&args.stack));
             n.add(&[&crate::discover::READ_NETWORK, &crate::lb_aws::READ_LOAD_BALANCER]);
-            if !args.dry_run {
+            if !args.dry_run.is_set() {
                 n.add(&LEASE).add(&[
                     &crate::lb_aws::CREATE_LOAD_BALANCER,
                     &crate::lb_aws::ALB_SERVICE_LINKED_ROLE,
@@ -60,7 +63,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
             }
             let mut n = Needs::new(scope);
             n.add(&[&crate::discover::READ_NETWORK, &crate::peer::READ_PEERING]);
-            if !args.dry_run {
+            if !args.dry_run.is_set() {
                 n.add(&LEASE).add(&[&crate::routes::PEER_ROUTES]);
                 if args.delete {
                     n.add(&[&crate::peer::DELETE_PEERING, &crate::peer::PEER_RULES]);
