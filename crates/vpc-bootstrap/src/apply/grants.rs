@@ -53,10 +53,9 @@ pub static LAUNCH_BASTION_FROM_IMAGE: Grant =
 
 /// `--private-route-tables` changed on a re-run: subnets moved to their new tables, the
 /// endpoints' tables swapped, the orphaned tables deleted.
-pub static MOVE_ROUTE_TABLES: Grant =
-    Grant::any("MoveSubnetsBetweenOwnRouteTables", &["ec2:DeleteRouteTable", "ec2:ModifyVpcEndpoint", "ec2:ReplaceRouteTableAssociation"])
-        .on(&[ec2_arn!("route-table"), ec2_arn!("subnet"), ec2_arn!("vpc-endpoint")])
-        .owned();
+pub static MOVE_ROUTE_TABLES: Grant = Grant::any("MoveSubnetsBetweenOwnRouteTables", &["ec2:ReplaceRouteTableAssociation"])
+    .on(&[ec2_arn!("route-table"), ec2_arn!("subnet"), ec2_arn!("vpc-endpoint")])
+    .owned();
 
 pub static TERMINATE_BASTION: Grant = Grant::any("TerminateOwnBastion", &["ec2:TerminateInstances"]).on(&[ec2_arn!("instance")]).owned();
 pub static DELETE_NAT_GATEWAYS: Grant = Grant::any("DeleteOwnNatGateways", &["ec2:DeleteNatGateway"]).on(&[ec2_arn!("natgateway")]).owned();
