@@ -62,6 +62,10 @@ impl Grant {
     }
 }
 
+/// Whose account the caller is in: `sts:GetCallerIdentity`. AWS allows it to everyone, so a
+/// command may declare it without printing it; one that prints it says what it asks.
+pub static WHO_AM_I: Grant = Grant::any("WhoAmI", &["sts:GetCallerIdentity"]);
+
 /// What one invocation may call: the grants its flags reach, and what fills the ARNs.
 #[derive(Debug, Clone, Default)]
 pub struct Needs {

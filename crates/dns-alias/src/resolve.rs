@@ -23,7 +23,7 @@ use awsops_core::permissions::Grant;
 /// permission, but is called) and host a website.
 pub static CHECK_WEBSITE_BUCKET: Grant =
     Grant::any("CheckWebsiteBucket", &["s3:GetBucketLocation", "s3:GetBucketWebsite"]).on(&["arn:{partition}:s3:::{bucket}"]);
-pub static WHO_AM_I: Grant = Grant::any("WhoAmI", &["sts:GetCallerIdentity"]);
+pub use awsops_core::permissions::WHO_AM_I;
 /// A CloudFront target: the distribution that serves the name (ListDistributions: `*` only).
 pub static FIND_DISTRIBUTION: Grant = Grant::any("FindDistribution", &["cloudfront:ListDistributions"]);
 pub static READ_DISTRIBUTION: Grant =

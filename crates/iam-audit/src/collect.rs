@@ -19,10 +19,6 @@ use std::time::Duration;
 
 use awsops_core::permissions::Grant;
 
-/// Every principal, group and policy in one paged call (`*` only).
-/// Whose account this is, when nothing in it names it: sts:GetCallerIdentity needs no IAM
-/// permission (AWS allows it to everyone), so it is declared but never printed.
-pub static WHO_AM_I: Grant = Grant::any("WhoAmI", &["sts:GetCallerIdentity"]);
 pub static READ_AUTHORIZATION: Grant = Grant::any("ReadAuthorizationDetails", &["iam:GetAccountAuthorizationDetails"]);
 /// The credential report (checks that need it are reported as skipped when denied).
 pub static CREDENTIAL_REPORT: Grant = Grant::any("ReadCredentialReport", &["iam:GenerateCredentialReport", "iam:GetCredentialReport"]);

@@ -278,7 +278,7 @@ mod permission_tests {
     #[test]
     fn every_sdk_call_is_declared_by_its_module() {
         let all: Vec<&awsops_core::permissions::Grant> =
-            Cli::permissions().into_iter().flat_map(|(_, g)| g).chain([&collect::WHO_AM_I]).collect();
+            Cli::permissions().into_iter().flat_map(|(_, g)| g).chain([&awsops_core::permissions::WHO_AM_I]).collect();
         awsops_core::sdk_calls::assert_declared(env!("CARGO_MANIFEST_DIR"), &[("collect.rs", &all)]);
     }
 

@@ -567,9 +567,6 @@ pub static READ_PEERING: awsops_core::permissions::Grant = awsops_core::permissi
     "ReadPeering",
     &["ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeVpcs"],
 );
-/// Whose account the caller is in: sts:GetCallerIdentity needs no IAM permission (AWS allows
-/// it to everyone), so it is declared but never printed.
-pub static WHO_AM_I: awsops_core::permissions::Grant = awsops_core::permissions::Grant::any("WhoAmI", &["sts:GetCallerIdentity"]);
 /// Requesting the connection from the stack's VPC, tagged on creation.
 pub static REQUEST_PEERING: awsops_core::permissions::Grant =
     awsops_core::permissions::Grant::any("RequestPeering", &["ec2:CreateVpcPeeringConnection"])

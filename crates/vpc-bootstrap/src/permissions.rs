@@ -171,7 +171,7 @@ mod tests {
                 &[
                     &crate::discover::READ_NETWORK,
                     &crate::peer::READ_PEERING,
-                    &crate::peer::WHO_AM_I,
+                    &awsops_core::permissions::WHO_AM_I,
                     &crate::peer::REQUEST_PEERING,
                     &crate::peer::ACCEPT_PEERING,
                     &crate::peer::PEER_RULES,
