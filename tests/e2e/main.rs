@@ -14,5 +14,7 @@ mod faults;
 mod harness;
 mod iam_audit;
 mod input_limits;
+mod install;
+mod self_contained;
 mod vpc_bootstrap;
 mod web_stack;

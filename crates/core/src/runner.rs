@@ -7,14 +7,28 @@ use crate::{logging, progress};
 use std::future::Future;
 use std::io::Write;
 
-/// Runs a command and exits. clap's own usage errors already exit 2, `--help` 0.
+/// Runs a command on the process's arguments and exits. clap's own usage errors already
+/// exit 2, `--help` 0.
 pub fn main<C, F, Fut>(name: &'static str, run: F) -> !
 where
     C: CommandCli,
     F: FnOnce(C) -> Fut,
     Fut: Future<Output = Result<Outcome>>,
 {
-    let cli = C::parse();
+    std::process::exit(run_with_args(name, run, std::env::args_os()))
+}
+
+/// Runs a command on the given arguments (the first is the name it was called by) and
+/// returns its exit status: what the multi-call binary calls for the command it chose.
+pub fn run_with_args<C, F, Fut, I, T>(name: &'static str, run: F, args: I) -> i32
+where
+    C: CommandCli,
+    F: FnOnce(C) -> Fut,
+    Fut: Future<Output = Result<Outcome>>,
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = C::parse_from(args);
     let common = cli.common().clone();
     logging::init(common.verbose, common.quiet);
     progress::configure(common.quiet);
@@ -28,8 +42,7 @@ where
         Err(e) => Err(Error::failed(format!("cannot start the async runtime: {e}"))),
     };
     progress::clear();
-    let code = finish(name, result, common.verbose > 0, &mut std::io::stderr());
-    std::process::exit(code)
+    finish(name, result, common.verbose > 0, &mut std::io::stderr())
 }
 
 /// Reports the result on `stderr` and returns the exit status.
