@@ -67,6 +67,21 @@ ensure_doc_tools() {
   apt_install mandoc bash zsh fish
 }
 
+# cargo-deny, which scripts/test runs on the dependency graph (deny.toml): built from
+# crates.io once (a few minutes), then reused from ~/.cargo/bin.
+CARGO_DENY_VERSION="0.20.2"
+ensure_cargo_deny() {
+  if command -v cargo-deny >/dev/null && cargo-deny --version 2>/dev/null | grep -qF "$CARGO_DENY_VERSION"; then
+    return 0
+  fi
+  say "installing cargo-deny $CARGO_DENY_VERSION (cargo install --locked)"
+  # Its own build directory, not the project's target: nothing of it is reused there.
+  local build
+  build="$(mktemp -d)"
+  CARGO_TARGET_DIR="$build" cargo install --quiet --locked --version "$CARGO_DENY_VERSION" cargo-deny
+  rm -rf "$build"
+}
+
 # GNU time, which the iam benchmark reads peak memory from.
 ensure_gnu_time() {
   [ -x /usr/bin/time ] && return 0
@@ -110,4 +125,23 @@ use_emulator() {
   local empty="$AWSOPS_CACHE/empty-aws"
   mkdir -p "$empty" && : >"$empty/config" && : >"$empty/credentials"
   export AWS_CONFIG_FILE="$empty/config" AWS_SHARED_CREDENTIALS_FILE="$empty/credentials"
+}
+
+# The host's target triple: the release build names it explicitly, so that the static-glibc
+# flag below reaches only the binary, not build scripts and proc-macros (which must stay dynamic).
+host_triple() {
+  rustc -vV | sed -n 's/^host: //p'
+}
+
+# The optimized, self-contained binary that scripts/install, cargo xtask dist and the benches
+# use: profile dist (fat LTO, one codegen unit, stripped, panic=abort) with glibc linked
+# statically (+crt-static; names are resolved in Rust, see core's name_resolver, so no NSS
+# module is ever loaded). Logs on stderr, prints the binary's path.
+build_dist() {
+  local triple
+  triple="$(host_triple)"
+  say "building awsops (profile dist, static, $triple)"
+  RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-C target-feature=+crt-static" \
+    cargo build --quiet --locked --profile dist --target "$triple" --bin awsops >&2
+  echo "$CARGO_TARGET_DIR/$triple/dist/awsops"
 }

@@ -8,22 +8,37 @@ use std::process::{Child, Command, Stdio};
 pub use xtask::call_proxy::CallProxy;
 pub use xtask::moto::{Moto, REGION, free_port};
 
-/// The path of one of the package's binaries: from `AWSOPS_TEST_BIN_DIR` when set (a
-/// private copy, for a target directory that other checkouts build into too), else cargo's.
+/// The seven commands, as installed: links named like them to the multi-call binary.
+pub const COMMANDS: &[&str] = &["ami-snap", "bastion-ssh", "cert-attach", "dns-alias", "efs-mount", "iam-audit", "vpc-bootstrap"];
+
+/// The path of a command: from `AWSOPS_TEST_BIN_DIR` when set (a private copy, for a target
+/// directory that other checkouts build into too, or an installed prefix's `bin`), else a
+/// link named like the command to cargo's `awsops`, so the tests call the commands the way
+/// users do (the multi-call binary choosing by `argv[0]`).
 pub fn binary(name: &str) -> PathBuf {
+    assert!(COMMANDS.contains(&name), "unknown command {name}");
     if let Some(dir) = std::env::var_os("AWSOPS_TEST_BIN_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir).join(name);
     }
-    match name {
-        "ami-snap" => PathBuf::from(env!("CARGO_BIN_EXE_ami-snap")),
-        "cert-attach" => PathBuf::from(env!("CARGO_BIN_EXE_cert-attach")),
-        "efs-mount" => PathBuf::from(env!("CARGO_BIN_EXE_efs-mount")),
-        "iam-audit" => PathBuf::from(env!("CARGO_BIN_EXE_iam-audit")),
-        "bastion-ssh" => PathBuf::from(env!("CARGO_BIN_EXE_bastion-ssh")),
-        "dns-alias" => PathBuf::from(env!("CARGO_BIN_EXE_dns-alias")),
-        "vpc-bootstrap" => PathBuf::from(env!("CARGO_BIN_EXE_vpc-bootstrap")),
-        other => panic!("unknown binary {other}"),
-    }
+    command_links().join(name)
+}
+
+/// A directory of links (in cargo's private temp dir for tests) made once per test process;
+/// each link is made under a private name and renamed into place, so test processes running
+/// at once never see a half-made one.
+fn command_links() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("commands");
+        std::fs::create_dir_all(&dir).expect("the links' directory");
+        for name in COMMANDS {
+            let staged = dir.join(format!(".{name}.{}", std::process::id()));
+            let _ = std::fs::remove_file(&staged);
+            std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_awsops"), &staged).expect("a command link");
+            std::fs::rename(&staged, dir.join(name)).expect("a command link");
+        }
+        dir
+    })
 }
 
 /// Runs the calling test again in a network namespace of its own that has only `lo`, so

@@ -13,7 +13,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Digest;
 
 /// What a known_hosts file says of an offered host key.
@@ -93,7 +93,7 @@ fn hashed_matches(entry: &str, name: &str) -> bool {
     let Some(rest) = entry.strip_prefix("|1|") else { return false };
     let Some((salt, hash)) = rest.split_once('|') else { return false };
     let (Ok(salt), Ok(hash)) = (STANDARD.decode(salt), STANDARD.decode(hash)) else { return false };
-    let Ok(mut mac) = <Hmac<sha1::Sha1> as Mac>::new_from_slice(&salt) else { return false };
+    let Ok(mut mac) = <Hmac<sha1::Sha1> as KeyInit>::new_from_slice(&salt) else { return false };
     mac.update(name.as_bytes());
     mac.verify_slice(&hash).is_ok()
 }

@@ -23,7 +23,7 @@ use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
 use clap::{Args, Parser, Subcommand};
 use hop::{Auth, Endpoint};
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr};
 use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -235,7 +235,13 @@ impl Plan {
 /// Where to connect for a bastion the user typed as HOST[:PORT]: a --resolve mapping, the
 /// address itself (named by the user, so the guard allows it), or DNS (allowed unless the
 /// name points at a loopback, link-local or metadata address, which must be named).
-fn typed_bastion(host: &str, port: u16, user: &str, resolve: &HashMap<String, SocketAddr>, guard: &mut ConnectGuard) -> Result<Endpoint> {
+async fn typed_bastion(
+    host: &str,
+    port: u16,
+    user: &str,
+    resolve: &HashMap<String, SocketAddr>,
+    guard: &mut ConnectGuard,
+) -> Result<Endpoint> {
     let connect_to = match (resolve.get(host), host.parse::<IpAddr>()) {
         (Some(a), _) => *a,
         (None, Ok(ip)) => {
@@ -243,8 +249,13 @@ fn typed_bastion(host: &str, port: u16, user: &str, resolve: &HashMap<String, So
             SocketAddr::new(ip, port)
         }
         (None, Err(_)) => {
-            let found: Vec<SocketAddr> =
-                (host, port).to_socket_addrs().map_err(|e| Error::usage(format!("cannot resolve bastion {host}: {e}")))?.collect();
+            // Resolved in Rust, not by glibc (core's name_resolver: the static build).
+            let found: Vec<SocketAddr> = awsops_core::name_resolver::lookup(host)
+                .await
+                .map_err(|e| Error::usage(format!("{e} (the bastion)")))?
+                .into_iter()
+                .map(|ip| SocketAddr::new(ip, port))
+                .collect();
             for a in found.iter().filter(|a| !is_special(a.ip())) {
                 guard.allow(a.ip().into());
             }
@@ -343,7 +354,7 @@ async fn plan(common: &CommonArgs, hop: &HopArgs, target_text: Option<&str>, man
         Ok((Endpoint { host, port: 22, user: bastion_user.clone(), connect_to }, Some(i.id.clone())))
     };
     let (bastion, bastion_instance) = match (&bastion_spec, &doc) {
-        (Some(BastionSpec::Address { host, port }), _) => (typed_bastion(host, *port, &bastion_user, &resolve, &mut guard)?, None),
+        (Some(BastionSpec::Address { host, port }), _) => (typed_bastion(host, *port, &bastion_user, &resolve, &mut guard).await?, None),
         (Some(BastionSpec::Instance(text)), _) => {
             let spec = TargetSpec::parse(text)?;
             by_instance(target::exactly_one(text, &target::select(&spec, &all))?, &mut guard)?

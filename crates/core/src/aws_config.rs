@@ -54,6 +54,7 @@ impl AwsArgs {
     pub async fn load_in(&self, region: Option<&str>) -> Result<SdkConfig> {
         self.validate()?;
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(crate::name_resolver::http_client())
             .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
             .timeout_config(
                 TimeoutConfig::builder()

@@ -24,6 +24,8 @@ pub mod kinds;
 #[cfg(feature = "elbv2")]
 pub mod load_balancer;
 pub mod logging;
+pub mod multicall;
+pub mod name_resolver;
 pub mod output;
 pub mod ownership;
 pub mod permissions;
@@ -69,6 +71,24 @@ macro_rules! bin {
     ($command:ident) => {
         fn main() {
             $crate::runner::main($command::NAME, $command::run)
+        }
+    };
+}
+
+/// The `main` of the multi-call binary: every command crate named once,
+/// `awsops_core::multicall!(awsops_ami_snap, awsops_vpc_bootstrap, …);` (see `multicall`).
+#[macro_export]
+macro_rules! multicall {
+    ($($command:ident),+ $(,)?) => {
+        fn main() {
+            $crate::multicall::main(&[
+                $((
+                    $command::NAME,
+                    (|args: ::std::vec::Vec<::std::ffi::OsString>| -> i32 {
+                        $crate::runner::run_with_args($command::NAME, $command::run, args)
+                    }) as fn(::std::vec::Vec<::std::ffi::OsString>) -> i32,
+                ),)+
+            ])
         }
     };
 }

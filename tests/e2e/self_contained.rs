@@ -1,0 +1,111 @@
+//! The release binary runs anywhere: copied alone into an empty root (a user namespace and
+//! `chroot`: no dynamic loader, no libc, no NSS modules, no resolv.conf; only a CA bundle
+//! and an `/etc/hosts` naming the emulator), every command starts, and real calls reach the
+//! emulator by host name. The binary is the one `scripts/install` installs: scripts/test
+//! builds it (profile dist, glibc linked statically) and names it in AWSOPS_TEST_DIST_BIN.
+
+use crate::harness::{COMMANDS, Moto};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
+
+fn dist_binary() -> PathBuf {
+    let path = std::env::var_os("AWSOPS_TEST_DIST_BIN").filter(|p| !p.is_empty()).map(PathBuf::from).unwrap_or_else(|| {
+        panic!("AWSOPS_TEST_DIST_BIN is not set: scripts/test builds the release binary (scripts/lib.sh build_dist) and names it there")
+    });
+    assert!(path.is_file(), "AWSOPS_TEST_DIST_BIN={} is not a file", path.display());
+    path
+}
+
+/// An otherwise empty root: /bin/awsops, the seven command links, /etc/hosts, the CA bundle.
+fn empty_root(binary: &Path) -> tempfile::TempDir {
+    let root = tempfile::tempdir().expect("root");
+    let bin = root.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::copy(binary, bin.join("awsops")).unwrap();
+    for name in COMMANDS {
+        std::os::unix::fs::symlink("awsops", bin.join(name)).unwrap();
+    }
+    let certs = root.path().join("etc/ssl/certs");
+    std::fs::create_dir_all(&certs).unwrap();
+    std::fs::copy(CA_BUNDLE, certs.join("ca-certificates.crt")).expect("the host's CA bundle (ca-certificates)");
+    std::fs::write(root.path().join("etc/hosts"), "127.0.0.1\tlocalhost\n127.0.0.1\tmoto.test\n").unwrap();
+    root
+}
+
+/// Runs `/bin/NAME ARGS` inside the root, as root of a new user namespace, with test
+/// credentials and the emulator named by host name.
+fn in_root(root: &Path, endpoint: &str, name: &str, args: &[&str]) -> Output {
+    Command::new("unshare")
+        .args(["--user", "--map-root-user", "chroot"])
+        .arg(root)
+        .arg(format!("/bin/{name}"))
+        .args(args)
+        .env_clear()
+        .env("PATH", "/bin")
+        .env("HOME", "/")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+        .env("AWS_REGION", crate::harness::REGION)
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .output()
+        .expect("unshare and chroot (util-linux, coreutils)")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn the_release_binary_links_nothing_dynamically() {
+    let binary = dist_binary();
+    let out = Command::new("ldd").arg(&binary).output().expect("ldd");
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert!(said.contains("not a dynamic executable") || said.contains("statically linked"), "{}: {said}", binary.display());
+    assert!(!said.contains("=>"), "{} loads shared libraries: {said}", binary.display());
+}
+
+#[test]
+fn every_command_runs_in_an_empty_root_and_reaches_the_emulator_by_name() {
+    let root = empty_root(&dist_binary());
+    let moto = Moto::start();
+    let endpoint = format!("http://moto.test:{}", moto.addr().port());
+    for name in COMMANDS.iter().chain(&["awsops"]) {
+        let out = in_root(root.path(), &endpoint, name, &["--version"]);
+        assert!(out.status.success(), "{name} --version in the empty root: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout).trim(), format!("{name} {}", env!("CARGO_PKG_VERSION")));
+    }
+
+    // A network created through the name, then found again through it: real calls, both ways.
+    let created = in_root(
+        root.path(),
+        &endpoint,
+        "vpc-bootstrap",
+        &["create", "chrooted", "--cidr", "10.9.0.0/16", "--azs", "1", "--private-per-az", "0", "--nat", "none"],
+    );
+    assert!(created.status.success(), "vpc-bootstrap create: {}", text(&created.stderr));
+    let created: serde_json::Value = serde_json::from_slice(&created.stdout).expect("a vpc document");
+    assert_eq!(created["kind"], "vpc");
+    assert!(created["vpc_id"].as_str().is_some_and(|id| id.starts_with("vpc-")), "{created}");
+    let shown = in_root(root.path(), &endpoint, "awsops", &["vpc-bootstrap", "show", "chrooted"]);
+    assert!(shown.status.success(), "awsops vpc-bootstrap show: {}", text(&shown.stderr));
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).expect("a vpc document");
+    assert_eq!(shown["vpc_id"], created["vpc_id"]);
+
+    // IAM and STS through the same resolver: the audit runs to its report.
+    let audit = in_root(root.path(), &endpoint, "iam-audit", &[]);
+    assert!(matches!(audit.status.code(), Some(0 | 3)), "iam-audit: {}", text(&audit.stderr));
+    assert!(text(&audit.stdout).lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()), "{}", text(&audit.stdout));
+
+    // A name the root's hosts file does not know (and it has no name server) is one line, status 1.
+    let lost = format!("http://not-in-hosts.test:{}", moto.addr().port());
+    let out = in_root(root.path(), &lost, "ami-snap", &["list"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
