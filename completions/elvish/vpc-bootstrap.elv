@@ -73,9 +73,18 @@ set edit:completion:arg-completer[vpc-bootstrap] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'vpc-bootstrap;show'= {
+            cand --regions 'With --accounts or --org: the regions to look in (`all`: every enabled region) [default: the configured region]'
+            cand --jobs 'With --accounts or --org: at most this many (account, region) pairs at once'
+            cand --accounts 'Run in each of these accounts (12-digit ids), assuming --role-name in each'
+            cand --ou 'With --org: only the accounts under these OUs (child OUs included)'
+            cand --exclude-accounts 'Leave these accounts out'
+            cand --role-name 'The role assumed in each account (the caller''s own account is used directly); for audits, a read-only role'
+            cand --external-id 'The external id the fleet role''s trust policy asks for'
+            cand --shard 'Take shard K of N of the targets (1 <= K <= N, a stable hash of account then region); N alone takes K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job), which count from 0: index i is shard i+1'
             cand --region 'AWS region, e.g. ap-northeast-2'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
             cand --endpoint-url 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)'
+            cand --org 'Run in every ACTIVE account of the caller''s AWS Organization'
             cand -v 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand --verbose 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)'
             cand -q 'Errors only on stderr, and no progress'

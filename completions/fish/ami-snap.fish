@@ -46,14 +46,21 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l name -d 'Th
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l group -d 'The retention group prune uses [default: the instance\'s Name tag, else its id]' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l tag -d 'An extra tag on the image and its snapshots (repeatable)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another); with --accounts or --org, also this many (account, region) pairs' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l accounts -d 'Run in each of these accounts (12-digit ids), assuming --role-name in each' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l ou -d 'With --org: only the accounts under these OUs (child OUs included)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l exclude-accounts -d 'Leave these accounts out' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l role-name -d 'The role assumed in each account (the caller\'s own account is used directly); for audits, a read-only role' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l external-id -d 'The external id the fleet role\'s trust policy asks for' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l shard -d 'Take shard K of N of the targets (1 <= K <= N, a stable hash of account then region); N alone takes K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job), which count from 0: index i is shard i+1' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l reboot -d 'Reboot the instance for a file-system-consistent image [default: no reboot]'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l no-wait -d 'Print the documents as soon as the images are requested, without waiting'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l org -d 'Run in every ACTIVE account of the caller\'s AWS Organization'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand create" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
@@ -63,7 +70,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l instance 
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l group -d 'The retention group tag [default: the instance\'s or volume\'s Name tag, else its id]' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l tag -d 'An extra tag on the snapshots (repeatable)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another); with --accounts or --org, also this many (account, region) pairs' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand snapshot" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
@@ -79,7 +86,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l image -d 'Ima
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l from -d 'Read `ami` documents from FILE (`-` for stdin); without it, stdin when it is a pipe or file' -r -F
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l kms-key -d 'The KMS key for one region\'s copies: REGION=KEY_ID_OR_ARN (repeatable)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another); with --accounts or --org, also this many (account, region) pairs' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
@@ -96,7 +103,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l account -d '
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l image -d 'Images in the configured region, instead of `ami` documents on stdin' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l from -d 'Read `ami` documents from FILE (`-` for stdin); without it, stdin when it is a pipe or file' -r -F
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another); with --accounts or --org, also this many (account, region) pairs' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand share" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
@@ -110,7 +117,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l account -d
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l image -d 'Images in the configured region, instead of `ami` documents on stdin' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l from -d 'Read `ami` documents from FILE (`-` for stdin); without it, stdin when it is a pipe or file' -r -F
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another); with --accounts or --org, also this many (account, region) pairs' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand unshare" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
@@ -125,23 +132,38 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l max-age -d '
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l min-age -d 'Never prune an image younger than this, whatever the rest of the rule says' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l group -d 'Only these groups (the awsops:group tag ami-snap create sets; repeat or comma-separate)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l name-prefix -d 'Instead of ami-snap\'s images: your images whose names start with PREFIX, as one group' -r
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l regions -d 'Regions to prune in [default: the configured region]' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l regions -d 'Regions to prune in [default: the configured region]; with --accounts or --org, `all` is every enabled region' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another); with --accounts or --org, also this many (account, region) pairs' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l accounts -d 'Run in each of these accounts (12-digit ids), assuming --role-name in each' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l ou -d 'With --org: only the accounts under these OUs (child OUs included)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l exclude-accounts -d 'Leave these accounts out' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l role-name -d 'The role assumed in each account (the caller\'s own account is used directly); for audits, a read-only role' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l external-id -d 'The external id the fleet role\'s trust policy asks for' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l shard -d 'Take shard K of N of the targets (1 <= K <= N, a stable hash of account then region); N alone takes K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job), which count from 0: index i is shard i+1' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s y -l yes -d 'Do not ask; required when not on a terminal'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l org -d 'Run in every ACTIVE account of the caller\'s AWS Organization'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand prune" -s h -l help -d 'Print help'
-complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l regions -d 'Regions to list [default: the configured region]' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l regions -d 'Regions to list [default: the configured region]; with --accounts or --org, `all` is every enabled region' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l jobs -d 'With --accounts or --org: at most this many (account, region) pairs listed at once' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l accounts -d 'Run in each of these accounts (12-digit ids), assuming --role-name in each' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l ou -d 'With --org: only the accounts under these OUs (child OUs included)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l exclude-accounts -d 'Leave these accounts out' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l role-name -d 'The role assumed in each account (the caller\'s own account is used directly); for audits, a read-only role' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l external-id -d 'The external id the fleet role\'s trust policy asks for' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l shard -d 'Take shard K of N of the targets (1 <= K <= N, a stable hash of account then region); N alone takes K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job), which count from 0: index i is shard i+1' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l org -d 'Run in every ACTIVE account of the caller\'s AWS Organization'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand list" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'

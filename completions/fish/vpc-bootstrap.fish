@@ -72,9 +72,18 @@ complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s v
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l regions -d 'With --accounts or --org: the regions to look in (`all`: every enabled region) [default: the configured region]' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l jobs -d 'With --accounts or --org: at most this many (account, region) pairs at once' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l accounts -d 'Run in each of these accounts (12-digit ids), assuming --role-name in each' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l ou -d 'With --org: only the accounts under these OUs (child OUs included)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l exclude-accounts -d 'Leave these accounts out' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l role-name -d 'The role assumed in each account (the caller\'s own account is used directly); for audits, a read-only role' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l external-id -d 'The external id the fleet role\'s trust policy asks for' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l shard -d 'Take shard K of N of the targets (1 <= K <= N, a stable hash of account then region); N alone takes K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job), which count from 0: index i is shard i+1' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
+complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l org -d 'Run in every ACTIVE account of the caller\'s AWS Organization'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c vpc-bootstrap -n "__fish_vpc_bootstrap_using_subcommand show" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'

@@ -78,9 +78,18 @@ Register-ArgumentCompleter -Native -CommandName 'vpc-bootstrap' -ScriptBlock {
             break
         }
         'vpc-bootstrap;show' {
+            [CompletionResult]::new('--regions', '--regions', [CompletionResultType]::ParameterName, 'With --accounts or --org: the regions to look in (`all`: every enabled region) [default: the configured region]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --accounts or --org: at most this many (account, region) pairs at once')
+            [CompletionResult]::new('--accounts', '--accounts', [CompletionResultType]::ParameterName, 'Run in each of these accounts (12-digit ids), assuming --role-name in each')
+            [CompletionResult]::new('--ou', '--ou', [CompletionResultType]::ParameterName, 'With --org: only the accounts under these OUs (child OUs included)')
+            [CompletionResult]::new('--exclude-accounts', '--exclude-accounts', [CompletionResultType]::ParameterName, 'Leave these accounts out')
+            [CompletionResult]::new('--role-name', '--role-name', [CompletionResultType]::ParameterName, 'The role assumed in each account (the caller''s own account is used directly); for audits, a read-only role')
+            [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'The external id the fleet role''s trust policy asks for')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Take shard K of N of the targets (1 <= K <= N, a stable hash of account then region); N alone takes K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job), which count from 0: index i is shard i+1')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. ap-northeast-2')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Run in every ACTIVE account of the caller''s AWS Organization')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug, -vvv the SDK''s wire log)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only on stderr, and no progress')

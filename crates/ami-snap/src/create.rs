@@ -56,6 +56,8 @@ pub struct CreateArgs {
     pub no_wait: bool,
     #[command(flatten)]
     pub change: ChangeArgs,
+    #[command(flatten)]
+    pub fleet: awsops_core::fleet::FleetArgs,
 }
 
 /// One image to make.
@@ -93,21 +95,53 @@ pub async fn run(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
     if let Some(bad) = args.instances.iter().find(|i| !i.starts_with("i-")) {
         return Err(Error::usage(format!("--instance {bad:?}: expected an instance id (i-…)")));
     }
+    if let Some(plan) = args.fleet.plan_from_env()? {
+        if !args.instances.is_empty() {
+            return Err(Error::usage("--instance names one account's instances: select them with --select KEY=VALUE in a fleet run"));
+        }
+        let _lock = args.change.lock()?;
+        let (select, extra, args) = (&select, &extra, &args);
+        return crate::fleet_run::over_targets(
+            common,
+            plan,
+            &[],
+            args.change.jobs,
+            |_| Ok(()),
+            |target, config, mut out| async move {
+                let region = crate::fleet_run::region_of(&target);
+                let result = create_in(&images::client_in(&config, &region), &region, args, select, extra, &mut out).await;
+                (out, result.map(|_| ()))
+            },
+        )
+        .await;
+    }
     let config = common.aws.load().await?;
     let region = config.region().map(ToString::to_string).unwrap_or_default();
     let ec2 = images::client_in(&config, &region);
-    let instances = images::select_instances(&ec2, &region, &args.instances, &select).await?;
+    let _lock = args.change.lock()?;
+    create_in(&ec2, &region, &args, &select, &extra, &mut Output::stdout()).await
+}
+
+/// The images of the selected instances in one account and region (or the plan of them).
+async fn create_in<W: std::io::Write>(
+    ec2: &Client,
+    region: &str,
+    args: &CreateArgs,
+    select: &[(String, String)],
+    extra: &[(String, String)],
+    out: &mut Output<W>,
+) -> Result<Outcome> {
+    let instances = images::select_instances(ec2, region, &args.instances, select, !args.fleet.is_set()).await?;
     let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now())
         .fmt(aws_smithy_types::date_time::Format::DateTime)
         .map_err(|e| Error::failed(e.to_string()))?;
-    let jobs = jobs(&args, &instances, &extra, &now)?;
-    let mut out = Output::stdout();
+    let jobs = jobs(args, &instances, extra, &now)?;
     if args.change.dry_run.is_set() {
         let mut plan = Plan::new("create");
         for job in &jobs {
             plan.add(
                 "CreateImage",
-                &region,
+                region,
                 &job.instance_id,
                 &[("name", job.name.clone()), ("group", job.group.clone()), ("reboot", args.reboot.to_string())],
             );
@@ -115,8 +149,7 @@ pub async fn run(common: &CommonArgs, args: CreateArgs) -> Result<Outcome> {
         out.emit(&plan)?;
         return Ok(Outcome::Success);
     }
-    let _lock = args.change.lock()?;
-    let results = awsops_core::batch::at_most(jobs.iter().map(|job| create_one(&ec2, &region, job, &args)), args.change.jobs).await;
+    let results = awsops_core::batch::at_most(jobs.iter().map(|job| create_one(ec2, region, job, args)), args.change.jobs).await;
     let mut batch = Batch::new();
     for (job, result) in jobs.iter().zip(results) {
         if let Some(doc) = batch.record(&job.instance_id, result)? {

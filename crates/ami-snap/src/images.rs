@@ -131,12 +131,14 @@ pub async fn wait_snapshot(ec2: &Client, region: &str, snapshot_id: &str, timeou
 }
 
 /// Instances by id (each must exist: a usage error names the first that does not) or by
-/// tag `KEY=VALUE` (running or stopped ones).
+/// tag `KEY=VALUE` (running or stopped ones; a tag no instance has is a usage error when
+/// `every_tag_matches`, nothing to do in one account of a fleet otherwise).
 pub async fn select_instances(
     ec2: &Client,
     region: &str,
     ids: &[String],
     tags: &[(String, String)],
+    every_tag_matches: bool,
 ) -> Result<Vec<aws_sdk_ec2::types::Instance>> {
     let mut found = Vec::new();
     if !ids.is_empty() {
@@ -165,7 +167,7 @@ pub async fn select_instances(
             "DescribeInstances"
         )?;
         let matched: Vec<_> = out.iter().flat_map(|r| r.instances().to_vec()).collect();
-        if matched.is_empty() {
+        if matched.is_empty() && every_tag_matches {
             return Err(Error::usage(format!("no instance in {region} has the tag {key}={value}")));
         }
         found.extend(matched);

@@ -5,6 +5,8 @@
 pub mod copy;
 pub mod copy_encryption;
 pub mod create;
+pub mod fleet_run;
+pub mod image_users;
 pub mod images;
 pub mod name_template;
 pub mod permissions;
@@ -80,9 +82,14 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
-    /// Regions to list [default: the configured region]
+    /// Regions to list [default: the configured region]; with --accounts or --org, `all` is every enabled region
     #[arg(long = "regions", value_delimiter = ',', value_name = "REGION", env = "AWSOPS_AMI_REGIONS")]
     pub regions: Vec<String>,
+    /// With --accounts or --org: at most this many (account, region) pairs listed at once
+    #[arg(long, default_value_t = 8, value_name = "N", env = "AWSOPS_JOBS")]
+    pub jobs: usize,
+    #[command(flatten)]
+    pub fleet: awsops_core::fleet::FleetArgs,
 }
 
 awsops_core::waits_for!(ImagesWait, "1h", "Give up waiting for images and snapshots after this long, e.g. 30m, 2h");
@@ -95,7 +102,7 @@ pub struct ChangeArgs {
     /// The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]
     #[arg(long, value_name = "FILE", env = "AWSOPS_AMI_LOCK")]
     pub lock: Option<PathBuf>,
-    /// At most this many images, snapshots or copies in flight at once (1: one after another)
+    /// At most this many images, snapshots or copies in flight at once (1: one after another); with --accounts or --org, also this many (account, region) pairs
     #[arg(long, default_value_t = 8, value_name = "N", env = "AWSOPS_JOBS")]
     pub jobs: usize,
     #[command(flatten)]
@@ -171,21 +178,41 @@ pub async fn check_regions_exist(ec2: &aws_sdk_ec2::Client, regions: &[String]) 
 }
 
 async fn list(common: &CommonArgs, args: ListArgs) -> Result<Outcome> {
+    if let Some(plan) = args.fleet.plan_from_env()? {
+        return fleet_run::over_targets(
+            common,
+            plan,
+            &args.regions,
+            args.jobs,
+            |_| Ok(()),
+            |target, config, mut out| async move {
+                let result = async {
+                    for doc in list_region(&config, &fleet_run::region_of(&target)).await? {
+                        out.emit(&doc)?;
+                    }
+                    Ok(())
+                }
+                .await;
+                (out, result)
+            },
+        )
+        .await;
+    }
     let (config, regions) = regions(common, &args.regions).await?;
     let home = images::client_in(&config, config.region().map(|r| r.as_ref()).unwrap_or_default());
     check_regions_exist(&home, &regions).await?;
-    let per_region = futures_util::future::try_join_all(regions.iter().map(|region| {
-        let ec2 = images::client_in(&config, region);
-        async move {
-            let mut found = images::managed_images(&ec2).await?;
-            found.sort_by(|a, b| a.creation_date().cmp(&b.creation_date()).then(a.image_id().cmp(&b.image_id())));
-            Ok::<_, Error>(found.iter().map(|i| images::ami_doc(region, i, false)).collect::<Vec<_>>())
-        }
-    }))
-    .await?;
+    let per_region = futures_util::future::try_join_all(regions.iter().map(|region| list_region(&config, region))).await?;
     let mut out = awsops_core::output::Output::stdout();
     for doc in per_region.iter().flatten() {
         out.emit(doc)?;
     }
     Ok(Outcome::Success)
+}
+
+/// The images ami-snap manages in one region, oldest first.
+async fn list_region(config: &aws_config::SdkConfig, region: &str) -> Result<Vec<awsops_core::kinds::AmiDoc>> {
+    let ec2 = images::client_in(config, region);
+    let mut found = images::managed_images(&ec2).await?;
+    found.sort_by(|a, b| a.creation_date().cmp(&b.creation_date()).then(a.image_id().cmp(&b.image_id())));
+    Ok(found.iter().map(|i| images::ami_doc(region, i, false)).collect())
 }

@@ -3,7 +3,7 @@
 //! per subcommand for `--help` and the man page. ami-snap has no stack: what it made
 //! carries `awsops:tool=ami-snap`, and prune's deletes are scoped to that tag.
 
-use crate::{Cli, Command, NAME, copy, create, images, prune, share, snapshot};
+use crate::{Cli, Command, NAME, copy, create, image_users, images, prune, share, snapshot};
 use awsops_core::Result;
 use awsops_core::permissions::{Grant, Needs, Scope, Table};
 
@@ -13,6 +13,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
     let mut n = Needs::new(scope.clone());
     match &cli.command {
         Command::Create(args) => {
+            args.fleet.add_needs(&mut n);
             n.add(&[&images::READ_IMAGES]);
             n.add_if(!args.change.dry_run.is_set(), &[&create::IMAGE_INSTANCES, &create::CREATE_IMAGES, &create::TAG_IMAGE_SNAPSHOTS]);
         }
@@ -32,16 +33,18 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
             n.add_if(!args.change.dry_run.is_set(), &[&share::SHARE_IMAGES]);
         }
         Command::Prune(args) => {
-            if !args.regions.is_empty() {
+            if !args.regions.is_empty() || args.fleet.is_set() {
                 n.scope = scope.in_several_regions();
             }
-            n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS, &prune::READ_REFERENCES]);
+            args.fleet.add_needs(&mut n);
+            n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS, &image_users::READ_REFERENCES]);
             n.add_if(!args.change.dry_run.is_set(), &[&prune::PRUNE_IMAGES]);
         }
         Command::List(args) => {
-            if !args.regions.is_empty() {
+            if !args.regions.is_empty() || args.fleet.is_set() {
                 n.scope = scope.in_several_regions();
             }
+            args.fleet.add_needs(&mut n);
             n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS]);
         }
     }
@@ -57,7 +60,7 @@ pub fn table() -> Table {
         ("copy", vec![&images::READ_IMAGES, &crate::CHECK_REGIONS, &copy::COPY_IMAGES, &copy::USE_COPY_KEYS]),
         ("share", share.clone()),
         ("unshare", share),
-        ("prune", vec![&images::READ_IMAGES, &crate::CHECK_REGIONS, &prune::READ_REFERENCES, &prune::PRUNE_IMAGES]),
+        ("prune", vec![&images::READ_IMAGES, &crate::CHECK_REGIONS, &image_users::READ_REFERENCES, &prune::PRUNE_IMAGES]),
         ("list", reads.into_iter().chain([&crate::CHECK_REGIONS]).collect()),
     ]
 }
@@ -82,7 +85,8 @@ mod tests {
                 ("snapshot.rs", &[&snapshot::READ_VOLUMES, &snapshot::CREATE_SNAPSHOTS]),
                 ("copy.rs", &[&copy::COPY_IMAGES]),
                 ("share.rs", &[&share::READ_SHARES, &share::CHECK_SNAPSHOT_KEYS, &share::SHARE_IMAGES]),
-                ("prune.rs", &[&prune::READ_REFERENCES, &prune::PRUNE_IMAGES]),
+                ("prune.rs", &[&prune::PRUNE_IMAGES]),
+                ("image_users.rs", &[&image_users::READ_REFERENCES]),
             ],
         );
     }

@@ -4,15 +4,15 @@
 //! printed as an `ami-prune` document with the reason it is kept or pruned, also (and
 //! only) in a dry run.
 
+use crate::image_users;
 use crate::images::{self, GROUP_TAG};
 use crate::retention::{self, Candidate, Rule, Verdict};
 use crate::{ChangeArgs, check_regions_exist, parse_duration};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::Image;
-use awsops_core::all_items;
 use awsops_core::batch::Batch;
 use awsops_core::confirm::confirm;
-use awsops_core::ec2::{filter, retry_codes, tag_value};
+use awsops_core::ec2::{retry_codes, tag_value};
 use awsops_core::error::aws_error;
 use awsops_core::kinds::{AmiPruneDoc, PruneOutcome, PrunedSnapshot};
 use awsops_core::output::Output;
@@ -23,11 +23,6 @@ use clap::Args;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
-/// What still uses an image (instances, launch templates, other references) keeps it.
-pub static READ_REFERENCES: Grant = Grant::any(
-    "ReadImageUsers",
-    &["ec2:DescribeImageReferences", "ec2:DescribeInstances", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeLaunchTemplates"],
-);
 /// Deregistering ami-snap's own images and deleting their snapshots.
 pub static PRUNE_IMAGES: Grant = Grant::any("PruneOwnImages", &["ec2:DeleteSnapshot", "ec2:DeregisterImage"])
     .on(&["arn:{partition}:ec2:{region}::image/*", "arn:{partition}:ec2:{region}::snapshot/*"])
@@ -50,7 +45,7 @@ pub struct PruneArgs {
     /// Instead of ami-snap's images: your images whose names start with PREFIX, as one group
     #[arg(long, value_name = "PREFIX", conflicts_with = "groups")]
     pub name_prefix: Option<String>,
-    /// Regions to prune in [default: the configured region]
+    /// Regions to prune in [default: the configured region]; with --accounts or --org, `all` is every enabled region
     #[arg(long = "regions", value_delimiter = ',', value_name = "REGION", env = "AWSOPS_AMI_REGIONS")]
     pub regions: Vec<String>,
     /// Do not ask; required when not on a terminal
@@ -58,6 +53,8 @@ pub struct PruneArgs {
     pub yes: bool,
     #[command(flatten)]
     pub change: ChangeArgs,
+    #[command(flatten)]
+    pub fleet: awsops_core::fleet::FleetArgs,
 }
 
 /// One region's candidates, decided.
@@ -88,6 +85,9 @@ pub async fn run(common: &CommonArgs, args: PruneArgs) -> Result<Outcome> {
     if args.name_prefix.as_deref().is_some_and(|p| p.trim().is_empty()) {
         return Err(Error::usage("--name-prefix must not be empty: it would select every image you own"));
     }
+    if let Some(plan) = args.fleet.plan_from_env()? {
+        return run_fleet(common, plan, &args, &rule).await;
+    }
     let (config, regions) = crate::regions(common, &args.regions).await?;
     let home = config.region().map(ToString::to_string).unwrap_or_default();
     check_regions_exist(&images::client_in(&config, &home), &regions).await?;
@@ -115,30 +115,69 @@ pub async fn run(common: &CommonArgs, args: PruneArgs) -> Result<Outcome> {
     let mut batch = Batch::new();
     for plan in plans {
         let ec2 = images::client_in(&config, &plan.region);
-        let results = awsops_core::batch::at_most(plan.docs.iter().map(|doc| execute(&ec2, doc)), args.change.jobs).await;
-        for (mut doc, result) in plan.docs.into_iter().zip(results) {
-            if doc.verdict == Verdict::Prune {
-                let label = format!("{} in {}", doc.image_id, doc.region);
-                let failure = result.as_ref().err().map(ToString::to_string);
-                match batch.record(&label, result)? {
-                    Some(()) => doc.outcome = PruneOutcome::Done,
-                    None => {
-                        doc.outcome = PruneOutcome::Failed;
-                        doc.error = failure;
-                    }
-                }
-            }
-            out.emit(&doc)?;
-        }
+        apply(&ec2, plan, args.change.jobs, &mut out, &mut batch).await?;
     }
     batch.finish()
+}
+
+/// Every (account, region) of the fleet, planned and pruned under the one lock; asked
+/// once for the whole fleet (or --yes), since the plans are made as targets run.
+async fn run_fleet(common: &CommonArgs, plan: awsops_core::fleet::FleetPlan, args: &PruneArgs, rule: &Rule) -> Result<Outcome> {
+    let _lock = args.change.lock()?;
+    let now = SystemTime::now();
+    let dry_run = args.change.dry_run.is_set();
+    let confirmed = |targets: &[awsops_core::fleet_targets::Target]| {
+        if !dry_run && !confirm(&format!("prune by the rule in {} account-regions", targets.len()), args.yes)? {
+            return Err(Error::failed("not confirmed; nothing was changed"));
+        }
+        Ok(())
+    };
+    crate::fleet_run::over_targets(common, plan, &args.regions, args.change.jobs, confirmed, |target, config, mut out| async move {
+        let region = crate::fleet_run::region_of(&target);
+        let result = async {
+            let ec2 = images::client_in(&config, &region);
+            let plan = plan_region(ec2.clone(), &region, args, rule, now).await?;
+            if dry_run {
+                for doc in &plan.docs {
+                    out.emit(doc)?;
+                }
+                return Ok(());
+            }
+            let mut batch = Batch::new();
+            apply(&ec2, plan, args.change.jobs, &mut out, &mut batch).await?;
+            batch.finish().map(|_| ())
+        }
+        .await;
+        (out, result)
+    })
+    .await
+}
+
+/// Carries out one region's plan, `jobs` images at a time; each document says how it went.
+async fn apply<W: std::io::Write>(ec2: &Client, plan: RegionPlan, jobs: usize, out: &mut Output<W>, batch: &mut Batch) -> Result<()> {
+    let results = awsops_core::batch::at_most(plan.docs.iter().map(|doc| execute(ec2, doc)), jobs).await;
+    for (mut doc, result) in plan.docs.into_iter().zip(results) {
+        if doc.verdict == Verdict::Prune {
+            let label = format!("{} in {}", doc.image_id, doc.region);
+            let failure = result.as_ref().err().map(ToString::to_string);
+            match batch.record(&label, result)? {
+                Some(()) => doc.outcome = PruneOutcome::Done,
+                None => {
+                    doc.outcome = PruneOutcome::Failed;
+                    doc.error = failure;
+                }
+            }
+        }
+        out.emit(&doc)?;
+    }
+    Ok(())
 }
 
 async fn plan_region(ec2: Client, region: &str, args: &PruneArgs, rule: &Rule, now: SystemTime) -> Result<RegionPlan> {
     let all = images::own_images(&ec2, Vec::new()).await?;
     let chosen: Vec<(&Image, String)> = all.iter().filter_map(|i| selected(i, args).map(|g| (i, g))).collect();
     let ids: Vec<String> = chosen.iter().filter_map(|(i, _)| i.image_id().map(str::to_owned)).collect();
-    let users = references(&ec2, &ids).await?;
+    let users = image_users::image_users(&ec2, &ids, args.change.jobs).await?;
     let mut candidates: Vec<Candidate> = chosen
         .iter()
         .map(|(image, group)| Candidate {
@@ -185,66 +224,6 @@ async fn plan_region(ec2: Client, region: &str, args: &PruneArgs, rule: &Rule, n
         })
         .collect();
     Ok(RegionPlan { region: region.to_owned(), docs })
-}
-
-/// What uses each image: DescribeImageReferences where the endpoint has it, otherwise
-/// instances (not terminated) and every launch template version, described one by one.
-async fn references(ec2: &Client, ids: &[String]) -> Result<BTreeMap<String, Vec<String>>> {
-    if ids.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    match image_references(ec2, ids).await {
-        Ok(found) => return Ok(found),
-        Err(e) => tracing::debug!("DescribeImageReferences unavailable ({e}); describing instances and launch templates"),
-    }
-    let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for chunk in ids.chunks(199) {
-        let reservations: Vec<_> = all_items!(
-            ec2.describe_instances()
-                .filters(filter("image-id", chunk.to_vec()))
-                .filters(filter("instance-state-name", ["pending", "running", "shutting-down", "stopping", "stopped"])),
-            "DescribeInstances"
-        )?;
-        for i in reservations.iter().flat_map(|r| r.instances()) {
-            if let (Some(image), Some(id)) = (i.image_id(), i.instance_id()) {
-                users.entry(image.to_owned()).or_default().push(id.to_owned());
-            }
-        }
-    }
-    let templates: Vec<_> = all_items!(ec2.describe_launch_templates(), "DescribeLaunchTemplates")?;
-    for t in &templates {
-        let Some(template_id) = t.launch_template_id() else { continue };
-        let versions: Vec<_> =
-            all_items!(ec2.describe_launch_template_versions().launch_template_id(template_id), "DescribeLaunchTemplateVersions")?;
-        for v in versions {
-            if let Some(image) = v.launch_template_data().and_then(|d| d.image_id())
-                && ids.iter().any(|id| id == image)
-            {
-                let name = t.launch_template_name().unwrap_or(template_id);
-                users
-                    .entry(image.to_owned())
-                    .or_default()
-                    .push(format!("launch template {name} v{}", v.version_number().unwrap_or_default()));
-            }
-        }
-    }
-    Ok(users)
-}
-
-async fn image_references(ec2: &Client, ids: &[String]) -> Result<BTreeMap<String, Vec<String>>> {
-    let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for chunk in ids.chunks(10) {
-        let refs: Vec<_> = all_items!(
-            ec2.describe_image_references().set_image_ids(Some(chunk.to_vec())).include_all_resource_types(true),
-            "DescribeImageReferences"
-        )?;
-        for r in refs {
-            if let (Some(image), Some(arn)) = (r.image_id(), r.arn()) {
-                users.entry(image.to_owned()).or_default().push(arn.to_owned());
-            }
-        }
-    }
-    Ok(users)
 }
 
 /// Deregisters a pruned image and deletes the snapshots only it used; a kept one is left.

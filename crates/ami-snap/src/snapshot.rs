@@ -57,7 +57,7 @@ struct Job {
 async fn jobs(ec2: &Client, region: &str, args: &SnapshotArgs) -> Result<Vec<Job>> {
     let mut jobs = Vec::new();
     if let Some(instance) = &args.instance {
-        let found = images::select_instances(ec2, region, std::slice::from_ref(instance), &[]).await?;
+        let found = images::select_instances(ec2, region, std::slice::from_ref(instance), &[], true).await?;
         let i = &found[0];
         let label = name(i.tags()).unwrap_or(instance).to_owned();
         for m in i.block_device_mappings() {

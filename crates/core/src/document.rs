@@ -78,6 +78,9 @@ pub fn schema<T: Document>() -> Value {
         if let Some(props) = props.as_object_mut() {
             props.insert("kind".into(), serde_json::json!({ "const": T::KIND }));
             props.insert("schema_version".into(), serde_json::json!({ "const": T::SCHEMA_VERSION }));
+            // A fleet run (several accounts) stamps every document with its target.
+            props.entry("account").or_insert_with(|| serde_json::json!({ "type": "string", "pattern": crate::aws_ids::ACCOUNT_ID }));
+            props.entry("region").or_insert_with(|| serde_json::json!({ "type": "string", "pattern": crate::aws_ids::REGION }));
         }
         let required = obj.entry("required").or_insert_with(|| Value::Array(Vec::new()));
         if let Some(required) = required.as_array_mut() {

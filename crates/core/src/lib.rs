@@ -17,6 +17,13 @@ pub mod document;
 #[cfg(feature = "ec2")]
 pub mod ec2;
 pub mod error;
+#[cfg(feature = "fleet")]
+pub mod fleet;
+#[cfg(feature = "fleet")]
+pub mod fleet_credentials;
+#[cfg(feature = "fleet")]
+pub mod fleet_org;
+pub mod fleet_targets;
 #[cfg(feature = "route53")]
 pub mod hosted_zone;
 pub mod input;
@@ -52,6 +59,15 @@ pub use error::{Error, Outcome, Result};
 macro_rules! all_items {
     ($call:expr, $operation:literal) => {
         $call.into_paginator().items().send().try_collect().await.map_err($crate::error::aws_error($operation))
+    };
+}
+
+/// Every page of a paginated AWS call whose paginator has no `items()` (Organizations):
+/// `all_pages!(org.list_accounts(), "ListAccounts")?`.
+#[macro_export]
+macro_rules! all_pages {
+    ($call:expr, $operation:literal) => {
+        $call.into_paginator().send().try_collect().await.map_err($crate::error::aws_error($operation))
     };
 }
 

@@ -17,7 +17,7 @@ pub mod render;
 pub mod suppress;
 
 use awsops_core::cli::Timeout;
-use awsops_core::kinds::{AuditSummaryDoc, FindingDoc, Severity, SkippedCheck};
+use awsops_core::kinds::{AuditFleetSummaryDoc, AuditSummaryDoc, FindingDoc, Severity, SkippedCheck};
 use awsops_core::output::Output;
 use awsops_core::{CommandCli, CommonArgs, Error, Outcome, Result};
 use clap::{Parser, ValueEnum};
@@ -107,11 +107,13 @@ pub struct Cli {
     /// Also ask the access advisor which allowed services each user and role never used
     #[arg(long)]
     pub access_advisor: bool,
-    /// Concurrent access-advisor jobs
+    /// Concurrent access-advisor jobs, and accounts audited at once with --accounts or --org
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub jobs: usize,
     #[command(flatten)]
     pub timeout: Timeout<CredentialReportWait>,
+    #[command(flatten)]
+    pub fleet: awsops_core::fleet::FleetArgs,
     /// The audit's "now" as seconds since the epoch (reproducible reports and tests)
     #[arg(long, hide = true, value_name = "EPOCH")]
     pub now: Option<i64>,
@@ -128,6 +130,7 @@ impl CommandCli for Cli {
         if self.offline.is_none() {
             needs.add(&[&collect::READ_AUTHORIZATION, &collect::CREDENTIAL_REPORT, &collect::ACCOUNT_SETTINGS]);
             needs.add_if(self.access_advisor, &[&collect::ACCESS_ADVISOR, &collect::ACCESS_ADVISOR_RESULTS]);
+            self.fleet.add_needs(&mut needs);
         }
         Ok(needs)
     }
@@ -150,42 +153,67 @@ fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
 
-pub async fn run(cli: Cli) -> Result<Outcome> {
+/// One account's audit: its findings (sorted, suppressions applied) and its summary.
+pub struct Audit {
+    pub findings: Vec<FindingDoc>,
+    pub summary: AuditSummaryDoc,
+}
+
+/// The flags an audit of one account reads, checked once.
+struct Settings {
+    thresholds: checks::Thresholds,
+    suppressions: Option<Vec<suppress::Suppression>>,
+    now: i64,
+    fail_on: Option<Severity>,
+}
+
+fn settings(cli: &Cli) -> Result<Settings> {
     for (flag, v) in [("--key-max-age", cli.key_max_age), ("--unused-days", cli.unused_days), ("--role-unused-days", cli.role_unused_days)]
     {
         if v < 0 {
             return Err(Error::usage(format!("{flag} {v}: expected 0 or more days")));
         }
     }
-    let suppressions = cli.suppressions.as_deref().map(suppress::load).transpose()?;
-    let now = cli.now.unwrap_or_else(now);
-    let thresholds = checks::Thresholds {
-        key_max_age_days: cli.key_max_age,
-        unused_days: cli.unused_days,
-        role_unused_days: cli.role_unused_days,
-        root_recent_days: cli.root_recent_days,
-        password_min_length: cli.min_password_length,
-        ..checks::Thresholds::default()
-    };
-    let mut extra_skipped = Vec::new();
+    Ok(Settings {
+        suppressions: cli.suppressions.as_deref().map(suppress::load).transpose()?,
+        now: cli.now.unwrap_or_else(now),
+        thresholds: checks::Thresholds {
+            key_max_age_days: cli.key_max_age,
+            unused_days: cli.unused_days,
+            role_unused_days: cli.role_unused_days,
+            root_recent_days: cli.root_recent_days,
+            password_min_length: cli.min_password_length,
+            ..checks::Thresholds::default()
+        },
+        fail_on: cli.fail_on.map(Level::severity),
+    })
+}
+
+/// The account's inputs from AWS (and the access advisor's, when asked).
+async fn collect_online(
+    cli: &Cli,
+    config: &aws_config::SdkConfig,
+    now: i64,
+) -> Result<(checks::Inputs, Option<Advised>, Vec<SkippedCheck>)> {
+    let iam = aws_sdk_iam::Client::new(config);
+    let inputs = collect::collect(&iam, &aws_sdk_sts::Client::new(config), now, cli.timeout.get()).await?;
+    let mut skipped = Vec::new();
     let mut advisor = None;
-    let inputs = match &cli.offline {
-        Some(path) => offline(path, cli.credential_report.as_deref(), now)?,
-        None => {
-            let config = cli.common.aws.load().await?;
-            let iam = aws_sdk_iam::Client::new(&config);
-            let inputs = collect::collect(&iam, &aws_sdk_sts::Client::new(&config), now, cli.timeout.get()).await?;
-            if cli.access_advisor {
-                let arns: Vec<String> = inputs.account.users.iter().chain(&inputs.account.roles).map(|p| p.arn.clone()).collect();
-                match collect::never_used_services(&iam, &arns, cli.jobs, cli.timeout.get()).await {
-                    Ok(found) => advisor = Some(found),
-                    Err(why) => extra_skipped.push(SkippedCheck { check: "unused-services".into(), reason: why }),
-                }
-            }
-            inputs
+    if cli.access_advisor {
+        let arns: Vec<String> = inputs.account.users.iter().chain(&inputs.account.roles).map(|p| p.arn.clone()).collect();
+        match collect::never_used_services(&iam, &arns, cli.jobs, cli.timeout.get()).await {
+            Ok(found) => advisor = Some(found),
+            Err(why) => skipped.push(SkippedCheck { check: "unused-services".into(), reason: why }),
         }
-    };
-    let mut outcome = checks::run_all(&inputs, &thresholds);
+    }
+    Ok((inputs, advisor, skipped))
+}
+
+type Advised = Vec<(String, Vec<String>)>;
+
+/// The checks over collected inputs: findings and the summary.
+fn judge(inputs: &checks::Inputs, advisor: Option<Advised>, extra_skipped: Vec<SkippedCheck>, settings: &Settings) -> Audit {
+    let mut outcome = checks::run_all(inputs, &settings.thresholds);
     if let Some(found) = advisor {
         outcome.run.push("unused-services".into());
         for (arn, services) in found.into_iter().filter(|(_, s)| !s.is_empty()) {
@@ -201,8 +229,8 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         }
     }
     outcome.skipped.extend(extra_skipped);
-    if let Some(s) = &suppressions {
-        suppress::apply(&mut outcome.findings, s, now);
+    if let Some(s) = &settings.suppressions {
+        suppress::apply(&mut outcome.findings, s, settings.now);
     }
     outcome
         .findings
@@ -211,8 +239,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
     for s in Severity::ALL {
         counts.insert(s.as_str().to_owned(), outcome.findings.iter().filter(|f| f.suppressed.is_none() && f.severity == s).count());
     }
-    let fail_on = cli.fail_on.map(Level::severity);
-    let failed = fail_on.is_some_and(|t| outcome.findings.iter().any(|f| f.suppressed.is_none() && f.severity >= t));
+    let failed = settings.fail_on.is_some_and(|t| outcome.findings.iter().any(|f| f.suppressed.is_none() && f.severity >= t));
     let summary = AuditSummaryDoc {
         account_id: inputs.account.id.clone(),
         users: inputs.account.users.len(),
@@ -223,32 +250,88 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         suppressed: outcome.findings.iter().filter(|f| f.suppressed.is_some()).count(),
         checks_run: outcome.run.clone(),
         checks_skipped: outcome.skipped.clone(),
-        fail_on,
+        fail_on: settings.fail_on,
         failed,
     };
     for s in &summary.checks_skipped {
-        tracing::warn!("not run: {} ({})", s.check, s.reason);
+        tracing::warn!("{}: not run: {} ({})", summary.account_id, s.check, s.reason);
     }
     for w in &outcome.warnings {
         tracing::warn!("{w}");
     }
+    Audit { findings: outcome.findings, summary }
+}
+
+pub async fn run(cli: Cli) -> Result<Outcome> {
+    let settings = settings(&cli)?;
+    if let Some(plan) = cli.fleet.plan_from_env()? {
+        return run_fleet(&cli, plan, &settings).await;
+    }
+    let audit = match &cli.offline {
+        Some(path) => judge(&offline(path, cli.credential_report.as_deref(), settings.now)?, None, Vec::new(), &settings),
+        None => {
+            let config = cli.common.aws.load().await?;
+            let (inputs, advisor, skipped) = collect_online(&cli, &config, settings.now).await?;
+            judge(&inputs, advisor, skipped, &settings)
+        }
+    };
     match cli.format {
         Format::Json => {
             let mut out = Output::stdout();
-            for f in &outcome.findings {
+            for f in &audit.findings {
                 out.emit(f)?;
             }
-            out.emit(&summary)?;
+            out.emit(&audit.summary)?;
         }
-        Format::Table => Output::stdout().write_text(&render::table(&outcome.findings, &summary))?,
+        Format::Table => Output::stdout().write_text(&render::table(&audit.findings, &audit.summary))?,
         Format::Sarif => {
             let mut text =
-                serde_json::to_string_pretty(&render::sarif(&outcome.findings, &summary)).map_err(|e| Error::failed(e.to_string()))?;
+                serde_json::to_string_pretty(&render::sarif(&audit.findings, &audit.summary)).map_err(|e| Error::failed(e.to_string()))?;
             text.push('\n');
             Output::stdout().write_text(&text)?;
         }
     }
-    Ok(if failed { Outcome::FoundFailures } else { Outcome::Success })
+    Ok(if audit.summary.failed { Outcome::FoundFailures } else { Outcome::Success })
+}
+
+/// Every account of the fleet, `--jobs` at a time: each account's findings and summary
+/// (stamped with the account) as it ends, its `fleet-target`, then the fleet's total.
+async fn run_fleet(cli: &Cli, plan: awsops_core::fleet::FleetPlan, settings: &Settings) -> Result<Outcome> {
+    if cli.offline.is_some() {
+        return Err(Error::usage("--offline audits one saved account: it does not go with --accounts or --org"));
+    }
+    if cli.format != Format::Json {
+        return Err(Error::usage("a fleet audit prints JSON documents (one stream for every account): drop --format or use --format json"));
+    }
+    let fleet = awsops_core::fleet::Fleet::connect(cli.common.aws.load().await?, plan, NAME).await?;
+    let targets = fleet.targets(&awsops_core::fleet::Regions::Named(Vec::new()), false).await?;
+    let mut out = Output::stdout();
+    let mut total = AuditFleetSummaryDoc { fail_on: settings.fail_on, ..AuditFleetSummaryDoc::default() };
+    let outcome = fleet
+        .run(
+            targets,
+            cli.jobs,
+            &mut out,
+            |_target, config, mut buffer| async move {
+                let result = async {
+                    let (inputs, advisor, skipped) = collect_online(cli, &config, settings.now).await?;
+                    let audit = judge(&inputs, advisor, skipped, settings);
+                    for f in &audit.findings {
+                        buffer.emit(f)?;
+                    }
+                    buffer.emit(&audit.summary)?;
+                    Ok(audit.summary)
+                }
+                .await;
+                (buffer, result)
+            },
+            |_, summary| total.add(summary),
+        )
+        .await?;
+    total.accounts_failed = outcome.failed;
+    out.emit(&total)?;
+    outcome.finish()?;
+    Ok(if total.failed { Outcome::FoundFailures } else { Outcome::Success })
 }
 
 fn offline(path: &std::path::Path, report: Option<&std::path::Path>, now: i64) -> Result<checks::Inputs> {

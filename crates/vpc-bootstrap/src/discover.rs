@@ -36,6 +36,21 @@ pub static READ_NETWORK: Grant = Grant::any(
     ],
 );
 
+/// The names of every network vpc-bootstrap made in the region (its VPCs' stack tags), sorted.
+pub async fn stack_names(ec2: &Client) -> Result<Vec<String>> {
+    let vpcs: Vec<aws_sdk_ec2::types::Vpc> = all_items!(
+        ec2.describe_vpcs().filters(filter(&format!("tag:{}", awsops_core::ownership::TOOL_TAG), [crate::NAME])),
+        "DescribeVpcs"
+    )?;
+    let mut names: Vec<String> = vpcs
+        .iter()
+        .filter_map(|v| pairs(v.tags()).find(|(k, _)| *k == awsops_core::ownership::STACK_TAG).map(|(_, v)| v.to_owned()))
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
 /// The region's available AZs (names).
 pub async fn region_azs(ec2: &Client) -> Result<Vec<String>> {
     let out = ec2

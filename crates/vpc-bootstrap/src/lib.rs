@@ -162,9 +162,17 @@ pub struct CreateArgs {
 
 #[derive(Args, Debug)]
 pub struct ShowArgs {
-    /// Network name
+    /// Network name [default: every network vpc-bootstrap made in the region]
     #[arg(value_name = "NAME", env = "AWSOPS_STACK")]
-    pub name: String,
+    pub name: Option<String>,
+    /// With --accounts or --org: the regions to look in (`all`: every enabled region) [default: the configured region]
+    #[arg(long = "regions", value_delimiter = ',', value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// With --accounts or --org: at most this many (account, region) pairs at once
+    #[arg(long, default_value_t = 8, value_name = "N", env = "AWSOPS_JOBS")]
+    pub jobs: usize,
+    #[command(flatten)]
+    pub fleet: awsops_core::fleet::FleetArgs,
 }
 
 awsops_core::waits_for!(TeardownWait, "15m", "Give up waiting (NAT gateways, instances, draining interfaces) after this long");
@@ -388,11 +396,42 @@ fn refuse_other_vpcs(stack: &str, existing: &state::Existing) -> Result<()> {
 }
 
 async fn show(common: &CommonArgs, args: ShowArgs) -> Result<Outcome> {
-    let owner = Ownership::new(NAME, &args.name)?;
+    if let Some(name) = &args.name {
+        Ownership::new(NAME, name)?;
+    }
+    if let Some(plan) = args.fleet.plan_from_env()? {
+        let regions = awsops_core::fleet::parse_regions(&args.regions)?;
+        let fleet = awsops_core::fleet::Fleet::connect(common.aws.load().await?, plan, NAME).await?;
+        let targets = fleet.targets(&regions, true).await?;
+        let name = args.name.as_deref();
+        let mut out = Output::stdout();
+        let work = |target: awsops_core::fleet_targets::Target, config: aws_config::SdkConfig, mut buffer: Output<Vec<u8>>| async move {
+            let region = target.region.clone().unwrap_or_default();
+            let result = show_in(&aws_sdk_ec2::Client::new(&config), &region, name, &mut buffer).await;
+            (buffer, result)
+        };
+        fleet.run(targets, args.jobs, &mut out, work, |_, _| {}).await?.finish()?;
+        return Ok(Outcome::Success);
+    }
+    if !args.regions.is_empty() {
+        return Err(Error::usage("--regions needs --accounts or --org (one account: --region)"));
+    }
     let c = clients(common).await?;
-    let existing = discover::discover(&c.ec2, &owner, Depth::Resources).await?;
-    Output::stdout().emit(&render::render(&args.name, &c.region, &existing)?)?;
+    show_in(&c.ec2, &c.region, args.name.as_deref(), &mut Output::stdout()).await?;
     Ok(Outcome::Success)
+}
+
+/// The `vpc` document of the network named, or of every network in the region.
+async fn show_in<W: std::io::Write>(ec2: &aws_sdk_ec2::Client, region: &str, name: Option<&str>, out: &mut Output<W>) -> Result<()> {
+    let names = match name {
+        Some(name) => vec![name.to_owned()],
+        None => discover::stack_names(ec2).await?,
+    };
+    for name in names {
+        let existing = discover::discover(ec2, &Ownership::new(NAME, &name)?, Depth::Resources).await?;
+        out.emit(&render::render(&name, region, &existing)?)?;
+    }
+    Ok(())
 }
 
 /// Everything of the network `destroy` removes: the EC2 resources and the load balancers.

@@ -28,8 +28,13 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
             n
         }
         Command::Show(args) => {
-            let mut n = Needs::new(Scope::new(NAME, region).stack(&args.name));
+            let scope = Scope::new(NAME, region);
+            let mut n = Needs::new(match &args.name {
+                Some(name) => scope.stack(name),
+                None => scope,
+            });
             n.add(&[&crate::discover::READ_NETWORK]);
+            args.fleet.add_needs(&mut n);
             n
         }
         Command::Destroy(args) => {

@@ -205,7 +205,7 @@ fn serve(
             *n
         };
         let mutating_nth = if mutating { shared.mutating.fetch_add(1, Ordering::SeqCst) + 1 } else { 0 };
-        let fault = shared.faults.decide(&action, nth, mutating);
+        let fault = if shared.faults.denies(&action, &request.body) { Fault::Denied } else { shared.faults.decide(&action, nth, mutating) };
         let protocol = protocol_of(&request.head, &request.body);
         let token = client_token(&request.body);
         let log = |status: u16, upstream: Duration, fault: Fault| {
@@ -224,6 +224,7 @@ fn serve(
             Fault::Throttle => Some(throttle_response(protocol)),
             Fault::InternalError => Some(error_response(protocol, 500, "InternalError", "An internal error has occurred")),
             Fault::Unavailable => Some(error_response(protocol, 503, "Unavailable", "The service is unavailable")),
+            Fault::Denied => Some(error_response(protocol, 403, "AccessDenied", &format!("User is not authorized to perform: {action}"))),
             _ => None,
         };
         if let Some(bytes) = refusal {

@@ -24,6 +24,8 @@ pub enum Fault {
     LoseResponse,
     /// Forward, then send only half of the answer and close.
     TruncateResponse,
+    /// Answer 403 AccessDenied without forwarding (see [`Faults::deny`]).
+    Denied,
 }
 
 impl Fault {
@@ -36,6 +38,7 @@ impl Fault {
             Fault::Reset => "reset",
             Fault::LoseResponse => "lost-response",
             Fault::TruncateResponse => "truncated-response",
+            Fault::Denied => "denied",
         }
     }
 }
@@ -60,6 +63,10 @@ pub struct Faults {
     /// Forward the k-th mutating call (from 1) and then hold its answer forever, so a
     /// test can kill the client right after the emulator acted.
     pub hold_mutating: Option<usize>,
+    /// Answer AccessDenied to calls of an action whose request body contains a text, as
+    /// AWS answers an AssumeRole into a role that does not exist (moto lets any role be
+    /// assumed): (action, text), e.g. `("AssumeRole", "111111111111")`.
+    pub deny: Vec<(String, String)>,
 }
 
 impl Faults {
@@ -70,6 +77,12 @@ impl Faults {
     /// Loses `fraction` of the mutating calls' responses, by `seed`.
     pub fn lost_responses(seed: u64, fraction: f64) -> Faults {
         Faults { seed, lose: fraction, mutating_only: true, ..Faults::default() }
+    }
+
+    /// Whether the call is one [`Faults::deny`] refuses.
+    pub fn denies(&self, action: &str, body: &[u8]) -> bool {
+        let body = String::from_utf8_lossy(body);
+        self.deny.iter().any(|(a, text)| a == action && body.contains(text.as_str()))
     }
 
     /// The fault for the `nth` call (from 1) of `action`.
@@ -145,6 +158,7 @@ pub fn protocol_of(head: &[String], body: &[u8]) -> Protocol {
 pub fn error_response(protocol: Protocol, status: u16, code: &str, message: &str) -> Vec<u8> {
     let reason = match status {
         400 => "Bad Request",
+        403 => "Forbidden",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "Error",

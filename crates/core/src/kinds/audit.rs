@@ -80,3 +80,41 @@ impl Document for AuditSummaryDoc {
     const KIND: &'static str = "iam-audit-summary";
     const SCHEMA_VERSION: u32 = 1;
 }
+
+/// The total of a fleet audit (`--accounts`, `--org`), after every account's own
+/// `iam-audit-summary`: the accounts audited and failed, findings summed per severity.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct AuditFleetSummaryDoc {
+    /// Accounts audited to the end.
+    pub accounts: usize,
+    /// Accounts whose audit failed (their `fleet-target` documents say why).
+    pub accounts_failed: usize,
+    /// Unsuppressed findings per severity, over every account audited.
+    pub findings: std::collections::BTreeMap<String, usize>,
+    pub suppressed: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_on: Option<Severity>,
+    /// Accounts with a finding at or above --fail-on (exit status 3).
+    pub accounts_at_fail_on: usize,
+    pub failed: bool,
+}
+
+impl AuditFleetSummaryDoc {
+    /// Adds one account's summary.
+    pub fn add(&mut self, account: &AuditSummaryDoc) {
+        self.accounts += 1;
+        for (severity, n) in &account.findings {
+            *self.findings.entry(severity.clone()).or_default() += n;
+        }
+        self.suppressed += account.suppressed;
+        if account.failed {
+            self.accounts_at_fail_on += 1;
+            self.failed = true;
+        }
+    }
+}
+
+impl Document for AuditFleetSummaryDoc {
+    const KIND: &'static str = "iam-audit-fleet-summary";
+    const SCHEMA_VERSION: u32 = 1;
+}
