@@ -22,6 +22,17 @@ ensure_moto() {
   export AWSOPS_MOTO_SERVER="$venv/bin/moto_server"
 }
 
+# kubernetes-validate (with the Kubernetes OpenAPI schemas bundled: no network when it
+# runs) in moto's venv, for the deploy/ manifests test; needs ensure_moto first.
+KUBERNETES_VALIDATE_REQUIREMENT="kubernetes-validate==1.37.0"
+ensure_deploy_tools() {
+  local venv="$AWSOPS_CACHE/venv"
+  if ! "$venv/bin/python" -c 'import kubernetes_validate' 2>/dev/null; then
+    say "installing $KUBERNETES_VALIDATE_REQUIREMENT into $venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$KUBERNETES_VALIDATE_REQUIREMENT"
+  fi
+}
+
 apt_install() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -13,7 +13,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
     let mut n = Needs::new(scope.clone());
     match &cli.command {
         Command::Create(args) => {
-            args.fleet.add_needs(&mut n);
+            args.fleet.add_needs(&mut n, false);
             n.add(&[&images::READ_IMAGES]);
             n.add_if(!args.change.dry_run.is_set(), &[&create::IMAGE_INSTANCES, &create::CREATE_IMAGES, &create::TAG_IMAGE_SNAPSHOTS]);
         }
@@ -36,7 +36,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
             if !args.regions.is_empty() || args.fleet.is_set() {
                 n.scope = scope.in_several_regions();
             }
-            args.fleet.add_needs(&mut n);
+            args.fleet.add_needs(&mut n, true);
             n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS, &image_users::READ_REFERENCES]);
             n.add_if(!args.change.dry_run.is_set(), &[&prune::PRUNE_IMAGES]);
         }
@@ -44,7 +44,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
             if !args.regions.is_empty() || args.fleet.is_set() {
                 n.scope = scope.in_several_regions();
             }
-            args.fleet.add_needs(&mut n);
+            args.fleet.add_needs(&mut n, true);
             n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS]);
         }
     }

@@ -27,8 +27,10 @@ use std::time::Instant;
 
 /// Assuming the fleet role in each member account.
 pub static ASSUME_FLEET_ROLE: Grant = Grant::any("AssumeFleetRole", &["sts:AssumeRole"]).on(&["arn:{partition}:iam::*:role/{role_name}"]);
-/// Whose account the caller is in (used directly, without a role) and `--regions all`.
-pub static FLEET_CALLER: Grant = Grant::any("FleetCaller", &["ec2:DescribeRegions", "sts:GetCallerIdentity"]);
+/// Whose account the caller is in (used directly, without a role).
+pub static FLEET_CALLER: Grant = Grant::any("FleetCaller", &["sts:GetCallerIdentity"]);
+/// `--regions all`: the regions enabled in the caller's account (regional commands only).
+pub static ENABLED_REGIONS: Grant = Grant::any("EnabledRegions", &["ec2:DescribeRegions"]);
 
 /// The role an organization creates in each member account it makes.
 pub const DEFAULT_ROLE: &str = "OrganizationAccountAccessRole";
@@ -123,16 +125,21 @@ impl FleetArgs {
     /// What a fleet run adds to the command's policy (`--print-policy`): the caller's
     /// identity and regions, the organization's accounts with --org, assuming the role.
     /// The role in each member account needs the command's own statements.
-    pub fn add_needs(&self, needs: &mut crate::permissions::Needs) {
+    pub fn add_needs(&self, needs: &mut crate::permissions::Needs, regional: bool) {
         if !self.is_set() {
             return;
         }
         needs.add(&[&FLEET_CALLER, &ASSUME_FLEET_ROLE]);
+        needs.add_if(regional, &[&ENABLED_REGIONS]);
         needs.add_if(self.org, &[&crate::fleet_org::LIST_ORGANIZATION]);
         needs.scope = needs.scope.clone().value("role_name", self.role_name.clone());
         needs.notes.push(format!(
-            "fleet run: the caller needs this whole policy; the role {} in each member account needs it without the statements {}, {} and {}",
-            self.role_name, FLEET_CALLER.sid, ASSUME_FLEET_ROLE.sid, crate::fleet_org::LIST_ORGANIZATION.sid
+            "fleet run: the caller needs this whole policy; the role {} in each member account needs it without the statements {}, {}, {} and {}",
+            self.role_name,
+            FLEET_CALLER.sid,
+            ASSUME_FLEET_ROLE.sid,
+            ENABLED_REGIONS.sid,
+            crate::fleet_org::LIST_ORGANIZATION.sid
         ));
     }
 

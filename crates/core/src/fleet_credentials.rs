@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, error::CredentialsError, future};
-use std::sync::Mutex;
+use futures_util::lock::Mutex;
 use std::time::{Duration, SystemTime};
 
 /// Credentials closer than this to their expiry are assumed again.
@@ -46,14 +46,17 @@ impl RoleCredentials {
         RoleCredentials { role_arn, provider: builder.build().await, held: Mutex::new(None) }
     }
 
+    /// The held credentials, or new ones; the lock is held while assuming, so the
+    /// account's targets starting together wait for one AssumeRole instead of each sending one.
     async fn credentials(&self) -> std::result::Result<Credentials, CredentialsError> {
-        if let Some(c) = self.held.lock().map_err(|_| CredentialsError::unhandled("credentials lock poisoned"))?.as_ref()
+        let mut held = self.held.lock().await;
+        if let Some(c) = held.as_ref()
             && fresh(c.expiry(), SystemTime::now())
         {
             return Ok(c.clone());
         }
         let assumed = self.provider.provide_credentials().await?;
-        *self.held.lock().map_err(|_| CredentialsError::unhandled("credentials lock poisoned"))? = Some(assumed.clone());
+        *held = Some(assumed.clone());
         Ok(assumed)
     }
 

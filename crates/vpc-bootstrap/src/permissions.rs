@@ -34,7 +34,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
                 None => scope,
             });
             n.add(&[&crate::discover::READ_NETWORK]);
-            args.fleet.add_needs(&mut n);
+            args.fleet.add_needs(&mut n, true);
             n
         }
         Command::Destroy(args) => {

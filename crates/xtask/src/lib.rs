@@ -369,7 +369,7 @@ mod tests {
                 ("stack_lease.rs", &stack_lease::LEASE),
                 ("route53.rs", &[&route53::LIST_ZONES, &route53::READ_RECORDS, &route53::CHANGE_RECORDS, &route53::WAIT_FOR_CHANGE]),
                 ("load_balancer.rs", &[&load_balancer::FIND_LOAD_BALANCER]),
-                ("fleet.rs", &[&fleet::FLEET_CALLER, &fleet::ASSUME_FLEET_ROLE]),
+                ("fleet.rs", &[&fleet::FLEET_CALLER, &fleet::ASSUME_FLEET_ROLE, &fleet::ENABLED_REGIONS]),
                 ("fleet_org.rs", &[&fleet_org::LIST_ORGANIZATION]),
             ],
         );
