@@ -88,6 +88,12 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l kms-key -d 'T
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l lock -d 'The lock file that keeps two runs apart [default: $XDG_RUNTIME_DIR/awsops/ami-snap.lock, else ~/.cache/awsops/locks/ami-snap.lock]' -r -F
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l jobs -d 'At most this many images, snapshots or copies in flight at once (1: one after another); with --accounts or --org, also this many (account, region) pairs' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l timeout -d 'Give up waiting for images and snapshots after this long, e.g. 30m, 2h' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l accounts -d 'Run in each of these accounts (12-digit ids), assuming --role-name in each' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l ou -d 'With --org: only the accounts under these OUs (child OUs included)' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l exclude-accounts -d 'Leave these accounts out' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l role-name -d 'The role assumed in each account (the caller\'s own account is used directly); for audits, a read-only role' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l external-id -d 'The external id the fleet role\'s trust policy asks for' -r
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l shard -d 'Take shard K of N of the targets (1 <= K <= N, a stable hash of account then region); N alone takes K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job), which count from 0: index i is shard i+1' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l region -d 'AWS region, e.g. ap-northeast-2' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto, or a VPC endpoint)' -r
@@ -95,6 +101,7 @@ complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l encrypt -d 'E
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l no-encrypt -d 'Do not encrypt the copies (their volumes keep the source\'s encryption)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l no-wait -d 'Print the documents as soon as the copies are requested, without waiting'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l dry-run -d 'Print what would change (the command\'s document or plan) and change nothing'
+complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l org -d 'Run in every ACTIVE account of the caller\'s AWS Organization'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug, -vvv the SDK\'s wire log)'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -s q -l quiet -d 'Errors only on stderr, and no progress'
 complete -c ami-snap -n "__fish_ami_snap_using_subcommand copy" -l print-policy -d 'Print the IAM policy (JSON) with exactly the permissions this invocation, with its flags, can use; makes no AWS call'

@@ -27,7 +27,8 @@ fn kubernetes_manifests_conform_to_the_openapi_schemas() {
     let manifest = deploy().join("kubernetes/fleet-audit.yaml");
     let validate = venv_bin("kubernetes-validate");
     assert!(validate.exists(), "kubernetes-validate is not installed in moto's venv (scripts/lib.sh ensure_deploy_tools)");
-    let out = Command::new(&validate).args(["--strict", "--kubernetes-version", "1.33.0"]).arg(&manifest).output().expect("kubernetes-validate");
+    let out =
+        Command::new(&validate).args(["--strict", "--kubernetes-version", "1.33.0"]).arg(&manifest).output().expect("kubernetes-validate");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{text}");
     assert_eq!(text.matches("passed for resource").count(), 2, "both documents validated: {text}");

@@ -42,7 +42,8 @@ for n, (name, parent) in enumerate([("in-root", root), ("prod", prod), ("prod-eu
     for region, count in [("us-east-1", n), ("eu-west-1", n + 1)]:
         ec2 = session.client("ec2", endpoint_url=url, region_name=region)
         base = [i for i in ec2.describe_images(Owners=["amazon"])["Images"] if i.get("RootDeviceType") == "ebs"][0]["ImageId"]
-        source = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1, InstanceType="t3.micro")["Instances"][0]["InstanceId"]
+        source = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                                   TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "web-source"}]}])["Instances"][0]["InstanceId"]
         for k in range(count):
             tags = [{"Key": "awsops:tool", "Value": "ami-snap"}, {"Key": "awsops:group", "Value": "web"}]
             ec2.create_image(InstanceId=source, Name=f"web-{name}-{k}", TagSpecifications=[{"ResourceType": "image", "Tags": tags}])
@@ -137,10 +138,8 @@ fn iam_audit_over_an_organization_reports_each_account_and_the_failed_one() {
         let summary = kind(&docs, "iam-audit-summary").into_iter().find(|d| d["account"] == org.id(name)).expect("a summary per account");
         assert_eq!(summary["account_id"], org.id(name));
         assert_eq!(summary["users"], n + 1, "{name}");
-        let keys_without_mfa = kind(&docs, "finding")
-            .into_iter()
-            .filter(|f| f["account"] == org.id(name) && f["check"] == "user-api-without-mfa")
-            .count();
+        let keys_without_mfa =
+            kind(&docs, "finding").into_iter().filter(|f| f["account"] == org.id(name) && f["check"] == "user-api-without-mfa").count();
         assert_eq!(keys_without_mfa, n + 1, "{name}: each user's findings, in its account only");
     }
     assert!(kind(&docs, "finding").iter().all(|f| f["account"].is_string()), "every document carries its account");
@@ -229,6 +228,32 @@ fn ami_snap_lists_and_prunes_every_account_and_region() {
     let after = org.command("ami-snap").args(["list", "--accounts", &accounts, "--regions", "us-east-1,eu-west-1"]).run().ok();
     assert_eq!(kind(&after, "ami").len(), 4, "one image kept per (account, region)");
 
+    // create | copy over the fleet: an image of each account's tagged instance, copied
+    // within its own account (the documents carry it) to another region.
+    let created = org
+        .command("ami-snap")
+        .args(["create", "--accounts", &accounts, "--select", "Name=web-source", "--region", "us-east-1", "--group", "nightly"])
+        .run()
+        .ok();
+    let made = kind(&created, "ami");
+    assert_eq!(made.iter().map(|d| d["account"].as_str().unwrap()).collect::<BTreeSet<_>>(), BTreeSet::from(members));
+    let piped: String = made.iter().map(|d| format!("{d}\n")).collect();
+    let copied = org.command("ami-snap").args(["copy", "--accounts", &accounts, "--to", "eu-west-2"]).stdin(piped).run().ok();
+    assert_eq!(statuses(&copied).len(), 2, "one target per (account, --to region)");
+    for account in members {
+        let source = made.iter().find(|d| d["account"] == account).unwrap()["image_id"].clone();
+        let copies: Vec<&Value> = kind(&copied, "ami").into_iter().filter(|d| d["account"] == account).collect();
+        assert_eq!(copies.len(), 1, "{account}");
+        assert_eq!((&copies[0]["region"], &copies[0]["source_image_id"]), (&Value::from("eu-west-2"), &source));
+    }
+    let in_eu_west_2 = org.command("ami-snap").args(["list", "--accounts", &accounts, "--regions", "eu-west-2"]).run().ok();
+    for account in members {
+        assert_eq!(kind(&in_eu_west_2, "ami").iter().filter(|d| d["account"] == account).count(), 1, "the copy is in {account}");
+    }
+    // A document of another account than the fleet's is refused before any change.
+    let foreign = made[0].to_string().replace(made[0]["account"].as_str().unwrap(), "999999999999");
+    org.command("ami-snap").args(["copy", "--accounts", &accounts, "--to", "eu-west-2"]).stdin(foreign).run().usage_error("999999999999");
+
     // An account whose role cannot be assumed fails alone.
     let with_dev = format!("{accounts},{}", org.id("dev"));
     let run = org.command("ami-snap").args(["list", "--accounts", &with_dev, "--regions", "us-east-1"]).run();
@@ -246,11 +271,13 @@ fn vpc_bootstrap_show_inventories_every_stack_of_every_account() {
     let mut cmd = Command::new(xtask::moto::moto_server_path().with_file_name("python"));
     cmd.args([
         "-c",
-        "import boto3, sys\nc = boto3.client('sts').assume_role(RoleArn=f'arn:aws:iam::{sys.argv[1]}:role/OrganizationAccountAccessRole', RoleSessionName='t')['Credentials']\nprint(c['AccessKeyId'], c['SecretAccessKey'], c['SessionToken'])",
+        "import boto3, sys\nc = boto3.client('sts').assume_role(RoleArn=f'arn:aws:iam::{sys.argv[1]}:role/OrganizationAccountAccessRole', RoleSessionName='test')['Credentials']\nprint(c['AccessKeyId'], c['SecretAccessKey'], c['SessionToken'])",
         member,
     ]);
     xtask::moto::use_emulator(&mut cmd, &org.moto.url());
-    let out = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "assuming the member's role: {}", String::from_utf8_lossy(&out.stderr));
+    let out = String::from_utf8(out.stdout).unwrap();
     let creds: Vec<&str> = out.split_whitespace().collect();
     TestCommand::for_moto("vpc-bootstrap", &org.moto)
         .env("AWS_ACCESS_KEY_ID", creds[0])

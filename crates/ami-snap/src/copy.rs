@@ -57,6 +57,8 @@ pub struct CopyArgs {
     pub no_wait: bool,
     #[command(flatten)]
     pub change: ChangeArgs,
+    #[command(flatten)]
+    pub fleet: awsops_core::fleet::FleetArgs,
 }
 
 /// The source images: from --image, or from `ami` documents.
@@ -78,6 +80,11 @@ pub async fn sources(
         }
         wanted.extend(docs.into_iter().map(|d| (d.region, d.image_id)));
     }
+    describe_sources(ec2_in, wanted).await
+}
+
+/// Each (region, image id), described in its region; an id that is not one is a usage error.
+async fn describe_sources(ec2_in: impl Fn(&str) -> Client, mut wanted: Vec<(String, String)>) -> Result<Vec<(String, Image)>> {
     if let Some((_, bad)) = wanted.iter().find(|(_, id)| !id.starts_with("ami-")) {
         return Err(Error::usage(format!("{bad:?}: expected an image id (ami-…)")));
     }
@@ -138,14 +145,85 @@ pub async fn run(common: &CommonArgs, args: CopyArgs) -> Result<Outcome> {
         awsops_core::aws_config::known_region(r)?;
     }
     let keys = kms_keys(&args)?;
+    if let Some(plan) = args.fleet.plan_from_env()? {
+        return run_fleet(common, plan, &args, &keys).await;
+    }
     let config = common.aws.load().await?;
     let home = config.region().map(ToString::to_string).unwrap_or_default();
     let ec2_in = |r: &str| images::client_in(&config, r);
     check_regions_exist(&ec2_in(&home), &args.to).await?;
     let sources = sources(ec2_in, &home, &args.images, args.from.as_deref()).await?;
+    let _lock = args.change.lock()?;
+    copy_to(ec2_in, &sources, &args.to, &args, &keys, &mut Output::stdout()).await
+}
+
+/// A fleet copy: each `ami` document (of a fleet run: it names its account) is copied
+/// within its account, to each --to region, one (account, region) target at a time.
+async fn run_fleet(
+    common: &CommonArgs,
+    plan: awsops_core::fleet::FleetPlan,
+    args: &CopyArgs,
+    keys: &BTreeMap<String, String>,
+) -> Result<Outcome> {
+    if !args.images.is_empty() {
+        return Err(Error::usage(
+            "--image names one account's images: pipe in the `ami` documents of a fleet run (they carry their account)",
+        ));
+    }
+    let docs: Vec<AmiDoc> = awsops_core::input::read(args.from.as_deref())?;
+    if docs.is_empty() {
+        return Err(Error::usage("no images: pipe in `ami` documents of a fleet run (ami-snap create or list with --accounts or --org)"));
+    }
+    let mut accounts = Vec::new();
+    for d in &docs {
+        awsops_core::aws_config::known_region(&d.region)?;
+        match &d.account {
+            Some(account) => accounts.push(account.clone()),
+            None => {
+                return Err(Error::usage(format!(
+                    "image {}: the document names no account; a fleet copy takes documents of a fleet run",
+                    d.image_id
+                )));
+            }
+        }
+    }
+    accounts.sort();
+    accounts.dedup();
+    let fleet = awsops_core::fleet::Fleet::connect(common.aws.load().await?, plan, crate::NAME).await?;
+    let targets = fleet.targets_among(&accounts, &args.to).await?;
+    let _lock = args.change.lock()?;
+    let docs = &docs;
+    let work = |target: awsops_core::fleet_targets::Target, config: aws_config::SdkConfig, mut out: Output<Vec<u8>>| async move {
+        let to = crate::fleet_run::region_of(&target);
+        let result = async {
+            let wanted: Vec<(String, String)> = docs
+                .iter()
+                .filter(|d| d.account.as_deref() == Some(target.account.as_str()))
+                .map(|d| (d.region.clone(), d.image_id.clone()))
+                .collect();
+            let ec2_in = |r: &str| images::client_in(&config, r);
+            let sources = describe_sources(ec2_in, wanted).await?;
+            copy_to(ec2_in, &sources, std::slice::from_ref(&to), args, keys, &mut out).await.map(|_| ())
+        }
+        .await;
+        (out, result)
+    };
+    fleet.run(targets, args.change.jobs, &mut Output::stdout(), work, |_, _| {}).await?.finish()?;
+    Ok(Outcome::Success)
+}
+
+/// Copies (or, in a dry run, plans) every source to every region of `to`.
+async fn copy_to<W: std::io::Write>(
+    ec2_in: impl Fn(&str) -> Client,
+    sources: &[(String, Image)],
+    to: &[String],
+    args: &CopyArgs,
+    keys: &BTreeMap<String, String>,
+    out: &mut Output<W>,
+) -> Result<Outcome> {
     let mut jobs = Vec::new();
-    for (region, image) in &sources {
-        for target in &args.to {
+    for (region, image) in sources {
+        for target in to {
             if target == region {
                 tracing::warn!("{}: already in {target}; not copying it onto itself", image.image_id().unwrap_or_default());
                 continue;
@@ -158,7 +236,6 @@ pub async fn run(common: &CommonArgs, args: CopyArgs) -> Result<Outcome> {
             });
         }
     }
-    let mut out = Output::stdout();
     if args.change.dry_run.is_set() {
         let mut plan = Plan::new("copy");
         for job in &jobs {
@@ -178,8 +255,7 @@ pub async fn run(common: &CommonArgs, args: CopyArgs) -> Result<Outcome> {
         out.emit(&plan)?;
         return Ok(Outcome::Success);
     }
-    let _lock = args.change.lock()?;
-    let results = awsops_core::batch::at_most(jobs.iter().map(|job| copy_one(ec2_in(job.target), job, &args)), args.change.jobs).await;
+    let results = awsops_core::batch::at_most(jobs.iter().map(|job| copy_one(ec2_in(job.target), job, args)), args.change.jobs).await;
     let mut batch = Batch::new();
     for (job, result) in jobs.iter().zip(results) {
         if let Some(doc) = batch.record(&job.label(), result)? {

