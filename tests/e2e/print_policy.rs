@@ -29,6 +29,8 @@ const CASES: &[(&str, &str, &[&str])] = &[
     ("bastion-ssh-shell-instance-connect", "bastion-ssh", &["shell", "web-1", "--instance-connect"]),
     ("iam-audit", "iam-audit", &[]),
     ("iam-audit-access-advisor", "iam-audit", &["--access-advisor"]),
+    ("iam-audit-org", "iam-audit", &["--org", "--role-name", "awsops-audit"]),
+    ("ami-snap-prune-fleet", "ami-snap", &["prune", "--accounts", "111122223333", "--regions", "all", "--keep", "7", "--yes"]),
     ("dns-alias-set-s3", "dns-alias", &["set", "mydomain.com", "s3://mydomain.com"]),
     (
         "dns-alias-set-lb-zone",

@@ -13,7 +13,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
     let mut n = Needs::new(scope.clone());
     match &cli.command {
         Command::Create(args) => {
-            args.fleet.add_needs(&mut n, false);
+            args.fleet.add_needs(&mut n, &[]);
             n.add(&[&images::READ_IMAGES]);
             n.add_if(!args.change.dry_run.is_set(), &[&create::IMAGE_INSTANCES, &create::CREATE_IMAGES, &create::TAG_IMAGE_SNAPSHOTS]);
         }
@@ -23,8 +23,9 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
         }
         Command::Copy(args) => {
             n.scope = scope.in_several_regions();
-            args.fleet.add_needs(&mut n, false);
-            n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS]);
+            args.fleet.add_needs(&mut n, &[]);
+            n.add(&[&images::READ_IMAGES]);
+            n.add_if(!args.fleet.is_set(), &[&crate::CHECK_REGIONS]);
             n.add_if(!args.change.dry_run.is_set(), &[&copy::COPY_IMAGES]);
             n.add_if(!args.change.dry_run.is_set() && !args.kms_keys.is_empty(), &[&copy::USE_COPY_KEYS]);
         }
@@ -37,16 +38,19 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
             if !args.regions.is_empty() || args.fleet.is_set() {
                 n.scope = scope.in_several_regions();
             }
-            args.fleet.add_needs(&mut n, true);
-            n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS, &image_users::READ_REFERENCES]);
+            args.fleet.add_needs(&mut n, &args.regions);
+            n.add(&[&images::READ_IMAGES]);
+            n.add_if(!args.fleet.is_set(), &[&crate::CHECK_REGIONS]);
+            n.add(&[&image_users::READ_REFERENCES]);
             n.add_if(!args.change.dry_run.is_set(), &[&prune::PRUNE_IMAGES]);
         }
         Command::List(args) => {
             if !args.regions.is_empty() || args.fleet.is_set() {
                 n.scope = scope.in_several_regions();
             }
-            args.fleet.add_needs(&mut n, true);
-            n.add(&[&images::READ_IMAGES, &crate::CHECK_REGIONS]);
+            args.fleet.add_needs(&mut n, &args.regions);
+            n.add(&[&images::READ_IMAGES]);
+            n.add_if(!args.fleet.is_set(), &[&crate::CHECK_REGIONS]);
         }
     }
     Ok(n)
@@ -55,14 +59,16 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
 pub fn table() -> Table {
     let reads = [&images::READ_IMAGES];
     let share: Vec<&'static Grant> = vec![&images::READ_IMAGES, &share::READ_SHARES, &share::CHECK_SNAPSHOT_KEYS, &share::SHARE_IMAGES];
+    let fleet = awsops_core::fleet::grants();
+    let with_fleet = |grants: Vec<&'static Grant>| grants.into_iter().chain(fleet).collect::<Vec<_>>();
     vec![
-        ("create", vec![&images::READ_IMAGES, &create::IMAGE_INSTANCES, &create::CREATE_IMAGES, &create::TAG_IMAGE_SNAPSHOTS]),
+        ("create", with_fleet(vec![&images::READ_IMAGES, &create::IMAGE_INSTANCES, &create::CREATE_IMAGES, &create::TAG_IMAGE_SNAPSHOTS])),
         ("snapshot", vec![&snapshot::READ_VOLUMES, &snapshot::SNAPSHOT_VOLUMES, &snapshot::CREATE_SNAPSHOTS]),
-        ("copy", vec![&images::READ_IMAGES, &crate::CHECK_REGIONS, &copy::COPY_IMAGES, &copy::USE_COPY_KEYS]),
+        ("copy", with_fleet(vec![&images::READ_IMAGES, &crate::CHECK_REGIONS, &copy::COPY_IMAGES, &copy::USE_COPY_KEYS])),
         ("share", share.clone()),
         ("unshare", share),
-        ("prune", vec![&images::READ_IMAGES, &crate::CHECK_REGIONS, &image_users::READ_REFERENCES, &prune::PRUNE_IMAGES]),
-        ("list", reads.into_iter().chain([&crate::CHECK_REGIONS]).collect()),
+        ("prune", with_fleet(vec![&images::READ_IMAGES, &crate::CHECK_REGIONS, &image_users::READ_REFERENCES, &prune::PRUNE_IMAGES])),
+        ("list", with_fleet(reads.into_iter().chain([&crate::CHECK_REGIONS]).collect())),
     ]
 }
 

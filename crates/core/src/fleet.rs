@@ -32,6 +32,11 @@ pub static FLEET_CALLER: Grant = Grant::any("FleetCaller", &["sts:GetCallerIdent
 /// `--regions all`: the regions enabled in the caller's account (regional commands only).
 pub static ENABLED_REGIONS: Grant = Grant::any("EnabledRegions", &["ec2:DescribeRegions"]);
 
+/// Every grant a fleet run may add, for a command's permissions table (`--help`, man page).
+pub fn grants() -> [&'static Grant; 4] {
+    [&FLEET_CALLER, &ASSUME_FLEET_ROLE, &ENABLED_REGIONS, &crate::fleet_org::LIST_ORGANIZATION]
+}
+
 /// The role an organization creates in each member account it makes.
 pub const DEFAULT_ROLE: &str = "OrganizationAccountAccessRole";
 
@@ -122,14 +127,15 @@ impl FleetArgs {
     }
 
     /// What a fleet run adds to the command's policy (`--print-policy`): the caller's
-    /// identity and regions, the organization's accounts with --org, assuming the role.
+    /// identity, the organization's accounts with --org, assuming the role, and the enabled
+    /// regions when `regions` asks for `all`.
     /// The role in each member account needs the command's own statements.
-    pub fn add_needs(&self, needs: &mut crate::permissions::Needs, regional: bool) {
+    pub fn add_needs(&self, needs: &mut crate::permissions::Needs, regions: &[String]) {
         if !self.is_set() {
             return;
         }
         needs.add(&[&FLEET_CALLER, &ASSUME_FLEET_ROLE]);
-        needs.add_if(regional, &[&ENABLED_REGIONS]);
+        needs.add_if(regions.iter().any(|r| r == "all"), &[&ENABLED_REGIONS]);
         needs.add_if(self.org, &[&crate::fleet_org::LIST_ORGANIZATION]);
         needs.scope = needs.scope.clone().value("role_name", self.role_name.clone());
         needs.notes.push(format!(

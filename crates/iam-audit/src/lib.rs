@@ -130,7 +130,7 @@ impl CommandCli for Cli {
         if self.offline.is_none() {
             needs.add(&[&collect::READ_AUTHORIZATION, &collect::CREDENTIAL_REPORT, &collect::ACCOUNT_SETTINGS]);
             needs.add_if(self.access_advisor, &[&collect::ACCESS_ADVISOR, &collect::ACCESS_ADVISOR_RESULTS]);
-            self.fleet.add_needs(&mut needs, false);
+            self.fleet.add_needs(&mut needs, &[]);
         }
         Ok(needs)
     }
@@ -144,7 +144,10 @@ impl CommandCli for Cli {
                 &collect::ACCOUNT_SETTINGS,
                 &collect::ACCESS_ADVISOR,
                 &collect::ACCESS_ADVISOR_RESULTS,
-            ],
+            ]
+            .into_iter()
+            .chain(awsops_core::fleet::grants())
+            .collect(),
         )]
     }
 }

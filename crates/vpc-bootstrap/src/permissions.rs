@@ -34,7 +34,7 @@ pub fn needs(cli: &Cli) -> Result<Needs> {
                 None => scope,
             });
             n.add(&[&crate::discover::READ_NETWORK]);
-            args.fleet.add_needs(&mut n, true);
+            args.fleet.add_needs(&mut n, &args.regions);
             n
         }
         Command::Destroy(args) => {
@@ -127,7 +127,13 @@ pub fn table() -> Table {
             &crate::peer::ASSUME_ACCEPTER_ROLE,
         ])
         .collect();
-    vec![("create", create), ("show", vec![&crate::discover::READ_NETWORK]), ("destroy", destroy), ("lb", lb), ("peer", peer)]
+    vec![
+        ("create", create),
+        ("show", [&crate::discover::READ_NETWORK].into_iter().chain(awsops_core::fleet::grants()).collect()),
+        ("destroy", destroy),
+        ("lb", lb),
+        ("peer", peer),
+    ]
 }
 
 #[cfg(test)]

@@ -82,7 +82,7 @@ pub fn bench(options: &Options) -> Result<String, String> {
     let mut report = format!(
         "iam-audit through the call proxy at {} ms per call; {} member accounts of {} users (keys, groups, inline policies, roles)\n\
          wall, CPU (user+sys) and peak RSS from /usr/bin/time; calls through the proxy\n\n\
-         | run | accounts | --jobs | wall | CPU | peak RSS | API calls | chain | calls only (chain x delay) |\n|---|---|---|---|---|---|---|---|---|\n",
+         | run | accounts | --jobs | wall | CPU | peak RSS | API calls | chain | calls only (chain x delay) | moto busy (sum of its answer times) |\n|---|---|---|---|---|---|---|---|---|---|\n",
         options.delay.as_millis(),
         options.accounts,
         options.users
@@ -97,13 +97,16 @@ pub fn bench(options: &Options) -> Result<String, String> {
             return Err(format!("{label}: {targets} of {count} accounts audited"));
         }
         let chain = longest_chain(&calls);
+        // moto answers one request at a time: its summed answer times bound the wall from below.
+        let busy: Duration = calls.iter().map(|c| c.upstream).sum();
         let row = format!(
-            "| {label} | {count} | {jobs} | {} | {} | {} | {} | {chain} | {} |\n",
+            "| {label} | {count} | {jobs} | {} | {} | {} | {} | {chain} | {} | {} |\n",
             seconds(m.wall),
             seconds(m.cpu),
             mib(m.rss_kib),
             calls.len(),
             seconds(options.delay * u32::try_from(chain).unwrap_or(u32::MAX)),
+            seconds(busy),
         );
         eprint!("bench fleet: {row}");
         report.push_str(&row);
