@@ -33,6 +33,11 @@ ensure_deploy_tools() {
   fi
 }
 
+# buildah, to build the container image of deploy/ without a daemon.
+ensure_image_tools() {
+  command -v buildah >/dev/null || apt_install buildah
+}
+
 apt_install() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

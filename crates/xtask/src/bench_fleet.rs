@@ -2,14 +2,15 @@
 //! users each (access keys, console passwords, groups with customer policies, inline
 //! policies, roles), through the call proxy at 100 ms per call, against one of those
 //! accounts audited alone the same way: wall time, CPU and peak memory from
-//! `/usr/bin/time`, API calls from the proxy. moto answers one request at a time, so the
-//! fleet's wall also shows moto's own time per account (the "calls only" column is what
-//! the added latency alone would cost with no server time). AWS's managed policies are not
+//! `/usr/bin/time`, API calls from the proxy. moto is one Python process, so the fleet's
+//! wall also shows moto's own time: "moto in use" is how long it had a request in hand
+//! (near the wall: moto set the pace), "calls only" what the added latency alone would
+//! cost along the longest chain of calls. AWS's managed policies are not
 //! loaded: moto would copy its ~1,300 into each of the 50 accounts' backends.
 
 use crate::bench::seconds;
 use crate::bench_iam::{mib, timed};
-use crate::call_proxy::{CallProxy, longest_chain};
+use crate::call_proxy::{CallProxy, emulator_in_use, longest_chain};
 use crate::moto::{Moto, use_emulator};
 use std::path::PathBuf;
 use std::process::Command;
@@ -82,7 +83,7 @@ pub fn bench(options: &Options) -> Result<String, String> {
     let mut report = format!(
         "iam-audit through the call proxy at {} ms per call; {} member accounts of {} users (keys, groups, inline policies, roles)\n\
          wall, CPU (user+sys) and peak RSS from /usr/bin/time; calls through the proxy\n\n\
-         | run | accounts | --jobs | wall | CPU | peak RSS | API calls | chain | calls only (chain x delay) | moto busy (sum of its answer times) |\n|---|---|---|---|---|---|---|---|---|---|\n",
+         | run | accounts | --jobs | wall | CPU | peak RSS | API calls | chain | calls only (chain x delay) | moto in use (some request in hand) |\n|---|---|---|---|---|---|---|---|---|---|\n",
         options.delay.as_millis(),
         options.accounts,
         options.users
@@ -97,8 +98,7 @@ pub fn bench(options: &Options) -> Result<String, String> {
             return Err(format!("{label}: {targets} of {count} accounts audited"));
         }
         let chain = longest_chain(&calls);
-        // moto answers one request at a time: its summed answer times bound the wall from below.
-        let busy: Duration = calls.iter().map(|c| c.upstream).sum();
+        let busy = emulator_in_use(&calls);
         let row = format!(
             "| {label} | {count} | {jobs} | {} | {} | {} | {} | {chain} | {} | {} |\n",
             seconds(m.wall),

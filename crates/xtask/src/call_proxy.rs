@@ -356,8 +356,44 @@ pub fn longest_chain(calls: &[Call]) -> usize {
     depth.into_iter().max().unwrap_or(0)
 }
 
+/// How long the emulator had at least one request in hand (the union of the calls'
+/// answer intervals): close to a run's wall time when the emulator, not the client, set the pace.
+pub fn emulator_in_use(calls: &[Call]) -> Duration {
+    let mut spans: Vec<(Duration, Duration)> = calls.iter().map(|c| (c.end.saturating_sub(c.upstream), c.end)).collect();
+    spans.sort();
+    let mut total = Duration::ZERO;
+    let mut current: Option<(Duration, Duration)> = None;
+    for (from, to) in spans {
+        current = match current {
+            Some((a, b)) if from <= b => Some((a, b.max(to))),
+            Some((a, b)) => {
+                total += b - a;
+                Some((from, to))
+            }
+            None => Some((from, to)),
+        };
+    }
+    total + current.map(|(a, b)| b - a).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn in_use_is_the_union_of_answer_intervals() {
+        let ms = std::time::Duration::from_millis;
+        let call = |end: u64, upstream: u64| super::Call {
+            action: "A".into(),
+            start: ms(0),
+            end: ms(end),
+            upstream: ms(upstream),
+            status: 200,
+            fault: "",
+        };
+        // [0,10] and [5,15] overlap, [20,30] stands apart: 15 + 10.
+        assert_eq!(super::emulator_in_use(&[call(10, 10), call(15, 10), call(30, 10)]), ms(25));
+        assert_eq!(super::emulator_in_use(&[]), ms(0));
+    }
+
     use super::*;
 
     fn call(start: u64, end: u64) -> Call {
