@@ -163,6 +163,7 @@ pub struct Audit {
 }
 
 /// The flags an audit of one account reads, checked once.
+#[derive(Clone)]
 struct Settings {
     thresholds: checks::Thresholds,
     suppressions: Option<Vec<suppress::Suppression>>,
@@ -318,7 +319,11 @@ async fn run_fleet(cli: &Cli, plan: awsops_core::fleet::FleetPlan, settings: &Se
             |_target, config, mut buffer| async move {
                 let result = async {
                     let (inputs, advisor, skipped) = collect_online(cli, &config, settings.now).await?;
-                    let audit = judge(&inputs, advisor, skipped, settings);
+                    // The checks are CPU work: off the thread that drives the other accounts' calls.
+                    let settings = settings.clone();
+                    let audit = tokio::task::spawn_blocking(move || judge(&inputs, advisor, skipped, &settings))
+                        .await
+                        .map_err(|e| Error::failed(format!("the audit's checks stopped: {e}")))?;
                     for f in &audit.findings {
                         buffer.emit(f)?;
                     }
