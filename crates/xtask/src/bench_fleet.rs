@@ -89,6 +89,7 @@ pub fn bench(options: &Options) -> Result<String, String> {
         options.users
     );
     let mut walls = Vec::new();
+    let mut details = String::new();
     for (label, accounts, count, jobs) in [("one account", one.as_str(), 1, 1), ("fleet", all.as_str(), options.accounts, options.jobs)] {
         proxy.clear();
         let m = audit(options, &proxy.url(), accounts, jobs)?;
@@ -111,7 +112,21 @@ pub fn bench(options: &Options) -> Result<String, String> {
         eprint!("bench fleet: {row}");
         report.push_str(&row);
         walls.push(m.wall);
+        if count > 1 {
+            // Where moto's time went, per action (answer times summed over the run's calls).
+            let mut by_action: std::collections::BTreeMap<&str, (usize, Duration)> = std::collections::BTreeMap::new();
+            for c in &calls {
+                let entry = by_action.entry(c.action.as_str()).or_default();
+                entry.0 += 1;
+                entry.1 += c.upstream;
+            }
+            let mut ranked: Vec<_> = by_action.into_iter().collect();
+            ranked.sort_by_key(|(_, (_, t))| std::cmp::Reverse(*t));
+            let line: Vec<String> = ranked.iter().map(|(a, (n, t))| format!("{a} x{n}: {}", seconds(*t))).collect();
+            details = format!("\nmoto's answer times in the fleet run, summed per action: {}\n", line.join(", "));
+        }
     }
+    report.push_str(&details);
     if let [one, fleet] = walls[..] {
         report.push_str(&format!(
             "\nfleet / one account: {:.2}x wall for {}x the accounts\n",
