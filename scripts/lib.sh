@@ -149,15 +149,30 @@ host_triple() {
   rustc -vV | sed -n 's/^host: //p'
 }
 
-# The optimized, self-contained binary that scripts/install, cargo xtask dist and the benches
-# use: profile dist (fat LTO, one codegen unit, stripped, panic=abort) with glibc linked
-# statically (+crt-static; names are resolved in Rust, see core's name_resolver, so no NSS
-# module is ever loaded). Logs on stderr, prints the binary's path.
-build_dist() {
-  local triple
+# RUSTFLAGS of the self-contained binary: glibc linked statically (+crt-static; names are
+# resolved in Rust, see core's name_resolver, so no NSS module is ever loaded), and random
+# numbers from the getrandom system call itself: the default backend looks the libc function
+# up with dlsym, which a static binary cannot, and falls back to /dev/urandom, which an
+# empty root or a scratch container may not have.
+static_rustflags() {
+  echo "${RUSTFLAGS:+$RUSTFLAGS }-C target-feature=+crt-static --cfg getrandom_backend=\"linux_getrandom\""
+}
+
+# Builds awsops self-contained in the given profile (scripts/install, cargo xtask dist and the
+# benches: dist; scripts/test: dev, the same code and link unoptimized, for the test that runs it
+# in an empty root). The host's triple is named explicitly so that the flags reach only the
+# binary, not build scripts and proc-macros (which must stay dynamic). Logs on stderr, prints
+# the binary's path.
+build_static() {
+  local profile="$1" triple dir
   triple="$(host_triple)"
-  say "building awsops (profile dist, static, $triple)"
-  RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-C target-feature=+crt-static" \
-    cargo build --quiet --locked --profile dist --target "$triple" --bin awsops >&2
-  echo "$CARGO_TARGET_DIR/$triple/dist/awsops"
+  dir="$profile"; [ "$profile" = dev ] && dir=debug
+  say "building awsops (profile $profile, static, $triple)"
+  RUSTFLAGS="$(static_rustflags)" cargo build --quiet --locked --profile "$profile" --target "$triple" --bin awsops >&2
+  echo "$CARGO_TARGET_DIR/$triple/$dir/awsops"
+}
+
+# The optimized, self-contained binary that users install.
+build_dist() {
+  build_static dist
 }

@@ -5,8 +5,9 @@
 //! container without them. Every AWS client gets this resolver through `http_client`, and
 //! the commands' own connections (bastion hosts, the caller-IP lookup) use `lookup`.
 
-use aws_smithy_http_client::Builder;
+use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_smithy_http_client::{Builder, ConnectorBuilder};
 use aws_smithy_runtime_api::client::dns::{DnsFuture, ResolveDns, ResolveDnsError};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use hickory_resolver::TokioResolver;
@@ -15,11 +16,25 @@ use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
-/// The SDK's own HTTPS client (hyper, rustls with aws-lc, the system's CA roots) with host
-/// names resolved by [`lookup`]; one per process, shared by every client and region.
+/// The SDK's own default HTTPS client, built as the SDK builds it (hyper, rustls with
+/// aws-lc, the system's CA roots, the config's timeouts, `HTTPS_PROXY`/`NO_PROXY` from the
+/// environment) except that host names are resolved by [`lookup`]; one per process, shared by
+/// every client and region.
 pub fn http_client() -> SharedHttpClient {
     static CLIENT: OnceLock<SharedHttpClient> = OnceLock::new();
-    CLIENT.get_or_init(|| Builder::new().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc)).build_with_resolver(RustResolver)).clone()
+    CLIENT
+        .get_or_init(|| {
+            Builder::new().build_with_connector_fn(|settings, components| {
+                let mut connector = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+                connector.set_connector_settings(settings.cloned());
+                if let Some(components) = components {
+                    connector.set_sleep_impl(components.sleep_impl());
+                }
+                connector.set_proxy_config(Some(ProxyConfig::from_env()));
+                connector.build_with_resolver(RustResolver)
+            })
+        })
+        .clone()
 }
 
 /// The addresses of `host` (an IP literal is its own answer), `/etc/hosts` first.
