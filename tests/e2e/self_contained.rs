@@ -32,6 +32,10 @@ fn empty_root(binary: &Path) -> tempfile::TempDir {
     let certs = root.path().join("etc/ssl/certs");
     std::fs::create_dir_all(&certs).unwrap();
     std::fs::copy(CA_BUNDLE, certs.join("ca-certificates.crt")).expect("the host's CA bundle (ca-certificates)");
+    // Empty AWS config files: nothing from the host's profile, and no warning about missing ones.
+    std::fs::create_dir_all(root.path().join("aws")).unwrap();
+    std::fs::write(root.path().join("aws/config"), "").unwrap();
+    std::fs::write(root.path().join("aws/credentials"), "").unwrap();
     std::fs::write(root.path().join("etc/hosts"), "127.0.0.1\tlocalhost\n127.0.0.1\tmoto.test\n").unwrap();
     root
 }
@@ -50,8 +54,8 @@ fn in_root(root: &Path, endpoint: &str, name: &str, args: &[&str]) -> Output {
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+        .env("AWS_CONFIG_FILE", "/aws/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/aws/credentials")
         .env("AWS_REGION", crate::harness::REGION)
         .env("AWS_ENDPOINT_URL", endpoint)
         .output()
@@ -87,7 +91,21 @@ fn every_command_runs_in_an_empty_root_and_reaches_the_emulator_by_name() {
         root.path(),
         &endpoint,
         "vpc-bootstrap",
-        &["create", "chrooted", "--cidr", "10.9.0.0/16", "--azs", "1", "--private-per-az", "0", "--nat", "none"],
+        // The SSH source is given: detecting it would go to the internet.
+        &[
+            "create",
+            "chrooted",
+            "--cidr",
+            "10.9.0.0/16",
+            "--azs",
+            "1",
+            "--private-per-az",
+            "0",
+            "--nat",
+            "none",
+            "--ssh-from",
+            "203.0.113.7/32",
+        ],
     );
     assert!(created.status.success(), "vpc-bootstrap create: {}", text(&created.stderr));
     let created: serde_json::Value = serde_json::from_slice(&created.stdout).expect("a vpc document");
