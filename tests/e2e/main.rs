@@ -4,6 +4,7 @@
 mod ami_snap;
 mod aws_view;
 mod bastion_ssh;
+mod bastion_ssh_ciphers;
 mod bastion_ssh_edges;
 mod bastion_ssh_host_keys;
 mod cert_attach;

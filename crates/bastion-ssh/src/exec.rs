@@ -4,7 +4,7 @@
 use crate::pump::{close, pump};
 use awsops_core::{Error, Result};
 use ssh2::Session;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::Shutdown;
 use std::os::unix::net::UnixStream;
 
@@ -33,21 +33,13 @@ pub fn streamed(session: &Session, command: &str, forward_stdin: bool) -> Result
     let mut channel = start(session, command)?;
     let (mut near, far) = UnixStream::pair().map_err(|e| Error::failed(e.to_string()))?;
     near.set_nonblocking(true).map_err(|e| Error::failed(e.to_string()))?;
-    let mut far_in = far.try_clone().map_err(|e| Error::failed(e.to_string()))?;
+    let far_in = far.try_clone().map_err(|e| Error::failed(e.to_string()))?;
     if forward_stdin {
-        std::thread::spawn(move || {
-            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut far_in);
-            let _ = far_in.shutdown(Shutdown::Write);
-        });
+        crate::stdio::from_stdin(far_in);
     } else {
         far_in.shutdown(Shutdown::Write).ok();
     }
-    let mut far_out = far;
-    let printer = std::thread::spawn(move || {
-        let mut out = std::io::stdout().lock();
-        let _ = std::io::copy(&mut far_out, &mut out);
-        let _ = out.flush();
-    });
+    let printer = crate::stdio::to_stdout(far);
     session.set_blocking(false);
     let shut = |s: &mut UnixStream| {
         s.shutdown(Shutdown::Write).ok();

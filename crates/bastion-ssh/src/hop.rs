@@ -204,10 +204,11 @@ fn open<S: 'static + std::os::fd::AsRawFd>(socket: S, ep: &Endpoint, auth: &Auth
         .map_err(|e| ssh_error("cannot set the host-key algorithms", e))?;
     session.handshake().map_err(|e| ssh_error(&format!("SSH handshake with {}", ep.host), e))?;
     tracing::debug!(
-        "{}: kex {}, cipher {}",
+        "{}: kex {}, cipher {}, mac {}",
         ep.host,
         session.methods(ssh2::MethodType::Kex).unwrap_or("?"),
-        session.methods(ssh2::MethodType::CryptCs).unwrap_or("?")
+        session.methods(ssh2::MethodType::CryptCs).unwrap_or("?"),
+        session.methods(ssh2::MethodType::MacCs).unwrap_or("?")
     );
     check_host_key(&session, ep, auth)?;
     authenticate(&session, ep, auth)?;

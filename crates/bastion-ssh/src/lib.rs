@@ -12,6 +12,7 @@ pub mod pump;
 pub mod shell;
 pub mod socks;
 pub mod ssh_config;
+pub mod stdio;
 pub mod target;
 
 use addresses::BastionSpec;

@@ -47,15 +47,8 @@ pub fn run(session: &Session) -> Result<i32> {
     signal_hook::flag::register(signal_hook::consts::SIGWINCH, Arc::clone(&resized)).map_err(|e| Error::failed(e.to_string()))?;
     let (mut near, far) = UnixStream::pair().map_err(|e| Error::failed(e.to_string()))?;
     near.set_nonblocking(true).map_err(|e| Error::failed(e.to_string()))?;
-    let mut far_in = far.try_clone().map_err(|e| Error::failed(e.to_string()))?;
-    std::thread::spawn(move || {
-        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut far_in);
-        let _ = far_in.shutdown(Shutdown::Write);
-    });
-    let mut far_out = far;
-    let printer = std::thread::spawn(move || {
-        let _ = std::io::copy(&mut far_out, &mut std::io::stdout().lock());
-    });
+    crate::stdio::from_stdin(far.try_clone().map_err(|e| Error::failed(e.to_string()))?);
+    let printer = crate::stdio::to_stdout(far);
     session.set_blocking(false);
     let shut = |s: &mut UnixStream| {
         s.shutdown(Shutdown::Write).ok();

@@ -1,10 +1,12 @@
 //! `cargo xtask bench ssh`: bastion-ssh against OpenSSH's `ssh` with ProxyJump through the
 //! same two servers (the SshLab: bastion and target sshd in network namespaces), in one
 //! run: connection setup (`exec true`, median of N); a 512 MiB stream to the target, its
-//! throughput and the client's CPU seconds (user + system, GNU time, the ProxyJump child
-//! included); and the throughput of a local forward (-L) and of a SOCKS5 forward (-D) to a
-//! sink in the target's namespace. OpenSSH is timed with its default key exchange
-//! (post-quantum in 9.x) and with curve25519-sha256, which is what libssh2 negotiates.
+//! throughput and the client's CPU seconds (user + system, counted in a cgroup, so the
+//! ProxyJump child is included even though ssh does not wait for it), and the same for a
+//! stream from the target; and the throughput of a local forward (-L) and of a SOCKS5
+//! forward (-D) to a sink in the target's namespace. OpenSSH is timed with its default key exchange
+//! (post-quantum in 9.x) and with curve25519-sha256, which is what libssh2 negotiates, and
+//! with that and aes128-gcm@openssh.com, bastion-ssh's cipher.
 //! `main` runs it inside a network namespace of its own with only `lo` (the clients see
 //! moto's made-up addresses).
 
@@ -17,11 +19,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The cipher bastion-ssh prefers (and OpenSSH's first choice when the CPU has AES-NI is
+/// chacha20-poly1305): OpenSSH is also timed with it, like for like.
+const AES128_GCM: &str = "aes128-gcm@openssh.com";
+
 /// Builds one client's command for the given remote command words.
 type MakeCommand<'a> = dyn Fn(&[&str]) -> Command + 'a;
 
 pub struct Options {
     pub bastion_ssh: PathBuf,
+    /// Another bastion-ssh (e.g. an earlier build) timed in the same run, with its label.
+    pub baseline: Option<(String, PathBuf)>,
     pub python: PathBuf,
     pub runs: usize,
     pub stream_mib: usize,
@@ -42,7 +50,8 @@ print(launch("bastion", "awsops:role", "bastion"), launch("web-1", "role", "web"
 
 fn timed(cmd: &mut Command) -> Result<Duration, String> {
     let start = Instant::now();
-    let out = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).output().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let out =
+        cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).output().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
     let elapsed = start.elapsed();
     if !out.status.success() {
         return Err(format!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr)));
@@ -68,23 +77,79 @@ fn streamed(cmd: &mut Command, mib: usize) -> Result<Duration, String> {
     Ok(elapsed)
 }
 
-/// `cmd` under GNU time: its CPU seconds (user + system, children included).
-fn cpu_timed(cmd: &Command, out: &Path) -> Command {
-    let mut timed = Command::new("/usr/bin/time");
-    timed.args(["-f", "%U %S", "-o"]).arg(out).arg(cmd.get_program()).args(cmd.get_args());
-    for (k, v) in cmd.get_envs() {
-        match v {
-            Some(v) => timed.env(k, v),
-            None => timed.env_remove(k),
-        };
-    }
-    timed
+/// The CPU time of a client and of every process it starts, reaped or not: OpenSSH's
+/// ProxyJump child (`ssh -W`) is killed at the end, not waited for, so GNU time (children
+/// that were waited for) misses its share. Each client runs in a cgroup of its own: v1's
+/// cpuacct where it is mounted (this machine), else v2's cpu.stat.
+struct CpuGroup {
+    dir: PathBuf,
+    v2: bool,
 }
 
-fn cpu_seconds(file: &Path) -> Result<f64, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("GNU time wrote nothing ({e}); is /usr/bin/time GNU time?"))?;
-    let last = text.lines().last().unwrap_or_default();
-    last.split_whitespace().map(|f| f.parse::<f64>().map_err(|_| format!("GNU time: {last:?}"))).sum()
+impl CpuGroup {
+    fn new() -> Result<CpuGroup, String> {
+        let name = format!("awsops-bench-ssh-{}", std::process::id());
+        for (root, v2) in [("/sys/fs/cgroup/cpuacct", false), ("/sys/fs/cgroup", true), ("/sys/fs/cgroup/unified", true)] {
+            let dir = Path::new(root).join(&name);
+            if std::fs::create_dir(&dir).is_ok() {
+                if dir.join(if v2 { "cpu.stat" } else { "cpuacct.usage" }).exists() {
+                    return Ok(CpuGroup { dir, v2 });
+                }
+                let _ = std::fs::remove_dir(&dir);
+            }
+        }
+        Err("cannot make a cgroup to count the clients' CPU in (needs root, and cgroup v1 cpuacct or v2)".to_owned())
+    }
+
+    /// CPU seconds used so far by everything that ran in the group.
+    fn seconds(&self) -> Result<f64, String> {
+        let file = self.dir.join(if self.v2 { "cpu.stat" } else { "cpuacct.usage" });
+        let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let number = |t: &str| t.trim().parse::<f64>().map_err(|_| format!("{}: {text:?}", file.display()));
+        if self.v2 {
+            let usec =
+                text.lines().find_map(|l| l.strip_prefix("usage_usec ")).ok_or_else(|| format!("{}: no usage_usec", file.display()))?;
+            Ok(number(usec)? / 1e6)
+        } else {
+            Ok(number(&text)? / 1e9)
+        }
+    }
+
+    /// `cmd`, started inside the group (so are its children).
+    fn command(&self, cmd: &Command) -> Command {
+        let mut wrapped = Command::new("sh");
+        wrapped.args(["-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\""]).arg(&self.dir).arg(cmd.get_program()).args(cmd.get_args());
+        for (k, v) in cmd.get_envs() {
+            match v {
+                Some(v) => wrapped.env(k, v),
+                None => wrapped.env_remove(k),
+            };
+        }
+        wrapped
+    }
+
+    /// Waits (up to 10 s) until every process that ran in the group has gone.
+    fn wait_empty(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline && !std::fs::read_to_string(self.dir.join("cgroup.procs")).unwrap_or_default().trim().is_empty() {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Runs `run` on the wrapped command; its result and the CPU seconds the group used.
+    fn measure<T>(&self, cmd: &Command, run: impl FnOnce(&mut Command) -> Result<T, String>) -> Result<(T, f64), String> {
+        let before = self.seconds()?;
+        let result = run(&mut self.command(cmd))?;
+        self.wait_empty();
+        Ok((result, self.seconds()? - before))
+    }
+}
+
+impl Drop for CpuGroup {
+    fn drop(&mut self) {
+        self.wait_empty();
+        let _ = std::fs::remove_dir(&self.dir);
+    }
 }
 
 /// A sink in the target's namespace: reads each connection to its end, then closes it.
@@ -152,7 +217,7 @@ fn forward_throughput(spawn: &dyn Fn(u16) -> Command, socks: Option<u16>, mib: u
     result
 }
 
-fn openssh_config(lab: &SshLab, path: &Path, kex: Option<&str>) -> Result<(), String> {
+fn openssh_config(lab: &SshLab, path: &Path, kex: Option<&str>, cipher: Option<&str>) -> Result<(), String> {
     let mut text = format!(
         "Host bastion\n  HostName {}\n  Port {}\nHost target\n  HostName {}\n  Port {}\n  ProxyJump bastion\nHost *\n  User root\n  IdentityFile {}\n  IdentitiesOnly yes\n  UserKnownHostsFile {}\n  StrictHostKeyChecking yes\n  BatchMode yes\n",
         lab.bastion.ip(),
@@ -164,6 +229,9 @@ fn openssh_config(lab: &SshLab, path: &Path, kex: Option<&str>) -> Result<(), St
     );
     if let Some(k) = kex {
         text.push_str(&format!("  KexAlgorithms {k}\n"));
+    }
+    if let Some(c) = cipher {
+        text.push_str(&format!("  Ciphers {c}\n"));
     }
     std::fs::write(path, text).map_err(|e| e.to_string())
 }
@@ -196,11 +264,13 @@ pub fn bench(options: &Options) -> Result<String, String> {
     .map_err(|e| e.to_string())?;
     let default_cfg = lab.dir.join("ssh_config_default");
     let curve_cfg = lab.dir.join("ssh_config_curve25519");
-    openssh_config(&lab, &default_cfg, None)?;
-    openssh_config(&lab, &curve_cfg, Some("curve25519-sha256"))?;
+    let gcm_cfg = lab.dir.join("ssh_config_curve25519_aes128gcm");
+    openssh_config(&lab, &default_cfg, None, None)?;
+    openssh_config(&lab, &curve_cfg, Some("curve25519-sha256"), None)?;
+    openssh_config(&lab, &gcm_cfg, Some("curve25519-sha256"), Some(AES128_GCM))?;
 
-    let ours = |extra: &[&str]| {
-        let mut c = Command::new(&options.bastion_ssh);
+    let ours = |binary: &Path, extra: &[&str]| {
+        let mut c = Command::new(binary);
         c.args(["exec", "web-1", "--user", "root", "-i"]).arg(&lab.client_key).arg("--known-hosts").arg(&ours_known);
         c.args(["--resolve", &format!("{bastion_ip}={}", lab.bastion), "--resolve", &format!("{web_ip}={}", lab.target), "--"]);
         c.args(extra);
@@ -212,22 +282,23 @@ pub fn bench(options: &Options) -> Result<String, String> {
         c.arg("-F").arg(cfg).arg("target").args(extra);
         c
     };
+    let cpu = CpuGroup::new()?;
     let sink_port = crate::moto::free_port();
     let mut sink = lab.spawn_in_target(&["python3", "-c", SINK, &sink_port.to_string()]);
     std::thread::sleep(Duration::from_millis(500));
-    let cpu_file = lab.dir.join("cpu");
     let mut report = format!(
         "bastion-ssh vs OpenSSH ssh (ProxyJump) through the same bastion and target sshd (network namespaces, inside one with only lo)\n\
          setup: `exec true`, median of {runs} runs; stream: {mib} MiB of zeros to `cat > /dev/null`, median of 3, with the \
-         client's CPU (user + system, GNU time) of that run; -L, -D: {mib} MiB through a forward (SOCKS5 CONNECT for -D) to a \
+         client's CPU (user + system of it and every process it started, from a cgroup) of that run; down: the same from `head -c` on the target to the client's \
+         stdout; -L, -D: {mib} MiB through a forward (SOCKS5 CONNECT for -D) to a \
          sink in the target's namespace\n\n\
-         | client | setup | stream | throughput | client CPU | -L | -D |\n|---|---|---|---|---|---|---|\n",
+         | client | setup | stream up | up | client CPU up | down | client CPU down | -L | -D |\n|---|---|---|---|---|---|---|---|---|\n",
         runs = options.runs,
         mib = options.stream_mib
     );
     let target_sink = format!("127.0.0.1:{sink_port}");
-    let ours_forward = |spec: &[&str]| {
-        let mut c = Command::new(&options.bastion_ssh);
+    let ours_forward = |binary: &Path, spec: &[&str]| {
+        let mut c = Command::new(binary);
         c.args(["forward", "web-1", "--user", "root", "-i"]).arg(&lab.client_key).arg("--known-hosts").arg(&ours_known);
         c.args(["--resolve", &format!("{bastion_ip}={}", lab.bastion), "--resolve", &format!("{web_ip}={}", lab.target)]);
         c.args(spec);
@@ -240,18 +311,27 @@ pub fn bench(options: &Options) -> Result<String, String> {
         c
     };
     type Forwards<'a> = (Box<dyn Fn(u16) -> Command + 'a>, Box<dyn Fn(u16) -> Command + 'a>);
-    let rows: Vec<(&str, Box<MakeCommand>, Forwards)> = vec![
-        // Ours quotes each argument for the remote shell; ssh joins them with spaces.
-        (
-            "bastion-ssh (libssh2; includes 2 EC2 lookups on moto)",
-            Box::new(|e: &[&str]| if e == ["true"] { ours(e) } else { ours(&["sh", "-c", e[0]]) }),
+    let mut ours_rows: Vec<(String, &Path)> =
+        vec![("bastion-ssh (libssh2; includes 2 EC2 lookups on moto)".to_owned(), options.bastion_ssh.as_path())];
+    if let Some((label, binary)) = &options.baseline {
+        ours_rows.push((format!("bastion-ssh, {label}"), binary.as_path()));
+    }
+    let mut rows: Vec<(String, Box<MakeCommand>, Forwards)> = Vec::new();
+    for (name, binary) in ours_rows {
+        let (ours, ours_forward, target_sink) = (&ours, &ours_forward, &target_sink);
+        rows.push((
+            name,
+            // Ours quotes each argument for the remote shell; ssh joins them with spaces.
+            Box::new(move |e: &[&str]| if e == ["true"] { ours(binary, e) } else { ours(binary, &["sh", "-c", e[0]]) }),
             (
-                Box::new(|p: u16| ours_forward(&["-L", &format!("{p}:{target_sink}")])),
-                Box::new(|p: u16| ours_forward(&["-D", &p.to_string()])),
+                Box::new(move |p: u16| ours_forward(binary, &["-L", &format!("{p}:{target_sink}")])),
+                Box::new(move |p: u16| ours_forward(binary, &["-D", &p.to_string()])),
             ),
-        ),
+        ));
+    }
+    rows.extend::<Vec<(String, Box<MakeCommand>, Forwards)>>(vec![
         (
-            "ssh -J, default key exchange",
+            "ssh -J, default key exchange".to_owned(),
             Box::new(|e: &[&str]| openssh(&default_cfg, e)),
             (
                 Box::new(|p: u16| openssh_forward(&default_cfg, &["-L", &format!("{p}:{target_sink}")])),
@@ -259,14 +339,22 @@ pub fn bench(options: &Options) -> Result<String, String> {
             ),
         ),
         (
-            "ssh -J, curve25519-sha256",
+            "ssh -J, curve25519-sha256".to_owned(),
             Box::new(|e: &[&str]| openssh(&curve_cfg, e)),
             (
                 Box::new(|p: u16| openssh_forward(&curve_cfg, &["-L", &format!("{p}:{target_sink}")])),
                 Box::new(|p: u16| openssh_forward(&curve_cfg, &["-D", &p.to_string()])),
             ),
         ),
-    ];
+        (
+            format!("ssh -J, curve25519-sha256, {AES128_GCM}"),
+            Box::new(|e: &[&str]| openssh(&gcm_cfg, e)),
+            (
+                Box::new(|p: u16| openssh_forward(&gcm_cfg, &["-L", &format!("{p}:{target_sink}")])),
+                Box::new(|p: u16| openssh_forward(&gcm_cfg, &["-D", &p.to_string()])),
+            ),
+        ),
+    ]);
     let mib = options.stream_mib;
     let mut measure = || -> Result<(), String> {
         for (name, make, (local, dynamic)) in &rows {
@@ -275,20 +363,25 @@ pub fn bench(options: &Options) -> Result<String, String> {
                 setups.push(timed(&mut make(&["true"]))?);
             }
             let mut streams = Vec::new();
+            let mut downs = Vec::new();
+            let down_command = format!("head -c {} /dev/zero", mib << 20);
             for _ in 0..3 {
-                let wall = streamed(&mut cpu_timed(&make(&["cat > /dev/null"]), &cpu_file), mib)?;
-                streams.push((wall, cpu_seconds(&cpu_file)?));
+                streams.push(cpu.measure(&make(&["cat > /dev/null"]), |c| streamed(c, mib))?);
+                downs.push(cpu.measure(&make(&[&down_command]), timed)?);
             }
             streams.sort_by_key(|(wall, _)| *wall);
-            let (stream, cpu) = streams[1];
+            downs.sort_by_key(|(wall, _)| *wall);
+            let (stream, up_cpu) = streams[1];
+            let (down, down_cpu) = downs[1];
             let rate = |d: Duration| format!("{:.0} MiB/s", mib as f64 / d.as_secs_f64());
             let l = forward_throughput(local.as_ref(), None, mib)?;
             let d = forward_throughput(dynamic.as_ref(), Some(sink_port), mib)?;
             report.push_str(&format!(
-                "| {name} | {} | {} | {} | {cpu:.2} s | {} | {} |\n",
+                "| {name} | {} | {} | {} | {up_cpu:.2} s | {} | {down_cpu:.2} s | {} | {} |\n",
                 seconds(median(setups)),
                 seconds(stream),
                 rate(stream),
+                rate(down),
                 rate(l),
                 rate(d)
             ));

@@ -213,6 +213,10 @@ fn ssh_options(args: &[&str]) -> Result<xtask::bench_ssh::Options, String> {
     let env_path = |name: &str| std::env::var_os(name).map(PathBuf::from).ok_or_else(|| format!("{name} is not set (run scripts/bench)"));
     let mut options = xtask::bench_ssh::Options {
         bastion_ssh: env_path("AWSOPS_BENCH_BASTION_SSH")?,
+        // An optional second bastion-ssh in the same run: AWSOPS_BENCH_BASTION_SSH_BASELINE=FILE
+        // (and AWSOPS_BENCH_BASELINE_LABEL), e.g. the build before a change.
+        baseline: std::env::var_os("AWSOPS_BENCH_BASTION_SSH_BASELINE")
+            .map(|file| (std::env::var("AWSOPS_BENCH_BASELINE_LABEL").unwrap_or_else(|_| "baseline".to_owned()), PathBuf::from(file))),
         python: env_path("AWSOPS_BENCH_PYTHON")?,
         runs: 20,
         stream_mib: 512,

@@ -51,6 +51,12 @@ impl SshLab {
     /// ed25519 key offered (through an AuthorizedKeysCommand), for Instance Connect's
     /// one-minute keys, which no test can know in advance.
     pub fn start(accept_any_key: bool) -> SshLab {
+        SshLab::start_with(accept_any_key, "")
+    }
+
+    /// As `start`, with `sshd_extra` (sshd_config lines, e.g. `Ciphers …`) added to both
+    /// servers' configuration.
+    pub fn start_with(accept_any_key: bool, sshd_extra: &str) -> SshLab {
         assert!(Path::new("/usr/sbin/sshd").exists(), "sshd is missing: run scripts/test (it installs openssh-server)");
         let n = NEXT.fetch_add(1, Ordering::SeqCst);
         let id = (std::process::id() % 200) * 8 + n % 8;
@@ -112,6 +118,7 @@ impl SshLab {
                 host_key.display(),
                 authorized.display()
             );
+            conf.push_str(sshd_extra);
             if accept_any_key {
                 conf.push_str(&format!("AuthorizedKeysCommand {} %t %k\nAuthorizedKeysCommandUser root\n", akc.display()));
             }

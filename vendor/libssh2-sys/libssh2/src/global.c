@@ -33,6 +33,10 @@
 
 #include "libssh2_priv.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 static int ssh2_s_initialized = 0;
 static int ssh2_s_init_flags = 0;
 
@@ -40,6 +44,18 @@ int libssh2_init(int flags)
 {
     if(ssh2_s_initialized == 0 && !(flags & LIBSSH2_INIT_NO_CRYPTO))
         ssh2_crypto_init();
+
+#ifdef __GLIBC__
+    /* awsops patch: every incoming packet's payload (up to 35000 bytes) is
+       malloc()ed and freed once read, a window (2 MiB) at a time. glibc's
+       default gives the heap top back to the kernel whenever 128 KiB of it
+       is free, so each window's packets are page-faulted and zeroed anew
+       (a third of a stream's system time here). Keep up to 64 MiB of freed
+       heap instead. Process-wide: this copy of libssh2 is linked only into
+       awsops, where one process runs one bastion-ssh command. */
+    if(ssh2_s_initialized == 0)
+        mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
 
     ssh2_s_initialized++;
     ssh2_s_init_flags |= flags;

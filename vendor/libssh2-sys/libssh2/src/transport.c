@@ -144,6 +144,48 @@ static int transport_decrypt(LIBSSH2_SESSION *session, unsigned char *source,
     if(!CRYPT_FLAG_R(session, SSH2_CRYPT_FLAG_PKTLEN_AAD))
         assert((len % blocksize) == 0);
 
+    /* awsops patch: the middle blocks are decrypted in one crypt() call
+       (and copied with one memcpy()) instead of one call per 16 bytes. A
+       middle block is pure streaming in every crypt() built here (OpenSSL
+       EVP: no AAD, no tag), so one call over a run equals the calls it
+       replaces, and OpenSSL's AES-NI and stitched AES-GCM code only runs on
+       inputs longer than a block. The tail that the loop below would pass
+       as the last block (a whole block, or with the length as AAD all that
+       is left once fewer than two blocks remain) is passed the same way. */
+    if(!IS_FIRST(firstlast)) {
+        ssize_t tail = 0;  /* bytes of the last call, 0 if all middle */
+        if(IS_LAST(firstlast)) {
+            if(CRYPT_FLAG_R(session, SSH2_CRYPT_FLAG_PKTLEN_AAD))
+                tail = len < blocksize * 2 ? len :
+                    blocksize + len % blocksize;
+            else
+                tail = len <= blocksize ? len : blocksize;
+        }
+        if(len - tail > 0) {
+            if(session->remote.crypt->crypt(session, 0, source, len - tail,
+                                            &session->remote.crypt_abstract,
+                                            MIDDLE_BLOCK)) {
+                SSH2_SAFEFREE(session, p->payload);
+                return LIBSSH2_ERROR_DECRYPT;
+            }
+            memcpy(dest, source, len - tail);
+            dest += len - tail;
+            source += len - tail;
+        }
+        if(tail > 0) {
+            if(session->remote.crypt->crypt(session, 0, source, tail,
+                                      &session->remote.crypt_abstract,
+                                      CRYPT_FLAG_R(session,
+                                                   SSH2_CRYPT_FLAG_PKTLEN_AAD)
+                                      ? LAST_BLOCK : firstlast)) {
+                SSH2_SAFEFREE(session, p->payload);
+                return LIBSSH2_ERROR_DECRYPT;
+            }
+            memcpy(dest, source, tail);
+        }
+        return LIBSSH2_ERROR_NONE;
+    }
+
     while(len > 0) {
         /* normally decrypt up to blocksize bytes at a time */
         ssize_t decryptlen = SSH2_MIN(blocksize, len);
@@ -1242,6 +1284,27 @@ int ssh2_transport_send(LIBSSH2_SESSION *session,
                     bsize = packet_length - i;
                     /* advance the loop counter by the extra amount */
                     i += bsize - session->local.crypt->blocksize;
+                }
+                /* awsops patch: at a plain middle block, the run of middle
+                   blocks from here goes to crypt() in one call (see
+                   transport_decrypt()): to the end of the packet when the
+                   MAC is integrated (this loop never makes a last block
+                   then), else up to the last two blocks, which are
+                   handled as before. */
+                if(firstlast == MIDDLE_BLOCK &&
+                   bsize == session->local.crypt->blocksize) {
+                    size_t end = CRYPT_FLAG_L(session,
+                                              SSH2_CRYPT_FLAG_INTEGRATED_MAC)
+                        ? packet_length
+                        : i + ((packet_length - 2 * bsize - i) / bsize + 1) *
+                          bsize;
+                    if(session->local.crypt->crypt(session, 0, ptr, end - i,
+                                               &session->local.crypt_abstract,
+                                               MIDDLE_BLOCK))
+                        return LIBSSH2_ERROR_ENCRYPT; /* encryption failure */
+                    /* the loop adds a block */
+                    i = end - session->local.crypt->blocksize;
+                    continue;
                 }
                 ssh2_deb((session, LIBSSH2_TRACE_SOCKET,
                           "crypting bytes %lu-%lu", (unsigned long)i,

@@ -1,0 +1,91 @@
+//! Every cipher and MAC bastion-ssh offers, one at a time, through both hops to real OpenSSH
+//! servers that allow only that pair: bytes up (checksummed by the target) and down (read
+//! back) must be unchanged. It guards awsops' libssh2 patch (vendor/libssh2-sys/AWSOPS-PATCH.md),
+//! which hands runs of middle blocks to OpenSSL in one call: AES-GCM (length as AAD, tag),
+//! AES-CTR with a MAC over the plaintext and encrypt-then-MAC (length in clear, the run starts 4
+//! bytes in), and ChaCha20-Poly1305 (whole packets, untouched by the patch).
+
+use crate::aws_view::Ec2View;
+use crate::harness::{Moto, TestCommand};
+use std::io::{Read, Write};
+use xtask::ssh_lab::SshLab;
+
+/// (cipher, MAC) pairs; `None` is an AEAD cipher (its own MAC).
+const PAIRS: &[(&str, Option<&str>)] = &[
+    ("aes128-gcm@openssh.com", None),
+    ("aes256-gcm@openssh.com", None),
+    ("chacha20-poly1305@openssh.com", None),
+    ("aes128-ctr", Some("hmac-sha2-256")),
+    ("aes128-ctr", Some("hmac-sha2-256-etm@openssh.com")),
+    ("aes256-ctr", Some("hmac-sha2-512")),
+    ("aes256-ctr", Some("hmac-sha2-512-etm@openssh.com")),
+];
+
+fn sha256(bytes: &[u8]) -> String {
+    let mut child =
+        std::process::Command::new("sha256sum").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap().to_owned()
+}
+
+/// Pseudo-random bytes (xorshift), an odd length so the last packet is short.
+fn data(len: usize) -> Vec<u8> {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    (0..len)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as u8
+        })
+        .collect()
+}
+
+#[test]
+fn every_offered_cipher_and_mac_carries_bytes_unchanged_both_ways() {
+    if crate::harness::in_own_netns("bastion_ssh_ciphers::every_offered_cipher_and_mac_carries_bytes_unchanged_both_ways") {
+        return;
+    }
+    let moto = Moto::start();
+    let aws = Ec2View::new(&moto.url());
+    let launched = aws.launch_lab(&[("bastion", ("awsops:role", "bastion")), ("web-1", ("role", "web"))]);
+    let (bastion_ip, web_ip) = (&launched[0].1, &launched[1].1);
+    let payload = data((3 << 20) + 777);
+    let want = sha256(&payload);
+    for (cipher, mac) in PAIRS {
+        let mut extra = format!("Ciphers {cipher}\n");
+        if let Some(mac) = mac {
+            extra.push_str(&format!("MACs {mac}\n"));
+        }
+        let lab = SshLab::start_with(false, &extra);
+        let known_hosts = lab.dir.join("known_hosts");
+        std::fs::write(&known_hosts, format!("{}\n{}\n", lab.known_hosts_line(bastion_ip, true), lab.known_hosts_line(web_ip, false)))
+            .unwrap();
+        let flags = crate::harness::hop_flags(&known_hosts, &lab.client_key, &[(bastion_ip, lab.bastion), (web_ip, lab.target)]);
+        let exec = |command: &[&str]| {
+            TestCommand::new("bastion-ssh", &moto.url()).args(["exec", "web-1", "-vv"]).args(&flags).args(["--"]).args(command)
+        };
+        let pair = format!("{cipher} / {}", mac.unwrap_or("its own MAC"));
+
+        // Up: the target checksums what arrived; both hops negotiated this pair.
+        let up = exec(&["sha256sum"]).stdin(payload.clone()).run();
+        assert_eq!(up.code, 0, "{pair}: {}", up.stderr);
+        assert_eq!(up.stdout.split_whitespace().next(), Some(want.as_str()), "{pair}: bytes changed on the way up");
+        let negotiated = match mac {
+            Some(mac) => format!("cipher {cipher}, mac {mac}\n"),
+            None => format!("cipher {cipher}, mac "),
+        };
+        assert_eq!(up.stderr.matches(&negotiated).count(), 2, "{pair}: not negotiated on both hops: {}", up.stderr);
+
+        // Down: the target reads a file back.
+        let file = lab.dir.join("payload.bin");
+        std::fs::write(&file, &payload).unwrap();
+        let mut child = exec(&["cat", file.to_str().unwrap()]).spawn(std::process::Stdio::piped());
+        let mut got = Vec::new();
+        child.stdout.take().unwrap().read_to_end(&mut got).unwrap();
+        assert!(child.wait().unwrap().success(), "{pair}: cat failed");
+        assert_eq!(got.len(), payload.len(), "{pair}: length changed on the way down");
+        assert_eq!(sha256(&got), want, "{pair}: bytes changed on the way down");
+    }
+}
