@@ -93,6 +93,7 @@ set edit:completion:arg-completer[bastion-ssh] = {|@words|
         &'bastion-ssh;forward'= {
             cand -L '[BIND:]PORT:HOST:HOSTPORT, HOST as seen from the target (repeat)'
             cand -D '[BIND:]PORT: a SOCKS5 proxy (CONNECT, no authentication) whose connections leave from the target, like ssh -D (repeat)'
+            cand -R '[BIND:]PORT:HOST:HOSTPORT: the target listens on PORT (its loopback unless sshd''s GatewayPorts allows BIND; 0: its choice, printed on stderr) and each connection is made from here to HOST:HOSTPORT, like ssh -R (repeat)'
             cand --bastion 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document''s, or the instance tagged awsops:role=bastion]'
             cand --from 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command''s)'
             cand -l 'The user on the targets'

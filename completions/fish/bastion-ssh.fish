@@ -79,6 +79,7 @@ complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -l print-
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand shell" -s h -l help -d 'Print help'
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s L -d '[BIND:]PORT:HOST:HOSTPORT, HOST as seen from the target (repeat)' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s D -d '[BIND:]PORT: a SOCKS5 proxy (CONNECT, no authentication) whose connections leave from the target, like ssh -D (repeat)' -r
+complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s R -d '[BIND:]PORT:HOST:HOSTPORT: the target listens on PORT (its loopback unless sshd\'s GatewayPorts allows BIND; 0: its choice, printed on stderr) and each connection is made from here to HOST:HOSTPORT, like ssh -R (repeat)' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -l bastion -d 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document\'s, or the instance tagged awsops:role=bastion]' -r
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -l from -d 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command\'s)' -r -F
 complete -c bastion-ssh -n "__fish_bastion_ssh_using_subcommand forward" -s l -l user -d 'The user on the targets' -r

@@ -99,6 +99,7 @@ Register-ArgumentCompleter -Native -CommandName 'bastion-ssh' -ScriptBlock {
         'bastion-ssh;forward' {
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, '[BIND:]PORT:HOST:HOSTPORT, HOST as seen from the target (repeat)')
             [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, '[BIND:]PORT: a SOCKS5 proxy (CONNECT, no authentication) whose connections leave from the target, like ssh -D (repeat)')
+            [CompletionResult]::new('-R', '-R ', [CompletionResultType]::ParameterName, '[BIND:]PORT:HOST:HOSTPORT: the target listens on PORT (its loopback unless sshd''s GatewayPorts allows BIND; 0: its choice, printed on stderr) and each connection is made from here to HOST:HOSTPORT, like ssh -R (repeat)')
             [CompletionResult]::new('--bastion', '--bastion', [CompletionResultType]::ParameterName, 'The bastion: instance id, Name tag, or HOST[:PORT] [default: the --from `vpc` document''s, or the instance tagged awsops:role=bastion]')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read the `vpc` document (its bastion) from FILE (`-` for stdin; stdin is otherwise the remote command''s)')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'The user on the targets')

@@ -2,7 +2,8 @@
 //! connection; the connect guard with emulator data (nothing from moto is dialled unless
 //! mapped with --resolve, loopback only when named); known_hosts files that cannot be
 //! trusted; concurrent --accept-new fan-outs over one bastion session that record each
-//! host exactly once; and -D, a SOCKS5 proxy whose connections leave from the target.
+//! host exactly once; -D, a SOCKS5 proxy whose connections leave from the target; and -R,
+//! the target's connections brought back to a service here.
 //! One loopback sshd is both the bastion and (through itself) every target; each test runs
 //! in a network namespace of its own with only `lo` (moto, sshd and the clients alike).
 
@@ -82,6 +83,8 @@ fn bad_arguments_are_refused_before_any_aws_call_or_connection() {
     one_line(run(&["forward", "web-1", "-L", "8080:db:0"]), "port 0");
     one_line(run(&["forward", "web-1", "-L", "0:db:5432"]), "port 0");
     one_line(run(&["forward", "web-1", "-D", "0"]), "port 0");
+    one_line(run(&["forward", "web-1", "-R", "9000:h:0"]), "port 0");
+    one_line(run(&["forward", "web-1", "-R", "9000:no.such.name.invalid:22"]), "cannot resolve");
     one_line(run(&["forward", "web-1", "-L", "8080:db:5432", "-D", "nohost:1080"]), "not an IP address");
     one_line(run(&["exec", "web-1", "--bastion", "h:0", "--", "true"]), "port 0");
     one_line(run(&["exec", "web-1", "--bastion", "fe80::1:99999", "--", "true"]), "[ADDR]:PORT");
@@ -266,6 +269,61 @@ fn dynamic_forwarding_is_a_socks5_proxy_from_the_target() {
     assert_eq!(String::from_utf8_lossy(&curl.stdout), "hello", "{}", String::from_utf8_lossy(&curl.stderr));
     let _ = fwd.kill();
     let _ = fwd.wait();
+}
+
+#[test]
+fn remote_forwarding_brings_the_targets_connections_back_here() {
+    if crate::harness::in_own_netns("bastion_ssh_edges::remote_forwarding_brings_the_targets_connections_back_here") {
+        return;
+    }
+    let l = lab(1);
+    l.trust(&[&l.bastion_ip, &l.web[0].1]);
+    // The service here (the client's side) that the target's connections reach.
+    let here = echo_server("127.0.0.1:0");
+    let fixed = crate::harness::free_port();
+    let mut fwd = l
+        .cmd(&["forward", "web-1", "-R", &format!("{fixed}:127.0.0.1:{here}"), "-R", &format!("0:localhost:{here}")])
+        .spawn(std::process::Stdio::null());
+    // The target chose the second port; it is printed on stderr as ssh prints it.
+    let mut stderr = std::io::BufReader::new(fwd.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    let chosen: u16 = line
+        .strip_prefix("bastion-ssh: allocated port ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no allocated port in {line:?}"));
+    assert!(line.trim_end().ends_with(&format!("for -R 0:localhost:{here}")), "{line}");
+    // The loopback sshd is the target: its listeners are on this namespace's loopback.
+    for port in [fixed, chosen] {
+        let ready = (0..100).any(|_| {
+            std::thread::sleep(Duration::from_millis(100));
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        assert!(ready, "the target listens on {port}");
+        let mut conn = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let payload: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let writer = {
+            let mut conn = conn.try_clone().unwrap();
+            let payload = payload.clone();
+            std::thread::spawn(move || conn.write_all(&payload).unwrap())
+        };
+        let mut back = vec![0u8; payload.len()];
+        conn.read_exact(&mut back).unwrap();
+        writer.join().unwrap();
+        assert_eq!(back, payload, "echoed through -R on port {port}");
+    }
+    let _ = fwd.kill();
+    let _ = fwd.wait();
+
+    // A port the target cannot listen on (taken) is an error before anything is served.
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let refused = l.cmd(&["forward", "web-1", "-R", &format!("{port}:127.0.0.1:{here}")]).run();
+    assert_eq!(refused.code, 255, "{}", refused.stderr);
+    assert!(refused.stderr.contains("the target refused to listen"), "{}", refused.stderr);
+    assert_eq!(refused.stderr.trim().lines().count(), 1, "{}", refused.stderr);
 }
 
 /// One static binary: libssh2's OpenSSL and zlib are built in (nothing to mismatch on a

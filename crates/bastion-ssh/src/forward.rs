@@ -1,13 +1,14 @@
-//! Port forwards over the target session: local (`-L [bind:]port:host:port`) and dynamic
-//! (`-D [bind:]port`, a SOCKS5 server as `ssh -D` runs), several at once; each accepted
-//! connection gets its own direct-tcpip channel from the target, pumped in its own thread.
+//! Port forwards over the target session: local (`-L [bind:]port:host:port`), dynamic
+//! (`-D [bind:]port`, a SOCKS5 server as `ssh -D` runs) and remote (`-R [bind:]port:host:port`,
+//! the target listens and each connection comes back to be connected from here), several at
+//! once; each connection gets its own channel, pumped in its own thread.
 
-use crate::pump::{open_direct, pump, write_all};
+use crate::pump::{open_direct, pump, retry, write_all};
 use crate::socks;
 use awsops_core::{Error, Result};
 use ssh2::Session;
 use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Forward {
@@ -15,6 +16,19 @@ pub struct Forward {
     pub port: u16,
     pub host: String,
     pub host_port: u16,
+}
+
+/// A `-R [BIND:]PORT:HOST:HOSTPORT` remote forward: the target listens on BIND:PORT (sshd's
+/// GatewayPorts decides whether BIND may be other than its loopback; PORT 0 lets it choose),
+/// and each connection to it is carried back and connected from here to HOST:HOSTPORT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remote {
+    pub bind: String,
+    pub port: u16,
+    pub host: String,
+    pub host_port: u16,
+    /// The spec as given, for messages.
+    pub spec: String,
 }
 
 /// A `-D [BIND:]PORT` SOCKS5 listener.
@@ -63,21 +77,46 @@ impl Forward {
     /// `port:host:hostport` or `bind:port:host:hostport` (bind defaults to 127.0.0.1;
     /// IPv6 addresses in brackets).
     pub fn parse(text: &str) -> Result<Forward> {
-        let bad = || Error::usage(format!("-L {text}: expected [BIND:]PORT:HOST:HOSTPORT"));
-        let parts = fields(text).ok_or_else(bad)?;
-        let (bind, rest) = match parts.len() {
-            3 => ("", &parts[..]),
-            4 => (parts[0].as_str(), &parts[1..]),
-            _ => return Err(bad()),
-        };
-        if rest[1].is_empty() || !rest[1].chars().all(|c| c.is_ascii_alphanumeric() || "-._:%".contains(c)) {
-            return Err(bad());
-        }
+        let [bind, listen, host, host_port] = four_fields(text, "-L")?;
         Ok(Forward {
-            bind: bind_addr(bind, "-L", text)?,
-            port: port(&rest[0], "-L", text)?,
-            host: rest[1].clone(),
-            host_port: port(&rest[2], "-L", text)?,
+            bind: bind_addr(&bind, "-L", text)?,
+            port: port(&listen, "-L", text)?,
+            host,
+            host_port: port(&host_port, "-L", text)?,
+        })
+    }
+}
+
+/// `[BIND:]PORT:HOST:HOSTPORT` split into its four fields (BIND empty when absent); the
+/// host checked for characters a host name or address can have.
+fn four_fields(text: &str, flag: &str) -> Result<[String; 4]> {
+    let bad = || Error::usage(format!("{flag} {text}: expected [BIND:]PORT:HOST:HOSTPORT"));
+    let mut parts = fields(text).ok_or_else(bad)?;
+    if parts.len() == 3 {
+        parts.insert(0, String::new());
+    }
+    let parts: [String; 4] = parts.try_into().map_err(|_| bad())?;
+    if parts[2].is_empty() || !parts[2].chars().all(|c| c.is_ascii_alphanumeric() || "-._:%".contains(c)) {
+        return Err(bad());
+    }
+    Ok(parts)
+}
+
+impl Remote {
+    /// `port:host:hostport` or `bind:port:host:hostport`, as `ssh -R` takes them (bind
+    /// defaults to the target's loopback; port 0 is the target's choice, reported on stderr).
+    pub fn parse(text: &str) -> Result<Remote> {
+        let [bind, listen, host, host_port] = four_fields(text, "-R")?;
+        let listen = match listen.parse::<u16>() {
+            Ok(p) => p,
+            Err(_) => return Err(Error::usage(format!("-R {text}: {listen:?} is not a port (0-65535)"))),
+        };
+        Ok(Remote {
+            bind: bind_addr(&bind, "-R", text)?,
+            port: listen,
+            host,
+            host_port: port(&host_port, "-R", text)?,
+            spec: text.to_owned(),
         })
     }
 }
@@ -187,10 +226,84 @@ fn serve_socks(session: &Session, mut conn: TcpStream) -> std::io::Result<()> {
     bridge(session, conn, channel, &buf)
 }
 
+/// A remote forward, listening on the target, with where its connections go from here
+/// (resolved before connecting).
+pub struct RemoteListen {
+    pub remote: Remote,
+    pub to: Vec<SocketAddr>,
+}
+
+/// Asks the target to listen for each remote forward (on a session still blocking); the
+/// listeners, each with the port it got. A refusal (port taken, forwarding not allowed) is an
+/// error before anything is served, as `ssh -o ExitOnForwardFailure=yes` has it.
+fn listen_remote(session: &Session, remotes: Vec<RemoteListen>) -> Result<Vec<(ssh2::Listener, u16, RemoteListen)>> {
+    remotes
+        .into_iter()
+        .map(|r| {
+            let (listener, port) = session.channel_forward_listen(r.remote.port, Some(&r.remote.bind), None).map_err(|e| {
+                Error::failed(format!(
+                    "-R {}: the target refused to listen on {}:{} ({})",
+                    r.remote.spec,
+                    r.remote.bind,
+                    r.remote.port,
+                    e.message()
+                ))
+            })?;
+            Ok((listener, port, r))
+        })
+        .collect()
+}
+
+/// Connects from here to the first of `to` that answers (10 s each).
+fn connect_any(to: &[SocketAddr]) -> std::io::Result<TcpStream> {
+    let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "no address");
+    for addr in to {
+        match TcpStream::connect_timeout(addr, std::time::Duration::from_secs(10)) {
+            Ok(conn) => return Ok(conn),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
 /// Serves the listeners until the process is stopped.
-pub fn run(session: &Session, listeners: Vec<(TcpListener, Listen)>) -> Result<()> {
+pub fn run(session: &Session, listeners: Vec<(TcpListener, Listen)>, remotes: Vec<RemoteListen>) -> Result<()> {
+    let remotes = listen_remote(session, remotes)?;
     session.set_blocking(false);
     let mut handles = Vec::new();
+    for (mut listener, port, r) in remotes {
+        if r.remote.port == 0 {
+            // As ssh prints it: scripts read the port the target chose.
+            eprintln!("bastion-ssh: allocated port {port} on the target for -R {}", r.remote.spec);
+        }
+        tracing::info!("forwarding {}:{port} on the target to {}:{}", r.remote.bind, r.remote.host, r.remote.host_port);
+        let session = session.clone();
+        handles.push(std::thread::spawn(move || {
+            loop {
+                let channel = match retry(&session, || listener.accept()) {
+                    Ok(channel) => channel,
+                    Err(e) => {
+                        tracing::warn!("-R {}: stopped accepting: {e}", r.remote.spec);
+                        return;
+                    }
+                };
+                let (s, to) = (session.clone(), r.to.clone());
+                std::thread::spawn(move || {
+                    let result = match connect_any(&to) {
+                        Ok(conn) => bridge(&s, conn, channel, &[]),
+                        Err(e) => {
+                            let mut channel = channel;
+                            let _ = channel.close();
+                            Err(e)
+                        }
+                    };
+                    if let Err(e) = result {
+                        tracing::warn!("remote forward closed: {e}");
+                    }
+                });
+            }
+        }));
+    }
     for (listener, what) in listeners {
         let session = session.clone();
         handles.push(std::thread::spawn(move || {
@@ -242,6 +355,17 @@ mod tests {
         assert_eq!(Dynamic::parse("*:1080").unwrap().bind, "0.0.0.0");
         for bad in ["0", "x", "1:2:3", "h:1080", ""] {
             assert_eq!(Dynamic::parse(bad).unwrap_err().exit_code(), 2, "{bad}");
+        }
+        assert_eq!(
+            Remote::parse("9000:localhost:3000").unwrap(),
+            Remote { bind: "127.0.0.1".into(), port: 9000, host: "localhost".into(), host_port: 3000, spec: "9000:localhost:3000".into() }
+        );
+        let any = Remote::parse("*:0:[::1]:22").unwrap();
+        assert_eq!((any.bind.as_str(), any.port, any.host.as_str()), ("0.0.0.0", 0, "::1"), "port 0: the target chooses");
+        for bad in ["9000", "9000:h:0", "x:9000:h:22", "70000:h:22", "9000:h h:22", "1:2:3:4:5", "9000::22"] {
+            let e = Remote::parse(bad).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{bad}");
+            assert!(e.to_string().starts_with("-R "), "{e}");
         }
     }
 }

@@ -160,11 +160,14 @@ pub struct ForwardArgs {
     #[arg(value_name = "TARGET")]
     pub target: String,
     /// [BIND:]PORT:HOST:HOSTPORT, HOST as seen from the target (repeat)
-    #[arg(short = 'L', value_name = "SPEC", required_unless_present = "dynamic")]
+    #[arg(short = 'L', value_name = "SPEC", required_unless_present_any = ["dynamic", "remote"])]
     pub local: Vec<String>,
     /// [BIND:]PORT: a SOCKS5 proxy (CONNECT, no authentication) whose connections leave from the target, like ssh -D (repeat)
     #[arg(short = 'D', value_name = "SPEC")]
     pub dynamic: Vec<String>,
+    /// [BIND:]PORT:HOST:HOSTPORT: the target listens on PORT (its loopback unless sshd's GatewayPorts allows BIND; 0: its choice, printed on stderr) and each connection is made from here to HOST:HOSTPORT, like ssh -R (repeat)
+    #[arg(short = 'R', value_name = "SPEC")]
+    pub remote: Vec<String>,
     #[command(flatten)]
     pub hop: HopArgs,
 }
@@ -458,7 +461,9 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
             for d in &args.dynamic {
                 specs.push(forward::Listen::Socks(forward::Dynamic::parse(d)?));
             }
+            let remotes = args.remote.iter().map(|r| forward::Remote::parse(r)).collect::<Result<Vec<_>>>()?;
             check_hop_args(&args.hop)?;
+            let remotes = resolve_remotes(remotes).await?;
             let listeners = forward::bind(&specs)?;
             let plan = plan(&cli.common, &args.hop, Some(&args.target), false).await?;
             ssh_status(
@@ -472,13 +477,33 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
                         let from = l.local_addr().map(|a| a.to_string()).unwrap_or_default();
                         tracing::info!("forwarding {from} to {to} via {}", plan.targets[0].id);
                     }
-                    forward::run(&session, listeners).map(|()| 0)
+                    forward::run(&session, listeners, remotes).map(|()| 0)
                 })
                 .await,
             )
         }
         Command::Config(args) => config_command(&cli.common, args).await,
     }
+}
+
+/// Where each remote forward's connections go from here: the address given, or the names
+/// resolved (before connecting, so a name that does not resolve is a usage error).
+async fn resolve_remotes(remotes: Vec<forward::Remote>) -> Result<Vec<forward::RemoteListen>> {
+    let mut out = Vec::new();
+    for remote in remotes {
+        let ips = match remote.host.parse::<std::net::IpAddr>() {
+            Ok(ip) => vec![ip],
+            Err(_) => awsops_core::name_resolver::lookup(&remote.host)
+                .await
+                .map_err(|e| Error::usage(format!("-R {}: cannot resolve {}: {e}", remote.spec, remote.host)))?,
+        };
+        if ips.is_empty() {
+            return Err(Error::usage(format!("-R {}: {} has no address", remote.spec, remote.host)));
+        }
+        let to = ips.into_iter().map(|ip| std::net::SocketAddr::new(ip, remote.host_port)).collect();
+        out.push(forward::RemoteListen { remote, to });
+    }
+    Ok(out)
 }
 
 async fn exec_command(common: &CommonArgs, args: ExecArgs) -> Result<Outcome> {
