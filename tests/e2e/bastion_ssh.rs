@@ -59,14 +59,6 @@ impl Fleet {
     }
 }
 
-fn sha256(bytes: &[u8]) -> String {
-    let mut child =
-        std::process::Command::new("sha256sum").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(bytes).unwrap();
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap().to_owned()
-}
-
 #[test]
 fn exec_statuses_stdin_and_64_mib_each_way_through_the_jump() {
     if crate::harness::in_own_netns("bastion_ssh::exec_statuses_stdin_and_64_mib_each_way_through_the_jump") {
@@ -98,15 +90,8 @@ fn exec_statuses_stdin_and_64_mib_each_way_through_the_jump() {
     assert_eq!(from_doc.code, 0, "{}", from_doc.stderr);
 
     // 64 MiB up (checksummed remotely) and 64 MiB down (a file the target's sshd can read).
-    let mut data = vec![0u8; 64 << 20];
-    let mut seed = 0x2545_f491_4f6c_dd1du64;
-    for chunk in data.chunks_mut(8) {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        chunk.copy_from_slice(&seed.to_le_bytes()[..chunk.len()]);
-    }
-    let want = sha256(&data);
+    let data = crate::harness::pseudo_random(64 << 20);
+    let want = crate::harness::sha256(&data);
     let up = f.exec("web-1", &["sha256sum"]).stdin(data.clone()).run();
     assert_eq!(up.code, 0, "{}", up.stderr);
     assert_eq!(up.stdout.split_whitespace().next(), Some(want.as_str()));
@@ -117,7 +102,7 @@ fn exec_statuses_stdin_and_64_mib_each_way_through_the_jump() {
     child.stdout.take().unwrap().read_to_end(&mut got).unwrap();
     assert!(child.wait().unwrap().success());
     assert_eq!(got.len(), data.len());
-    assert_eq!(sha256(&got), want);
+    assert_eq!(crate::harness::sha256(&got), want);
 }
 
 #[test]

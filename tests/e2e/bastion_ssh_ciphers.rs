@@ -7,7 +7,7 @@
 
 use crate::aws_view::Ec2View;
 use crate::harness::{Moto, TestCommand};
-use std::io::{Read, Write};
+use std::io::Read;
 use xtask::ssh_lab::SshLab;
 
 /// (cipher, MAC) pairs; `None` is an AEAD cipher (its own MAC).
@@ -21,27 +21,6 @@ const PAIRS: &[(&str, Option<&str>)] = &[
     ("aes256-ctr", Some("hmac-sha2-512-etm@openssh.com")),
 ];
 
-fn sha256(bytes: &[u8]) -> String {
-    let mut child =
-        std::process::Command::new("sha256sum").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(bytes).unwrap();
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap().to_owned()
-}
-
-/// Pseudo-random bytes (xorshift), an odd length so the last packet is short.
-fn data(len: usize) -> Vec<u8> {
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    (0..len)
-        .map(|_| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed as u8
-        })
-        .collect()
-}
-
 #[test]
 fn every_offered_cipher_and_mac_carries_bytes_unchanged_both_ways() {
     if crate::harness::in_own_netns("bastion_ssh_ciphers::every_offered_cipher_and_mac_carries_bytes_unchanged_both_ways") {
@@ -51,8 +30,8 @@ fn every_offered_cipher_and_mac_carries_bytes_unchanged_both_ways() {
     let aws = Ec2View::new(&moto.url());
     let launched = aws.launch_lab(&[("bastion", ("awsops:role", "bastion")), ("web-1", ("role", "web"))]);
     let (bastion_ip, web_ip) = (&launched[0].1, &launched[1].1);
-    let payload = data((3 << 20) + 777);
-    let want = sha256(&payload);
+    let payload = crate::harness::pseudo_random((3 << 20) + 777);
+    let want = crate::harness::sha256(&payload);
     for (cipher, mac) in PAIRS {
         let mut extra = format!("Ciphers {cipher}\n");
         if let Some(mac) = mac {
@@ -86,6 +65,6 @@ fn every_offered_cipher_and_mac_carries_bytes_unchanged_both_ways() {
         child.stdout.take().unwrap().read_to_end(&mut got).unwrap();
         assert!(child.wait().unwrap().success(), "{pair}: cat failed");
         assert_eq!(got.len(), payload.len(), "{pair}: length changed on the way down");
-        assert_eq!(sha256(&got), want, "{pair}: bytes changed on the way down");
+        assert_eq!(crate::harness::sha256(&got), want, "{pair}: bytes changed on the way down");
     }
 }

@@ -89,6 +89,18 @@ pub fn action_name(prefix: &str, method: &str) -> String {
 }
 
 /// The `aws-sdk-*` crates of the workspace and their `src/client` directories.
+/// A test's package directory: as compiled in (`env!("CARGO_MANIFEST_DIR")`) while it exists,
+/// else as `cargo test` gives it when the test runs. Cargo reuses a test binary built in
+/// another checkout of the same workspace that shares the target directory (paths are hashed
+/// relative to the workspace), and that checkout may be gone.
+pub fn checkout_dir(compiled: &str) -> PathBuf {
+    let compiled = PathBuf::from(compiled);
+    if compiled.exists() {
+        return compiled;
+    }
+    std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or(compiled)
+}
+
 fn sdk_client_dirs() -> Result<Vec<(String, PathBuf)>, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     // Only this platform's packages: the others' sources need not be on the machine.
@@ -102,7 +114,7 @@ fn sdk_client_dirs() -> Result<Vec<(String, PathBuf)>, String> {
         .ok_or("rustc -vV names no host")?;
     let out = std::process::Command::new(cargo)
         .args(["metadata", "--format-version", "1", "--offline", "--filter-platform", &host])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(checkout_dir(env!("CARGO_MANIFEST_DIR")))
         .output()
         .map_err(|e| format!("cargo metadata: {e}"))?;
     if !out.status.success() {
@@ -179,7 +191,7 @@ fn collect_rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Panics with every undeclared call of the crate at `manifest_dir` (its `src`).
 pub fn assert_declared(manifest_dir: &str, declared: &[(&str, &[&Grant])]) {
-    let missing = undeclared_calls(&Path::new(manifest_dir).join("src"), declared, SdkOperations::of_workspace());
+    let missing = undeclared_calls(&checkout_dir(manifest_dir).join("src"), declared, SdkOperations::of_workspace());
     assert!(missing.is_empty(), "SDK calls without a declared IAM action:\n{}", missing.join("\n"));
 }
 

@@ -198,7 +198,7 @@ mod tests {
         let without: Vec<(&str, &[&Grant])> =
             declared.iter().map(|(file, grants)| (*file, if *file == "apply.rs" { &without_nat[..] } else { *grants })).collect();
         let missing = awsops_core::sdk_calls::undeclared_calls(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &awsops_core::sdk_calls::checkout_dir(env!("CARGO_MANIFEST_DIR")).join("src"),
             &without,
             awsops_core::sdk_calls::SdkOperations::of_workspace(),
         );

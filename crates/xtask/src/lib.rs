@@ -365,7 +365,7 @@ mod tests {
     fn every_sdk_call_of_core_is_declared_by_its_module() {
         use awsops_core::{fleet, fleet_org, load_balancer, route53, stack_lease};
         awsops_core::sdk_calls::assert_declared(
-            &format!("{}/../core", env!("CARGO_MANIFEST_DIR")),
+            &format!("{}/../core", awsops_core::sdk_calls::checkout_dir(env!("CARGO_MANIFEST_DIR")).display()),
             &[
                 ("stack_lease.rs", &stack_lease::LEASE),
                 ("route53.rs", &[&route53::LIST_ZONES, &route53::READ_RECORDS, &route53::CHANGE_RECORDS, &route53::WAIT_FOR_CHANGE]),
