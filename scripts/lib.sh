@@ -168,7 +168,11 @@ build_static() {
   triple="$(host_triple)"
   dir="$profile"; [ "$profile" = dev ] && dir=debug
   say "building awsops (profile $profile, static, $triple)"
-  RUSTFLAGS="$(static_rustflags)" cargo build --quiet --locked --profile "$profile" --target "$triple" --bin awsops >&2
+  # OpenSSL (for libssh2) with threads: see scripts/openssl-configure-perl. OPENSSL_NO_VENDOR=0
+  # changes nothing (OpenSSL stays vendored), but openssl-sys's build script watches it, unlike
+  # OPENSSL_SRC_PERL: a target directory whose OpenSSL was configured without threads rebuilds it.
+  OPENSSL_SRC_PERL="$PWD/scripts/openssl-configure-perl" OPENSSL_NO_VENDOR=0 \
+    RUSTFLAGS="$(static_rustflags)" cargo build --quiet --locked --profile "$profile" --target "$triple" --bin awsops >&2
   echo "$CARGO_TARGET_DIR/$triple/$dir/awsops"
 }
 

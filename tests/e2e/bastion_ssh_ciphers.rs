@@ -3,7 +3,9 @@
 //! back) must be unchanged. It guards awsops' libssh2 patch (vendor/libssh2-sys/AWSOPS-PATCH.md),
 //! which hands runs of middle blocks to OpenSSL in one call: AES-GCM (length as AAD, tag),
 //! AES-CTR with a MAC over the plaintext and encrypt-then-MAC (length in clear, the run starts 4
-//! bytes in), and ChaCha20-Poly1305 (whole packets, untouched by the patch).
+//! bytes in), and ChaCha20-Poly1305 (whole packets, untouched by the patch). With AES-CTR and
+//! an HMAC the static binary (AWSOPS_TEST_STATIC_BIN) also carries 4 × 24 MiB up: two threads
+//! drive OpenSSL there, which must have been built with thread support.
 
 use crate::aws_view::Ec2View;
 use crate::harness::{Moto, TestCommand};
@@ -66,5 +68,25 @@ fn every_offered_cipher_and_mac_carries_bytes_unchanged_both_ways() {
         assert!(child.wait().unwrap().success(), "{pair}: cat failed");
         assert_eq!(got.len(), payload.len(), "{pair}: length changed on the way down");
         assert_eq!(crate::harness::sha256(&got), want, "{pair}: bytes changed on the way down");
+
+        // The static binary (what users install) under AES-CTR and an HMAC: both sessions'
+        // threads fetch and free digest objects for every packet, which an OpenSSL built
+        // without threads (scripts/openssl-configure-perl) turned into double frees.
+        if *mac == Some("hmac-sha2-256") {
+            let links = tempfile::tempdir().unwrap();
+            std::os::unix::fs::symlink(crate::self_contained::static_binary(), links.path().join("bastion-ssh")).unwrap();
+            let big = crate::harness::pseudo_random(24 << 20);
+            let big_sum = crate::harness::sha256(&big);
+            for round in 0..4 {
+                let run = TestCommand::of_program(&links.path().join("bastion-ssh"), &moto.url())
+                    .args(["exec", "web-1"])
+                    .args(&flags)
+                    .args(["--", "sha256sum"])
+                    .stdin(big.clone())
+                    .run();
+                assert_eq!(run.code, 0, "static binary, {pair}, round {round}: {}", run.stderr);
+                assert_eq!(run.stdout.split_whitespace().next(), Some(big_sum.as_str()), "static binary, {pair}, round {round}");
+            }
+        }
     }
 }

@@ -91,7 +91,12 @@ pub struct Run {
 
 impl TestCommand {
     pub fn new(name: &str, endpoint: &str) -> TestCommand {
-        let mut cmd = Command::new(binary(name));
+        Self::of_program(&binary(name), endpoint)
+    }
+
+    /// A given program (e.g. a link named like a command to another build of awsops).
+    pub fn of_program(program: &std::path::Path, endpoint: &str) -> TestCommand {
+        let mut cmd = Command::new(program);
         xtask::moto::use_emulator(&mut cmd, endpoint);
         cmd.env_remove("AWSOPS_QUIET");
         TestCommand { cmd, stdin: None }

@@ -12,12 +12,24 @@ use std::process::{Command, Output};
 
 const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 
-fn static_binary() -> PathBuf {
+pub fn static_binary() -> PathBuf {
     let path = std::env::var_os("AWSOPS_TEST_STATIC_BIN").filter(|p| !p.is_empty()).map(PathBuf::from).unwrap_or_else(|| {
         panic!("AWSOPS_TEST_STATIC_BIN is not set: scripts/test builds the static binary (scripts/lib.sh build_static) and names it there")
     });
     assert!(path.is_file(), "AWSOPS_TEST_STATIC_BIN={} is not a file", path.display());
     path
+}
+
+/// libssh2's OpenSSL was configured with threads. bastion-ssh drives two SSH sessions from two
+/// threads; OpenSSL's Configure turns threads off when it sees `-static` (which cc passes on
+/// for a crt-static target), leaving its locks and reference counts no-ops: double frees under
+/// AES-CTR with an HMAC. scripts/openssl-configure-perl drops that flag.
+#[test]
+fn the_static_binarys_openssl_is_built_with_threads() {
+    let bytes = std::fs::read(static_binary()).unwrap();
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"crypto/threads_pthread.c"), "OpenSSL's pthread locks are missing from the static binary");
+    assert!(!has(b"crypto/threads_none.c"), "the static binary's OpenSSL was configured without threads");
 }
 
 /// An otherwise empty root: /bin/awsops, the seven command links, /etc/hosts, the CA bundle.

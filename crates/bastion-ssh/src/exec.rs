@@ -46,8 +46,10 @@ pub fn streamed(session: &Session, command: &str, forward_stdin: bool) -> Result
     };
     let mut err = std::io::stderr();
     pump(session, &mut channel, &mut near, &shut, Some(&mut err), None).map_err(|e| Error::failed(format!("connection lost: {e}")))?;
-    let _ = printer.join();
-    close(session, &mut channel).map_err(|e| Error::failed(format!("connection lost: {e}")))
+    match printer.join() {
+        Ok(Err(e)) => Err(Error::failed(format!("stopped: cannot write to stdout ({e})"))),
+        _ => close(session, &mut channel).map_err(|e| Error::failed(format!("connection lost: {e}"))),
+    }
 }
 
 /// Runs the command with no input; its exit status, stdout and stderr.

@@ -152,6 +152,9 @@ static int transport_decrypt(LIBSSH2_SESSION *session, unsigned char *source,
        inputs longer than a block. The tail that the loop below would pass
        as the last block (a whole block, or with the length as AAD all that
        is left once fewer than two blocks remain) is passed the same way. */
+#ifdef LIBSSH2_OPENSSL
+    /* Only for OpenSSL's crypt(): other back-ends (WinCNG's CTR, mbedTLS's
+       GCM) take at most one block per call. */
     if(!IS_FIRST(firstlast)) {
         ssize_t tail = 0;  /* bytes of the last call, 0 if all middle */
         if(IS_LAST(firstlast)) {
@@ -185,6 +188,7 @@ static int transport_decrypt(LIBSSH2_SESSION *session, unsigned char *source,
         }
         return LIBSSH2_ERROR_NONE;
     }
+#endif
 
     while(len > 0) {
         /* normally decrypt up to blocksize bytes at a time */
@@ -1285,11 +1289,12 @@ int ssh2_transport_send(LIBSSH2_SESSION *session,
                     /* advance the loop counter by the extra amount */
                     i += bsize - session->local.crypt->blocksize;
                 }
+#ifdef LIBSSH2_OPENSSL
                 /* awsops patch: at a plain middle block, the run of middle
                    blocks from here goes to crypt() in one call (see
-                   transport_decrypt()): to the end of the packet when the
-                   MAC is integrated (this loop never makes a last block
-                   then), else up to the last two blocks, which are
+                   transport_decrypt(); OpenSSL only): to the end of the
+                   packet when the MAC is integrated (this loop never makes
+                   a last block then), else up to the last block, which is
                    handled as before. */
                 if(firstlast == MIDDLE_BLOCK &&
                    bsize == session->local.crypt->blocksize) {
@@ -1306,6 +1311,7 @@ int ssh2_transport_send(LIBSSH2_SESSION *session,
                     i = end - session->local.crypt->blocksize;
                     continue;
                 }
+#endif
                 ssh2_deb((session, LIBSSH2_TRACE_SOCKET,
                           "crypting bytes %lu-%lu", (unsigned long)i,
                           (unsigned long)(i + bsize - 1)));
