@@ -1,5 +1,5 @@
 //! The release binary runs anywhere: copied alone into an empty root (a user namespace and
-//! `chroot`: no dynamic loader, no libc, no NSS modules, no resolv.conf; only a CA bundle
+//! `unshare --root`: no dynamic loader, no libc, no NSS modules, no resolv.conf; only a CA bundle
 //! and an `/etc/hosts` naming the emulator), every command starts, and real calls reach the
 //! emulator by host name. scripts/test builds the binary as `scripts/install` does (glibc
 //! linked statically, the same flags; scripts/lib.sh `build_static`) but in the dev profile,

@@ -88,7 +88,6 @@ pub fn action_name(prefix: &str, method: &str) -> String {
     format!("{prefix}:{pascal}")
 }
 
-/// The `aws-sdk-*` crates of the workspace and their `src/client` directories.
 /// A test's package directory: as compiled in (`env!("CARGO_MANIFEST_DIR")`) while it exists,
 /// else as `cargo test` gives it when the test runs. Cargo reuses a test binary built in
 /// another checkout of the same workspace that shares the target directory (paths are hashed
@@ -101,6 +100,7 @@ pub fn checkout_dir(compiled: &str) -> PathBuf {
     std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or(compiled)
 }
 
+/// The `aws-sdk-*` crates of the workspace and their `src/client` directories.
 fn sdk_client_dirs() -> Result<Vec<(String, PathBuf)>, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     // Only this platform's packages: the others' sources need not be on the machine.
